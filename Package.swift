@@ -1,0 +1,71 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "mkt",
+    products: [
+        .executable(name: "mkt", targets: ["mkt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        /** The command-line entry point; nothing else lives here. */
+        .executableTarget(
+            name: "mkt",
+            dependencies: ["MKTCommands"],
+            swiftSettings: strict
+        ),
+        /** One file per command: parse arguments, call the libraries, print. */
+        .target(
+            name: "MKTCommands",
+            dependencies: [
+                "MKTStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
+        .target(
+            name: "MKTStore",
+            dependencies: ["MKTCrypto"],
+            swiftSettings: strict
+        ),
+        /** Typed Swift wrappers over OpenSSL's digests. */
+        .target(
+            name: "MKTCrypto",
+            dependencies: ["CMKTOpenSSL"],
+            swiftSettings: strict
+        ),
+        /** OpenSSL's libcrypto from Debian's libssl-dev. */
+        .systemLibrary(
+            name: "CMKTOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
+        .executableTarget(
+            name: "mkt-bench",
+            dependencies: ["MKTStore", "MKTCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTCryptoTests",
+            dependencies: ["MKTCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTStoreTests",
+            dependencies: ["MKTStore"],
+            swiftSettings: strict
+        ),
+        /** Runs the built `mkt` binary and pins its output and exit codes. */
+        .testTarget(
+            name: "MKTJourneyTests",
+            dependencies: ["mkt", "MKTStore"],
+            swiftSettings: strict
+        ),
+    ]
+)

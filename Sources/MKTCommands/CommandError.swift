@@ -1,0 +1,22 @@
+import Foundation
+
+/// Failures the command layer finds itself (the libraries have their own).
+public enum CommandError: Error, Equatable, CustomStringConvertible {
+    case standardOutput(errno: Int32)
+    case cannotChangeDirectory(String, errno: Int32)
+    case badInput(source: String, line: Int, reason: String)
+    case objectMissing(String)
+
+    public var description: String {
+        switch self {
+        case .standardOutput(let code):
+            "write failure on standard output: \(String(cString: strerror(code)))"
+        case .cannotChangeDirectory(let path, let code):
+            "cannot change to '\(path)': \(String(cString: strerror(code)))"
+        case .badInput(let source, let line, let reason):
+            "\(source) line \(line): \(reason)"
+        case .objectMissing(let name):
+            "\(name): object does not exist"
+        }
+    }
+}

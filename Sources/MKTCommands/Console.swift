@@ -1,0 +1,30 @@
+@preconcurrency import Glibc
+import Foundation
+
+/// Standard output and error. Output is buffered by stdio and checked when
+/// the command ends, so a full disk or a closed pipe is reported (as git
+/// does) instead of data going silently missing.
+enum Console {
+    static func write(_ text: String) {
+        fputs(text, stdoutStream)
+    }
+
+    static func write(_ data: Data) {
+        _ = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stdoutStream) }
+    }
+
+    /// Flushes what is buffered; for batch modes that answer line by line.
+    static func flush() throws(CommandError) {
+        if fflush(stdoutStream) != 0 || ferror(stdoutStream) != 0 {
+            throw .standardOutput(errno: errno)
+        }
+    }
+
+    static func error(_ text: String) {
+        fputs(text, stderrStream)
+    }
+}
+
+// stdio's streams are process-wide C globals; stdio locks them internally.
+nonisolated(unsafe) private let stdoutStream = Glibc.stdout!
+nonisolated(unsafe) private let stderrStream = Glibc.stderr!

@@ -1,0 +1,32 @@
+import ArgumentParser
+import MKTStore
+
+extension MKT {
+    struct Fsck: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the store: re-hash every object, check every ref and reflog.",
+            discussion: """
+                Prints one line per problem, "error: ..." or "warning: ...", naming the
+                object or ref and what is wrong, and exits 1 if there is any error. A
+                summary goes to stderr unless --quiet.
+                """
+        )
+
+        @Flag(name: .shortAndLong, help: "No summary line.")
+        var quiet = false
+
+        func run() throws {
+            let report = try openRepository().check()
+            for problem in report.problems {
+                Console.write("\(problem.isError ? "error" : "warning"): \(problem)\n")
+            }
+            if !quiet {
+                let errors = report.problems.filter(\.isError).count
+                Console.error(
+                    "checked \(report.objectCount) object\(report.objectCount == 1 ? "" : "s") and \(report.refCount) ref\(report.refCount == 1 ? "" : "s"): "
+                        + (errors == 0 ? "ok\n" : "\(errors) error\(errors == 1 ? "" : "s")\n"))
+            }
+            if !report.isClean { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import MKTStore
+
+extension MKT {
+    struct GC: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gc",
+            abstract: "Remove what interrupted writes left behind.",
+            discussion: """
+                Removes temp files (.tmp-<pid>-...) and ref lock files that are older than
+                the grace period and whose writing process is no longer running; a live
+                writer's files are never removed, whatever the grace period.
+                """
+        )
+
+        @Option(help: "Only files at least this old: 0, or a number with s, m, h or d.", transform: GraceDuration.parse)
+        var grace: TimeInterval = 3600
+
+        @Flag(name: [.customShort("n"), .long], help: "Show what would be removed; remove nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let repository = try openRepository()
+            let files = dryRun ? try repository.staleFiles(grace: grace) : try repository.removeStaleFiles(grace: grace)
+            let prefix = repository.directory + "/"
+            for path in files {
+                Console.write("\(dryRun ? "would remove" : "removed") \(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path)\n")
+            }
+        }
+    }
+}
+
+enum GraceDuration {
+    /// `0`, `90`, `90s`, `15m`, `2h`, `7d`.
+    static func parse(_ text: String) throws -> TimeInterval {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        let (digits, scale) = text.last.flatMap { units[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
+        guard let value = Double(digits), value >= 0, value.isFinite, digits.allSatisfy(\.isNumber) || digits.contains(".") else {
+            throw ValidationError("'\(text)' is not a duration (examples: 0, 30s, 15m, 2h, 7d)")
+        }
+        return value * scale
+    }
+}

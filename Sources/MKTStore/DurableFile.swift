@@ -1,0 +1,147 @@
+import Foundation
+
+/// The one way mkt writes files: objects, refs, reflogs, and later the queue
+/// and the credential store all come through here.
+///
+/// A new file is written to a temp file in the target's own directory, flushed
+/// with fsync, moved into place (link for create-only, rename for replace) and
+/// then the directory is fsynced, so after a crash the target holds the old
+/// bytes or the new ones, never a mix. Temp files are named
+/// `.tmp-<pid>-<random>`: a leading dot makes them invalid object and ref
+/// names, and the pid lets `mkt gc` spare a live writer's file.
+public enum DurableFile {
+    public static let tempPrefix = ".tmp-"
+
+    /// Writes `contents` to `path` unless a file is already there.
+    /// - Returns: false when `path` existed; its bytes are left untouched.
+    @discardableResult
+    public static func create(_ path: String, contents: Data, mode: mode_t) throws(StoreError) -> Bool {
+        let temp = try writeTemp(beside: path, contents: contents, mode: mode)
+        defer { unlink(temp) }
+        if link(temp, path) != 0 {
+            let code = errno
+            if code == EEXIST { return false }
+            throw .io(operation: "create", path: path, errno: code)
+        }
+        try syncDirectory(of: path)
+        return true
+    }
+
+    /// Writes `contents` to `path`, replacing whatever is there in one step.
+    public static func replace(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
+        let temp = try writeTemp(beside: path, contents: contents, mode: mode)
+        if rename(temp, path) != 0 {
+            let code = errno
+            unlink(temp)
+            throw .io(operation: "replace", path: path, errno: code)
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Appends one record to `path` and flushes it; creates the file if needed.
+    public static func append(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
+        let existed = access(path, F_OK) == 0
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        try writeAll(fd, contents, path: path)
+        guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+        if !existed { try syncDirectory(of: path) }
+    }
+
+    /// Creates `path` and any missing parents, fsyncing each parent that gained an entry.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(StoreError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return }
+            throw .io(operation: "create directory", path: path, errno: ENOTDIR)
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent, mode: mode) }
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            throw .io(operation: "create directory", path: path, errno: errno)
+        }
+        try syncDirectory(of: path)
+    }
+
+    public static func syncDirectory(of path: String) throws(StoreError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(operation: "open directory", path: directory, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .io(operation: "fsync directory", path: directory, errno: errno) }
+    }
+
+    /// Reads a whole file; nil when it does not exist.
+    public static func read(_ path: String) throws(StoreError) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .io(operation: "open", path: path, errno: errno)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw .io(operation: "read", path: path, errno: EISDIR) }
+        var data = Data(capacity: Int(info.st_size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(operation: "read", path: path, errno: errno)
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// The pid in a temp file's name, if it has one.
+    public static func writerPID(ofTemp name: String) -> Int32? {
+        guard name.hasPrefix(tempPrefix) else { return nil }
+        return Int32(name.dropFirst(tempPrefix.count).prefix { $0 != "-" })
+    }
+
+    private static func writeTemp(beside path: String, contents: Data, mode: mode_t) throws(StoreError) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        var fd: Int32 = -1
+        var temp = ""
+        for _ in 0..<16 {
+            temp = "\(directory)/\(tempPrefix)\(getpid())-\(UInt64.random(in: 0...UInt64.max) & 0xffff_ffff_ffff)"
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw .io(operation: "create temp file in", path: directory, errno: errno) }
+        do throws(StoreError) {
+            try writeAll(fd, contents, path: temp)
+            // fchmod, not the open mode: the caller's umask must not loosen or tighten it.
+            guard fchmod(fd, mode) == 0 else { throw StoreError.io(operation: "chmod", path: temp, errno: errno) }
+            guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
+            guard close(fd) == 0 else {
+                fd = -1
+                throw StoreError.io(operation: "close", path: temp, errno: errno)
+            }
+        } catch {
+            if fd >= 0 { close(fd) }
+            unlink(temp)
+            throw error
+        }
+        return temp
+    }
+
+    private static func writeAll(_ fd: Int32, _ contents: Data, path: String) throws(StoreError) {
+        let failure: Int32? = contents.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+        if let failure { throw .io(operation: "write", path: path, errno: failure) }
+    }
+}

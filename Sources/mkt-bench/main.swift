@@ -1,0 +1,4 @@
+import Foundation
+import MKTStore
+
+print("placeholder")
