@@ -51,6 +51,12 @@ let package = Package(
             dependencies: ["MKTStore", "MKTCrypto"],
             swiftSettings: strict
         ),
+        /** Temp directories and a runner for the built `mkt`, shared by the test targets. */
+        .target(
+            name: "MKTTestSupport",
+            path: "Tests/MKTTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MKTCryptoTests",
             dependencies: ["MKTCrypto"],
@@ -58,13 +64,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTStoreTests",
-            dependencies: ["MKTStore"],
+            dependencies: ["MKTStore", "MKTTestSupport"],
             swiftSettings: strict
         ),
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore"],
+            dependencies: ["mkt", "MKTStore", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

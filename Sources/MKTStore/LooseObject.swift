@@ -91,4 +91,9 @@ public enum LooseObject {
 public struct StoredObject: Equatable, Sendable {
     public let type: ObjectType
     public let body: Data
+
+    public init(type: ObjectType, body: Data) {
+        self.type = type
+        self.body = body
+    }
 }

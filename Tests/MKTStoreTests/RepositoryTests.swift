@@ -1,0 +1,112 @@
+import Foundation
+import MKTStore
+import MKTTestSupport
+import Testing
+
+struct RepositoryTests {
+    @Test func initCreatesTheLayoutAndIsSafeToRepeat() throws {
+        try withTemporaryDirectory { directory in
+            let sample = (name: "pre-push", contents: Data("#!/bin/sh\nexit 0\n".utf8))
+            let (repository, existed) = try Repository.initialize(in: directory, hookSamples: [sample])
+            #expect(!existed)
+            #expect(repository.directory == "\(directory)/.mkt")
+            for sub in ["objects", "refs/releases", "refs/trackers", "logs/refs", "hooks"] {
+                var isDirectory: ObjCBool = false
+                #expect(FileManager.default.fileExists(atPath: "\(repository.directory)/\(sub)", isDirectory: &isDirectory) && isDirectory.boolValue)
+            }
+            #expect(try String(contentsOfFile: "\(repository.directory)/config", encoding: .utf8) == "[core]\n\tformat = 1\n\thash = sha256\n")
+            #expect(FileManager.default.contents(atPath: "\(repository.directory)/hooks/pre-push.sample") == sample.contents)
+            let id = try repository.objects.write(type: .blob, body: Data("kept".utf8))
+            let again = try Repository.initialize(in: directory, hookSamples: [(sample.name, Data("changed".utf8))])
+            #expect(again.existed)
+            #expect(try again.repository.objects.read(id, as: .blob) == Data("kept".utf8))
+            #expect(FileManager.default.contents(atPath: "\(repository.directory)/hooks/pre-push.sample") == sample.contents)
+        }
+    }
+
+    @Test func discoveryWalksUpAndHonoursMKTDir() throws {
+        try withTemporaryDirectory { directory in
+            _ = try Repository.initialize(in: directory, hookSamples: [])
+            let deep = "\(directory)/music/Artist/Album (2019)"
+            try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+            #expect(try Repository.discover(from: deep, environment: [:]).directory == "\(directory)/.mkt")
+            try withTemporaryDirectory { elsewhere in
+                #expect(throws: StoreError.notAStore(searchedFrom: elsewhere)) {
+                    try Repository.discover(from: elsewhere, environment: [:])
+                }
+                let viaEnvironment = try Repository.discover(from: elsewhere, environment: ["MKT_DIR": "\(directory)/.mkt"])
+                #expect(viaEnvironment.directory == "\(directory)/.mkt")
+                #expect(throws: StoreError.notAStoreDirectory(path: "\(elsewhere)/nope", reason: "no config file")) {
+                    try Repository.discover(from: elsewhere, environment: ["MKT_DIR": "nope"])
+                }
+            }
+        }
+    }
+
+    @Test func aStoreOfAnotherFormatIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let config = "\(repository.directory)/config"
+            try writeFile(config, "[core]\n\tformat = 2\n")
+            #expect(throws: StoreError.unsupportedStore(path: config, reason: "store format 2; this mkt reads format 1")) {
+                try Repository(directory: repository.directory)
+            }
+            try writeFile(config, "[core]\n\tformat = 1\n\thash = sha1\n")
+            #expect(throws: StoreError.unsupportedStore(path: config, reason: "object hash 'sha1'; this mkt uses sha256")) {
+                try Repository(directory: repository.directory)
+            }
+        }
+    }
+
+    @Test func resolveFollowsRevParseRules() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let album = try repository.objects.write(type: .meta, body: Data("album".utf8))
+            try repository.update([RefUpdate(name: "refs/releases/album", action: .set(album))], message: "add")
+            try repository.update([RefUpdate(name: "refs/trackers/red/album", action: .set(album))], message: "push")
+            #expect(try repository.resolve(album.hex) == album)
+            #expect(try repository.resolve(album.hex.uppercased()) == album)
+            #expect(try repository.resolve(String(album.hex.prefix(4))) == album)
+            #expect(try repository.resolve("album") == album)
+            #expect(try repository.resolve("releases/album") == album)
+            #expect(try repository.resolve("refs/releases/album") == album)
+            #expect(try repository.resolve("red/album") == album)
+            #expect(throws: StoreError.unknownName("abc")) { try repository.resolve("abc") }
+            #expect(throws: StoreError.unknownName("nothing")) { try repository.resolve("nothing") }
+        }
+    }
+
+    @Test func anAmbiguousPrefixListsTheCandidates() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: [])
+                .repository
+            var byPrefix: [String: [ObjectID]] = [:]
+            var counter = 0
+            while byPrefix.values.allSatisfy({ $0.count < 2 }) {
+                let id = try repository.objects.write(type: .blob, body: Data("\(counter)".utf8))
+                byPrefix[String(id.hex.prefix(4)), default: []].append(id)
+                counter += 1
+            }
+            let (prefix, ids) = byPrefix.first { $0.value.count >= 2 }!
+            #expect(throws: StoreError.ambiguousName(prefix, candidates: ids.sorted())) { try repository.resolve(prefix) }
+        }
+    }
+
+    @Test func gcSparesLiveAndYoungFiles() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let dead = try deadPID()
+            let old = Date().addingTimeInterval(-7200)
+            let deadTemp = "\(repository.directory)/objects/ab/.tmp-\(dead)-1"
+            let liveTemp = "\(repository.directory)/objects/ab/.tmp-\(getpid())-2"
+            let youngTemp = "\(repository.directory)/refs/.tmp-\(dead)-3"
+            for path in [deadTemp, liveTemp, youngTemp] { try writeFile(path, "partial") }
+            for path in [deadTemp, liveTemp] {
+                try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: path)
+            }
+            #expect(try repository.staleFiles(grace: 3600) == [deadTemp])
+            #expect(try repository.removeStaleFiles(grace: 0) == [deadTemp, youngTemp])
+            #expect(FileManager.default.fileExists(atPath: liveTemp))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What one run of the `mkt` binary did.
+public struct MKTResult: Sendable, CustomStringConvertible {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    public let stdoutData: Data
+
+    public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+}
+
+/// Runs the `mkt` built beside the test bundle (or `MKT_BINARY`), like a user would.
+public enum MKTProcess {
+    public static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["MKT_BINARY"] { return explicit }
+        let bundleDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        return bundleDirectory.appendingPathComponent("mkt").path
+    }
+
+    /// The environment every run starts from: no MKT_DIR or template dir leaking in from the caller.
+    static var baseEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["MKT_DIR"] = nil
+        environment["MKT_TEMPLATE_DIR"] = nil
+        environment["LC_ALL"] = "C"
+        environment["COLUMNS"] = "80"
+        return environment
+    }
+
+    /// Starts `mkt` and returns without waiting; `finish` collects the result.
+    public static func start(
+        _ arguments: [String],
+        in directory: String,
+        stdin: Data? = nil,
+        environment: [String: String] = [:]
+    ) throws -> RunningMKT {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = baseEnvironment.merging(environment) { $1 }
+        let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        let stdoutURL = outputs.appendingPathComponent("stdout")
+        let stderrURL = outputs.appendingPathComponent("stderr")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        if let stdin {
+            let inputURL = outputs.appendingPathComponent("stdin")
+            try stdin.write(to: inputURL)
+            process.standardInput = try FileHandle(forReadingFrom: inputURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        return RunningMKT(process: process, outputs: outputs)
+    }
+
+    /// Runs `mkt` to the end.
+    @discardableResult
+    public static func run(
+        _ arguments: [String],
+        in directory: String,
+        stdin: Data? = nil,
+        environment: [String: String] = [:]
+    ) throws -> MKTResult {
+        try start(arguments, in: directory, stdin: stdin, environment: environment).finish()
+    }
+
+    /// Runs `mkt` with standard input as text.
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: String, input: String) throws -> MKTResult {
+        try run(arguments, in: directory, stdin: Data(input.utf8))
+    }
+}
+
+/// An `mkt` process that was started and may still be running.
+public struct RunningMKT {
+    let process: Process
+    let outputs: URL
+
+    public func finish() throws -> MKTResult {
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: outputs) }
+        let stdout = try Data(contentsOf: outputs.appendingPathComponent("stdout"))
+        let stderr = try Data(contentsOf: outputs.appendingPathComponent("stderr"))
+        return MKTResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self),
+            stdoutData: stdout
+        )
+    }
+}
