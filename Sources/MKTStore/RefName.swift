@@ -12,6 +12,7 @@ public enum RefName {
         guard name.hasPrefix("refs/") else { return "ref names start with 'refs/'" }
         if name.hasSuffix("/") { return "ends with '/'" }
         if name.contains("@{") { return "contains '@{'" }
+        if name.contains("..") { return "contains '..'" }
         if name.utf8.count > 1024 { return "longer than 1024 bytes" }
         for scalar in name.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7f { return "contains a control character" }
@@ -24,7 +25,6 @@ public enum RefName {
             if component.hasSuffix(".lock") { return "a component ends with '.lock'" }
             if component.hasSuffix(".") { return "a component ends with '.'" }
         }
-        if name.contains("..") { return "contains '..'" }
         return nil
     }
 }

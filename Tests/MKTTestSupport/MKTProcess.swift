@@ -35,8 +35,26 @@ public enum MKTProcess {
         stdin: Data? = nil,
         environment: [String: String] = [:]
     ) throws -> RunningMKT {
+        try start(executable: binary, arguments, in: directory, stdin: stdin, environment: environment)
+    }
+
+    /// Runs a `/bin/sh -c` command line with the built `mkt` first on PATH.
+    @discardableResult
+    public static func shell(_ command: String, in directory: String) throws -> MKTResult {
+        let binDirectory = (binary as NSString).deletingLastPathComponent
+        let path = "\(binDirectory):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+        return try start(executable: "/bin/sh", ["-c", command], in: directory, stdin: nil, environment: ["PATH": path]).finish()
+    }
+
+    private static func start(
+        executable: String,
+        _ arguments: [String],
+        in directory: String,
+        stdin: Data?,
+        environment: [String: String]
+    ) throws -> RunningMKT {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = baseEnvironment.merging(environment) { $1 }

@@ -1,0 +1,130 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// The command line itself: help, version, exit codes, store discovery.
+struct CommandLineJourneyTests {
+    @Test func helpListsPorcelainAndPlumbingApart() throws {
+        let result = try MKTProcess.run(["--help"], in: "/")
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == """
+            OVERVIEW: Publish music and audiobook releases to private trackers, and
+            remember what was done.
+
+            Global options, given before the command:
+              -C <dir>    run as if mkt was started in <dir>
+            The store is found like git finds .git: MKT_DIR if set, else .mkt/
+            in the current directory or the nearest parent that has one.
+
+            USAGE: mkt <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            PORCELAIN SUBCOMMANDS:
+              init                    Create an empty mkt store, or fill in what an
+                                      existing one lacks.
+              fsck                    Verify the store: re-hash every object, check every
+                                      ref and reflog.
+              gc                      Remove what interrupted writes left behind.
+
+            PLUMBING SUBCOMMANDS:
+              hash-object             Compute the id of an object, and with -w store it.
+              cat-file                Print an object's type, size or contents.
+              update-ref              Point a ref at an object, safely: with OLD, only if
+                                      it still holds OLD.
+              rev-parse               Turn names into full object ids.
+              for-each-ref            List refs, sorted by name, in a format of your
+                                      choosing.
+
+              See 'mkt help <subcommand>' for detailed help.
+
+            """)
+    }
+
+    @Test func subcommandHelp() throws {
+        let result = try MKTProcess.run(["hash-object", "--help"], in: "/")
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            OVERVIEW: Compute the id of an object, and with -w store it.
+
+            Prints one id per input: standard input first (--stdin), then each FILE,
+            then each path read from standard input (--stdin-paths). The id is the
+            SHA-256 of "<type> <size>\\0<contents>". Without -w no store is needed.
+
+            USAGE: mkt hash-object [--type <type>] [-w] [--stdin] [--stdin-paths] [<files> ...]
+
+            ARGUMENTS:
+              <files>                 Files to hash.
+
+            OPTIONS:
+              -t, --type <type>       The object type: blob, release, pieces, meta, torrent
+                                      or receipt. (default: blob)
+              -w                      Write the object into the store.
+              --stdin                 Read the object from standard input.
+              --stdin-paths           Read file paths from standard input, one per line.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test func version() throws {
+        let result = try MKTProcess.run(["--version"], in: "/")
+        #expect(result.stdout == "mkt version 0.1.0\n")
+        #expect(result.status == 0)
+    }
+
+    @Test(arguments: [
+        (["frobnicate"], "Error: Unexpected argument 'frobnicate'"),
+        (["cat-file"], "Error: give one of -t, -s, -p, -e with OBJECT, or TYPE OBJECT"),
+        (["hash-object"], "Error: nothing to hash: give FILE, --stdin or --stdin-paths"),
+        (["update-ref", "refs/x"], "Error: usage: mkt update-ref REF NEW [OLD]"),
+        (["for-each-ref", "--format", "%(bogus)"], "Error: unknown format field '%(bogus)'"),
+        (["-C"], "Error: -C needs a directory"),
+    ])
+    func usageErrorsExit64(arguments: [String], message: String) throws {
+        let result = try MKTProcess.run(arguments, in: "/")
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr.hasPrefix(message + "\n"), "\(result)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func initCopiesTheRepositorysHookSamples() throws {
+        try withTemporaryDirectory { directory in
+            let result = try MKTProcess.run(["init", "store"], in: directory)
+            #expect(result.stdout == "Initialized empty mkt store in \(directory)/store/.mkt/\n")
+            let repoHooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hooks").standardized
+            let samples = try FileManager.default.contentsOfDirectory(atPath: repoHooks.path).filter { $0.hasSuffix(".sample") }
+            #expect(!samples.isEmpty)
+            for sample in samples {
+                let copied = "\(directory)/store/.mkt/hooks/\(sample)"
+                #expect(FileManager.default.contents(atPath: copied) == FileManager.default.contents(atPath: repoHooks.appendingPathComponent(sample).path))
+                #expect(FileManager.default.isExecutableFile(atPath: copied))
+            }
+            #expect(try MKTProcess.run(["init", "store"], in: directory).stdout == "Reinitialized existing mkt store in \(directory)/store/.mkt/\n")
+            try writeFile("\(directory)/templates/post-push.sample", "#!/bin/sh\n")
+            try MKTProcess.run(["init", "-q", "other"], in: directory, environment: ["MKT_TEMPLATE_DIR": "\(directory)/templates"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/other/.mkt/hooks") == ["post-push.sample"])
+        }
+    }
+
+    @Test func dashCAndMKTDirChooseTheStore() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q", "library"], in: directory)
+            let id = try MKTProcess.run(["-C", "library", "hash-object", "-w", "--stdin"], in: directory, input: "x").stdout
+            #expect(try MKTProcess.run(["-C", "library", "cat-file", "-p", id.trimmingCharacters(in: .newlines)], in: directory).stdout == "x")
+            let viaEnvironment = try MKTProcess.run(["rev-parse", "--mkt-dir"], in: "/", environment: ["MKT_DIR": "\(directory)/library/.mkt"])
+            #expect(viaEnvironment.stdout == "\(directory)/library/.mkt\n")
+            let badDirectory = try MKTProcess.run(["-C", "nowhere", "fsck"], in: directory)
+            #expect(badDirectory.status == 1)
+            #expect(badDirectory.stderr == "error: cannot change to 'nowhere': No such file or directory\n")
+            try writeFile("\(directory)/broken/.mkt/config", "[core]\nformat = 1\nthis is not config\n")
+            let broken = try MKTProcess.run(["fsck"], in: "\(directory)/broken")
+            #expect(broken.stderr == "error: \(directory)/broken/.mkt/config:3: expected 'key = value', got 'this is not config'\n")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MKTStore
+import MKTTestSupport
+import Testing
+
+/// hash-object, cat-file and the object files they leave, through the real binary.
+struct ObjectJourneyTests {
+    @Test(arguments: ObjectType.allCases)
+    func hashObjectEqualsSHA256SumOfTheLooseObject(type: ObjectType) throws {
+        try withTemporaryDirectory { directory in
+            let body = "hello"
+            let viaMKT = try MKTProcess.run(["hash-object", "-t", type.rawValue, "--stdin"], in: directory, input: body)
+            #expect(viaMKT.status == 0, "\(viaMKT)")
+            let viaShell = try MKTProcess.shell("printf '\(type.rawValue) 5\\0hello' | sha256sum | cut -d' ' -f1", in: directory)
+            #expect(viaMKT.stdout == viaShell.stdout)
+            #expect(viaMKT.stdout.count == 65)
+        }
+    }
+
+    @Test func anObjectFileHashesToItsOwnName() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            try writeFile("\(directory)/rip.log", "EAC extraction logfile\n")
+            let written = try MKTProcess.run(["hash-object", "-w", "rip.log"], in: directory)
+            let id = written.stdout.trimmingCharacters(in: .newlines)
+            let path = ".mkt/objects/\(id.prefix(2))/\(id.dropFirst(2))"
+            let sum = try MKTProcess.shell("sha256sum '\(path)' | cut -d' ' -f1", in: directory)
+            #expect(sum.stdout == id + "\n")
+            #expect(try MKTProcess.run(["cat-file", "-p", id], in: directory).stdout == "EAC extraction logfile\n")
+            #expect(try MKTProcess.run(["cat-file", "-t", String(id.prefix(8))], in: directory).stdout == "blob\n")
+            #expect(try MKTProcess.run(["cat-file", "-s", id], in: directory).stdout == "23\n")
+            #expect(try MKTProcess.run(["cat-file", "blob", id], in: directory).stdout == "EAC extraction logfile\n")
+            let wrongType = try MKTProcess.run(["cat-file", "meta", id], in: directory)
+            #expect(wrongType.status == 1)
+            #expect(wrongType.stderr == "error: object \(id) is a blob, not a meta\n")
+        }
+    }
+
+    @Test func theShellPipelineFromTheBrief() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile("\(directory)/file", "cover art bytes\n")
+            let result = try MKTProcess.shell("mkt init -q && mkt update-ref refs/x $(mkt hash-object -w file) && mkt cat-file -p refs/x", in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "cover art bytes\n")
+        }
+    }
+
+    @Test func hashObjectTakesFilesStdinAndStdinPathsInOrder() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile("\(directory)/a", "a")
+            try writeFile("\(directory)/b", "b")
+            let ids = try ["a", "b"].map {
+                try MKTProcess.run(["hash-object", $0], in: directory).stdout
+            }
+            let both = try MKTProcess.run(["hash-object", "--stdin", "b"], in: directory, input: "a")
+            #expect(both.stdout == ids[0] + ids[1])
+            let paths = try MKTProcess.run(["hash-object", "--stdin-paths"], in: directory, input: "b\na\n")
+            #expect(paths.stdout == ids[1] + ids[0])
+            let missing = try MKTProcess.run(["hash-object", "nope"], in: directory)
+            #expect(missing.status == 1)
+            #expect(missing.stderr == "error: cannot read 'nope': No such file or directory\n")
+            let unknownType = try MKTProcess.run(["hash-object", "-t", "tree", "a"], in: directory)
+            #expect(unknownType.status == 1)
+            #expect(unknownType.stderr == "error: unknown object type 'tree' (known: blob, release, pieces, meta, torrent, receipt)\n")
+            let notAStore = try MKTProcess.run(["hash-object", "-w", "a"], in: directory)
+            #expect(notAStore.status == 1)
+            #expect(notAStore.stderr == "error: not an mkt store (or any parent up to /): \(directory); run 'mkt init' to create one\n")
+        }
+    }
+
+    @Test func batchCheckAnswersEachLine() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let id = try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "body").stdout
+                .trimmingCharacters(in: .newlines)
+            try MKTProcess.run(["update-ref", "refs/releases/album", id], in: directory)
+            let input = "\(id)\nalbum extra words\nnothing\n\(String(repeating: "0", count: 64))\n"
+            let check = try MKTProcess.run(["cat-file", "--batch-check"], in: directory, input: input)
+            #expect(check.stdout == "\(id) blob 4\n\(id) blob 4\nnothing missing\n\(String(repeating: "0", count: 64)) missing\n")
+            let formatted = try MKTProcess.run(["cat-file", "--batch-check", "--format", "%(objecttype):%(rest)"], in: directory, input: "album extra words\n")
+            #expect(formatted.stdout == "blob:extra words\n")
+            let batch = try MKTProcess.run(["cat-file", "--batch"], in: directory, input: "album\n")
+            #expect(batch.stdout == "\(id) blob 4\nbody\n")
+            #expect(try MKTProcess.run(["cat-file", "-e", "album"], in: directory).status == 0)
+            let absent = try MKTProcess.run(["cat-file", "-e", "nothing"], in: directory)
+            #expect(absent.status == 1 && absent.stdout.isEmpty && absent.stderr.isEmpty)
+        }
+    }
+
+    @Test func writingToAFullDiskIsReported() throws {
+        try withTemporaryDirectory { directory in
+            let result = try MKTProcess.shell("mkt hash-object --stdin < /dev/null > /dev/full", in: directory)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: write failure on standard output: No space left on device\n")
+        }
+    }
+}
+
