@@ -107,9 +107,9 @@ public struct StoreConfig: Equatable, Sendable {
                 default: return nil
                 }
                 pendingSpace = ""
-            case "#", ";" where !quoted:
+            case "#" where !quoted, ";" where !quoted:
                 return value
-            case " ", "\t" where !quoted:
+            case " " where !quoted, "\t" where !quoted:
                 pendingSpace += String(char)
             default:
                 value += pendingSpace + String(char)

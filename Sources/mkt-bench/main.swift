@@ -1,4 +1,75 @@
 import Foundation
 import MKTStore
 
-print("placeholder")
+// Benchmarks for numbers the issues ask for. Build in release mode:
+//   swift run -c release mkt-bench store [COUNT]    durable object writes and verified reads
+//   swift run -c release mkt-bench startup [RUNS]   `mkt --version` wall time, median
+// Nothing here is a test: it prints numbers and asserts nothing.
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func benchStore(count: Int) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+    // Receipt-sized bodies (~400 bytes), all distinct.
+    let bodies = (0..<count).map { Data("{\"attempt\":\($0),\"tracker\":\"red\",\"padding\":\"\(String(repeating: "x", count: 360))\"}".utf8) }
+    var ids: [ObjectID] = []
+    let writeTime = try seconds {
+        for body in bodies { ids.append(try repository.objects.write(type: .receipt, body: body)) }
+    }
+    let readTime = try seconds {
+        for id in ids { _ = try repository.objects.read(id) }
+    }
+    let refTime = try seconds {
+        for (index, id) in ids.prefix(200).enumerated() {
+            try repository.update([RefUpdate(name: "refs/trackers/red/r\(index % 20)", action: .set(id))], message: "bench")
+        }
+    }
+    print(String(format: "objects written (fsync file + dir, re-hash): %d in %.2f s = %.0f objects/s (%.2f ms each)", count, writeTime, Double(count) / writeTime, writeTime * 1000 / Double(count)))
+    print(String(format: "objects read and verified: %.0f objects/s", Double(count) / readTime))
+    print(String(format: "ref updates (lock, reflog, write, fsync): %.0f updates/s (%.2f ms each)", 200 / refTime, refTime * 1000 / 200))
+}
+
+func benchStartup(runs: Int) throws {
+    let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("mkt").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("no mkt binary at \(binary); build it first (swift build -c release)")
+        exit(1)
+    }
+    // posix_spawn, not Foundation's Process, whose own set-up costs ~40 ms a launch.
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("--version"), nil]
+    var times: [Double] = []
+    for _ in 0..<runs {
+        times.append(seconds {
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        })
+    }
+    print(String(format: "mkt --version: median %.1f ms, min %.1f ms over %d runs (%@)", median(times) * 1000, times.min()! * 1000, runs, binary))
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "store": try benchStore(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
+case "startup": try benchStartup(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
+default:
+    print("usage: mkt-bench (store [COUNT] | startup [RUNS])")
+    exit(64)
+}

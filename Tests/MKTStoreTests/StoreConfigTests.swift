@@ -11,6 +11,7 @@ struct StoreConfigTests {
             [tracker "red"]
             \tannounce = "https://flacsfor.me/announce" # quoted
             \tName = "two  spaces \\"quoted\\"\\tand a tab"
+            \tcomment = "https://example.org/#anchor; not a comment" ; a comment
             [Tracker "red"]
             \tannounce = https://override.example/announce
             """
@@ -20,6 +21,7 @@ struct StoreConfigTests {
         #expect(config.value("tracker", "name", subsection: "red") == "two  spaces \"quoted\"\tand a tab")
         #expect(config.value("tracker", "announce", subsection: "red") == "https://override.example/announce")
         #expect(config.value("tracker", "announce", subsection: "RED") == nil)
+        #expect(config.value("tracker", "comment", subsection: "red") == "https://example.org/#anchor; not a comment")
         #expect(config.entries.map(\.name).first == "core.format")
     }
 

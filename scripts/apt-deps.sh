@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a group of tasks needs, skipping those present.
+#   scripts/apt-deps.sh build        C libraries mkt links against
+#   scripts/apt-deps.sh build test   ... and the tools the tests run
+set -euo pipefail
+
+declare -A groups=(
+    [build]="pkg-config libssl-dev"
+    [test]=""
+)
+
+wanted=()
+for group in "$@"; do
+    [[ -v "groups[$group]" ]] || { echo "apt-deps: unknown group '$group' (build, test)" >&2; exit 64; }
+    read -ra names <<<"${groups[$group]}"
+    for name in "${names[@]}"; do
+        dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q 'install ok installed' || wanted+=("$name")
+    done
+done
+[ ${#wanted[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "apt-deps: installing ${wanted[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
