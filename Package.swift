@@ -33,6 +33,12 @@ let package = Package(
             dependencies: ["MKTCrypto"],
             swiftSettings: strict
         ),
+        /** Bencode, release scans, piece hashing, torrent building and parsing. */
+        .target(
+            name: "MKTTorrent",
+            dependencies: ["MKTCrypto"],
+            swiftSettings: strict
+        ),
         /** Typed Swift wrappers over OpenSSL's digests. */
         .target(
             name: "MKTCrypto",
@@ -48,7 +54,7 @@ let package = Package(
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
-            dependencies: ["MKTStore", "MKTCrypto"],
+            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent"],
             swiftSettings: strict
         ),
         /** Temp directories and a runner for the built `mkt`, shared by the test targets. */

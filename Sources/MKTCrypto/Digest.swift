@@ -79,7 +79,20 @@ public final class DigestContext {
         data.withUnsafeBytes { update($0) }
     }
 
-    /// Returns the digest; the context must not be used afterwards.
+    /// Starts over, as if newly made; cheaper than a new context per piece.
+    public func reset() {
+        precondition(EVP_DigestInit_ex2(context, algorithm.evpMD, nil) == 1, "OpenSSL digest init failed")
+    }
+
+    /// Writes the digest to `out` (which must hold `algorithm.byteCount` bytes) and resets.
+    public func finish(into out: UnsafeMutableRawPointer) {
+        var length: UInt32 = 0
+        let ok = EVP_DigestFinal_ex(context, out.assumingMemoryBound(to: UInt8.self), &length)
+        precondition(ok == 1 && Int(length) == algorithm.byteCount, "OpenSSL digest final failed")
+        reset()
+    }
+
+    /// Returns the digest; call `reset` before using the context again.
     public func finish() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: algorithm.byteCount)
         var length: UInt32 = 0

@@ -1,9 +1,11 @@
 import Foundation
 import MKTStore
+import MKTTorrent
 
 // Benchmarks for numbers the issues ask for. Build in release mode:
 //   swift run -c release mkt-bench store [COUNT]    durable object writes and verified reads
 //   swift run -c release mkt-bench startup [RUNS]   `mkt --version` wall time, median
+//   swift run -c release mkt-bench hash PATH [PIECE-LENGTH] [RUNS]   scan + piece hashing, median
 // Nothing here is a test: it prints numbers and asserts nothing.
 
 func median(_ values: [Double]) -> Double {
@@ -65,11 +67,35 @@ func benchStartup(runs: Int) throws {
     print(String(format: "mkt --version: median %.1f ms, min %.1f ms over %d runs (%@)", median(times) * 1000, times.min()! * 1000, runs, binary))
 }
 
+func benchHash(path: String, pieceLength: Int64?, runs: Int) throws {
+    var times: [Double] = []
+    var last: PieceHashes?
+    var tree: ReleaseTree?
+    for _ in 0..<runs {
+        times.append(try seconds {
+            let scanned = try ReleaseScanner.scan(path)
+            let environment = ProcessInfo.processInfo.environment
+            var hasher = PieceHasher()
+            if let workers = environment["MKT_BENCH_WORKERS"].flatMap(Int.init) { hasher.workerCount = workers }
+            if let readSize = environment["MKT_BENCH_READ_SIZE"].flatMap(Int.init) { hasher.readSize = readSize }
+            last = try hasher.hash(scanned, pieceLength: pieceLength ?? PieceLength.automatic(totalSize: scanned.totalSize))
+            tree = scanned
+        })
+    }
+    let bytes = Double(tree!.totalSize)
+    print(String(format: "hash %@: %d files, %.0f MB, piece %d KiB: median %.3f s = %.0f MB/s (min %.3f s) over %d runs, %d workers",
+        path, tree!.files.count, bytes / 1e6, Int(last!.pieceLength >> 10), median(times), bytes / 1e6 / median(times), times.min()!, runs,
+        ProcessInfo.processInfo.activeProcessorCount))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "store": try benchStore(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
 case "startup": try benchStartup(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
+case "hash" where arguments.count >= 2:
+    let rest = Array(arguments.dropFirst(2))
+    try benchHash(path: Array(arguments)[1], pieceLength: rest.first.flatMap(Int64.init), runs: rest.dropFirst().first.flatMap(Int.init) ?? 5)
 default:
-    print("usage: mkt-bench (store [COUNT] | startup [RUNS])")
+    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS])")
     exit(64)
 }
