@@ -23,8 +23,16 @@ let package = Package(
             name: "MKTCommands",
             dependencies: [
                 "MKTStore",
+                "MKTTorrent",
+                "MKTWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
+        .target(
+            name: "MKTWorkflow",
+            dependencies: ["MKTStore", "MKTTorrent"],
             swiftSettings: strict
         ),
         /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
@@ -66,6 +74,11 @@ let package = Package(
         .testTarget(
             name: "MKTCryptoTests",
             dependencies: ["MKTCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTTorrentTests",
+            dependencies: ["MKTTorrent", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import MKTStore
+import MKTTorrent
+import MKTWorkflow
 
 /// The `mkt` command: porcelain for everyday use, plumbing for scripts.
 public struct MKT: AsyncParsableCommand {
@@ -17,10 +19,13 @@ public struct MKT: AsyncParsableCommand {
             """,
         version: "mkt version \(version)",
         groupedSubcommands: [
-            CommandGroup(name: "Porcelain", subcommands: [Init.self, Fsck.self, GC.self]),
+            CommandGroup(name: "Porcelain", subcommands: [Init.self, Export.self, Verify.self, Fsck.self, GC.self]),
             CommandGroup(
                 name: "Plumbing",
-                subcommands: [HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self]
+                subcommands: [
+                    HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
+                    HashRelease.self, MakeTorrent.self, LsRelease.self,
+                ]
             ),
         ]
     )
@@ -48,6 +53,10 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as StoreError {
             fail(error.description)
         } catch let error as CommandError {
+            fail(error.description)
+        } catch let error as TorrentError {
+            fail(error.description)
+        } catch let error as WorkflowError {
             fail(error.description)
         } catch {
             try? Console.flush()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTStore
+import MKTWorkflow
 
 extension MKT {
     struct CatFile: ParsableCommand {
@@ -73,7 +74,7 @@ extension MKT {
             } else if showSize {
                 Console.write("\(object.body.count)\n")
             } else if pretty {
-                Console.write(object.body)
+                Console.write(try ObjectFormats.pretty(object, id: id))
             } else {
                 Console.write(try repository.objects.read(id, as: try ObjectType(parsing: arguments[0])))
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTStore
+import MKTWorkflow
 
 extension MKT {
     struct HashObject: ParsableCommand {
@@ -37,15 +38,16 @@ extension MKT {
         func run() throws {
             let objectType = try ObjectType(parsing: type)
             let store = write ? try openRepository().objects : nil
-            func hash(_ body: Data) throws(StoreError) {
+            func hash(_ body: Data, label: String) throws {
+                try ObjectFormats.validate(body, as: objectType, label: label)
                 let id = try store?.write(type: objectType, body: body) ?? LooseObject.id(type: objectType, body: body)
                 Console.write(id.hex + "\n")
             }
-            if stdin { try hash(FileHandle.standardInput.readDataToEndOfFile()) }
-            for file in files { try hash(try readFile(file)) }
+            if stdin { try hash(FileHandle.standardInput.readDataToEndOfFile(), label: "standard input") }
+            for file in files { try hash(try readFile(file), label: file) }
             if stdinPaths {
                 while let path = readLine(strippingNewline: true) {
-                    try hash(try readFile(path))
+                    try hash(try readFile(path), label: path)
                 }
             }
         }

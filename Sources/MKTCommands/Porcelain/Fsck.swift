@@ -1,5 +1,6 @@
 import ArgumentParser
 import MKTStore
+import MKTWorkflow
 
 extension MKT {
     struct Fsck: ParsableCommand {
@@ -23,8 +24,8 @@ extension MKT {
             if !quiet {
                 let errors = report.problems.filter(\.isError).count
                 Console.error(
-                    "checked \(report.objectCount) object\(report.objectCount == 1 ? "" : "s") and \(report.refCount) ref\(report.refCount == 1 ? "" : "s"): "
-                        + (errors == 0 ? "ok\n" : "\(errors) error\(errors == 1 ? "" : "s")\n"))
+                    "checked \(counted(report.objectCount, "object")) and \(counted(report.refCount, "ref")): "
+                        + (errors == 0 ? "ok\n" : counted(errors, "error") + "\n"))
             }
             if !report.isClean { throw ExitCode.failure }
         }

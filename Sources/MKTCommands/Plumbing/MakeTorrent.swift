@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import MKTStore
+import MKTTorrent
+import MKTWorkflow
+
+extension MKT {
+    struct MakeTorrent: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "make-torrent",
+            abstract: "Build a torrent from a folder, or from a release in the store.",
+            discussion: """
+                  mkt make-torrent PATH [options] [-o FILE]   no store needed: a drop-in for mktorrent
+                  mkt make-torrent PATH [options] -w          store release, pieces and torrent; print the torrent's id
+                  mkt make-torrent --release REL [options] (-o FILE | -w)
+                The torrent is private and version 1, with info.source from --tracker (or
+                --source). An announce URL goes into the file only when --announce is given,
+                and never into the store. Without -o or -w the file is NAME.torrent.
+                """
+        )
+
+        @Argument(help: "The release folder or single file.")
+        var path: String?
+
+        @Option(help: "A release in the store: a pieces or release object, or a ref to one.")
+        var release: String?
+
+        @Option(help: "The tracker the torrent is for (red, ops, dic, or one in the config): sets info.source.")
+        var tracker: String?
+
+        @Option(help: "info.source, when no --tracker is given.")
+        var source: String?
+
+        @Option(help: "The announce URL to write into the file (-o only).")
+        var announce: String?
+
+        @Option(help: "The comment, outside info.")
+        var comment: String?
+
+        @Flag(help: "Make a public torrent (no private flag).")
+        var `public` = false
+
+        @Flag(help: "Add a creation date (which makes the output differ from run to run).")
+        var date = false
+
+        @OptionGroup var scan: ReleaseScanOptions
+
+        @Option(name: .shortAndLong, help: "The file to write; '-' for standard output.")
+        var output: String?
+
+        @Flag(name: .customShort("w"), help: "Store the torrent object and print its id.")
+        var write = false
+
+        @Flag(help: "Overwrite the output file if it exists.")
+        var force = false
+
+        func validate() throws {
+            if (path == nil) == (release == nil) { throw ValidationError("give a PATH or --release, not both") }
+            if tracker != nil && source != nil { throw ValidationError("--tracker and --source cannot be used together") }
+            if write && output != nil { throw ValidationError("-o and -w cannot be used together") }
+            if write && announce != nil { throw ValidationError("the store never holds announce URLs; use 'mkt export' to add one") }
+            if release != nil && !write && output == nil { throw ValidationError("with --release, give -o FILE or -w") }
+        }
+
+        func run() throws {
+            let repository = (write || release != nil) ? try openRepository() : nil
+            let stored: StoredRelease?
+            let tree: ReleaseTree
+            let hashes: PieceHashes
+            if let repository {
+                let found = try release.map { try repository.release(named: $0) }
+                    ?? repository.addRelease(at: path!, scan: scan.scanOptions, pieceLength: scan.pieceLength).release
+                (stored, tree, hashes) = (found, found.tree, found.pieces)
+            } else {
+                tree = try ReleaseScanner.scan(path!, options: scan.scanOptions)
+                hashes = try PieceHasher().hash(tree, pieceLength: scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize))
+                stored = nil
+            }
+            // Outside a store only the built-in trackers are known.
+            let config = (repository ?? (try? openRepository()))?.config ?? StoreConfig()
+            let flag = try tracker.map { try config.trackerProfile($0).source } ?? source
+            let options = TorrentOptions(
+                source: flag, isPrivate: !self.public, comment: comment,
+                creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
+            if write, let repository, let stored {
+                Console.write(try repository.writeTorrent(for: stored, options: options).hex + "\n")
+                return
+            }
+            var torrent = TorrentBuilder.torrent(tree: tree, pieces: hashes, options: options).dictionaryValue!
+            if let announce { torrent = TorrentBuilder.withAnnounce(torrent, announce: announce) }
+            try TorrentOutput.write(Bencode.dictionary(torrent).encoded(), to: output ?? "\(tree.name).torrent", force: force)
+        }
+    }
+}
+
+/// Writes a .torrent file the user asked for: never over an existing file unless forced.
+enum TorrentOutput {
+    static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
+        if path == "-" {
+            Console.write(Data(bytes))
+        } else if force {
+            try DurableFile.replace(path, contents: Data(bytes), mode: 0o644)
+        } else if try !DurableFile.create(path, contents: Data(bytes), mode: 0o644) {
+            throw StoreError.io(operation: "write", path: path, errno: EEXIST)
+        }
+    }
+}

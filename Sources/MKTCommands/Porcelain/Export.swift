@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MKTStore
+import MKTTorrent
+import MKTWorkflow
+
+extension MKT {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a release's torrent for one tracker, with its announce URL, to a file.",
+            discussion: """
+                REL is the tracker's torrent object, or a release (pieces or release object,
+                or a ref to one) whose torrent is built on the spot from the stored hashes.
+                The announce URL comes from the tracker's profile (built in, or
+                tracker.NAME.announce in the config), with {passkey} replaced by the
+                MKT_PASSKEY environment variable. The passkey goes into the file only; the
+                store never sees it.
+                """
+        )
+
+        @Option(help: "The tracker: red, ops, dic, or one in the config.")
+        var tracker: String
+
+        @Argument(help: "The torrent or release.")
+        var release: String
+
+        @Option(name: .shortAndLong, help: "The file to write (default NAME.TRACKER.torrent); '-' for standard output.")
+        var output: String?
+
+        @Flag(help: "Overwrite the output file if it exists.")
+        var force = false
+
+        func run() throws {
+            let repository = try openRepository()
+            let profile = try repository.config.trackerProfile(tracker)
+            let id = try repository.resolve(release)
+            let torrent: TorrentFile
+            if try repository.objects.read(id).type == .torrent {
+                torrent = try TorrentFile.parse(Array(try repository.objects.read(id, as: .torrent)), label: "object \(id)")
+                guard torrent.source == profile.source else {
+                    throw ValidationError("torrent \(id) has source \(torrent.source ?? "none"), not \(profile.source); export the release instead and mkt builds the \(tracker) torrent")
+                }
+            } else {
+                let stored = try repository.release(named: release)
+                let built = TorrentBuilder.torrent(tree: stored.tree, pieces: stored.pieces, options: TorrentOptions(source: profile.source))
+                torrent = try TorrentFile.parse(built.encoded(), label: "release \(stored.piecesID)")
+            }
+            var announce = profile.announceTemplate
+            if announce.contains(TrackerProfile.passkeyPlaceholder) {
+                guard let passkey = ProcessInfo.processInfo.environment["MKT_PASSKEY"], !passkey.isEmpty else {
+                    throw WorkflowError.missingPasskey(tracker: tracker)
+                }
+                announce = profile.announceURL(passkey: passkey)
+            }
+            let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(torrent.dictionary, announce: announce)).encoded()
+            try TorrentOutput.write(bytes, to: output ?? "\(torrent.name).\(tracker).torrent", force: force)
+        }
+    }
+}

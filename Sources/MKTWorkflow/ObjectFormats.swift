@@ -1,0 +1,85 @@
+import Foundation
+import MKTCrypto
+import MKTStore
+import MKTTorrent
+
+/// Checks and shows object bodies by type.
+public enum ObjectFormats {
+    /// Refuses a body that is not a well-formed object of `type`, as git's
+    /// hash-object does, so that a bad .torrent never enters the store.
+    /// Bodies of `meta` and `receipt`, whose formats come later, are taken as they are.
+    public static func validate(_ body: Data, as type: ObjectType, label: String) throws {
+        switch type {
+        case .torrent:
+            let torrent = try TorrentFile.parse(Array(body), label: label)
+            if torrent.announce != nil || !torrent.announceList.isEmpty {
+                throw WorkflowError.announceInTorrentObject(label: label)
+            }
+        case .pieces:
+            _ = try PiecesRecord(objectBody: body)
+        case .release:
+            _ = try ReleaseTree(objectBody: body)
+        case .blob, .meta, .receipt:
+            break
+        }
+    }
+
+    /// `cat-file -p`: torrents and pieces as readable summaries, the rest as stored.
+    public static func pretty(_ object: StoredObject, id: ObjectID) throws -> Data {
+        switch object.type {
+        case .torrent:
+            return Data(describe(try TorrentFile.parse(Array(object.body), label: "object \(id)")).utf8)
+        case .pieces:
+            let record = try PiecesRecord(objectBody: object.body)
+            let hashes = record.hashes
+            return Data("""
+                release \(record.releaseID)
+                length \(hashes.totalLength)
+                piece length \(hashes.pieceLength)
+                pieces \(hashes.count)
+
+                """.utf8)
+        case .blob, .release, .meta, .receipt:
+            return object.body
+        }
+    }
+
+    /// A torrent the way `transmission-show` lays it out.
+    public static func describe(_ torrent: TorrentFile) -> String {
+        var lines = [
+            "Name: \(torrent.name)",
+            "Info hash: \(torrent.infoHashHex)",
+            "Private: \(torrent.isPrivate ? "yes" : "no")",
+        ]
+        if let source = torrent.source { lines.append("Source: \(source)") }
+        if torrent.hasVersion2 { lines.append("Version: hybrid (v1 + v2)") }
+        if let createdBy = torrent.createdBy { lines.append("Created by: \(createdBy)") }
+        if let date = torrent.creationDate {
+            lines.append("Created on: \(Date(timeIntervalSince1970: TimeInterval(date)).ISO8601Format())")
+        }
+        if let comment = torrent.comment { lines.append("Comment: \(comment)") }
+        lines.append("Piece length: \(byteCount(torrent.pieceLength)) (\(counted(torrent.pieceCount, "piece")))")
+        lines.append("Total size: \(byteCount(torrent.totalLength)) (\(torrent.totalLength) bytes)")
+        let files = torrent.files.filter { !$0.isPadding }
+        lines.append("")
+        lines.append("Files (\(files.count)):")
+        for file in files {
+            let path = torrent.isSingleFile ? torrent.name : ([torrent.name] + file.path).joined(separator: "/")
+            lines.append("  \(path) (\(byteCount(file.length)))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Binary units, as piece lengths are powers of two: "256 KiB", "1.5 GiB".
+    public static func byteCount(_ bytes: Int64) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) bytes" }
+        return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
+    }
+}
