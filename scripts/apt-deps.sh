@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A groups=(
     [build]="pkg-config libssl-dev"
-    [test]=""
+    [test]="mktorrent transmission-cli python3-libtorrent"
 )
 
 wanted=()

@@ -40,9 +40,9 @@ public struct BencodeDecoder: Sendable {
             guard position < bytes.count else { throw fail("unexpected end of data") }
             switch bytes[position] {
             case UInt8(ascii: "i"):
+                let start = position
                 position += 1
-                let value = try integer(until: UInt8(ascii: "e"))
-                return .integer(value)
+                return .integer(try integer(until: UInt8(ascii: "e"), valueStart: start))
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 return .bytes(try byteString())
             case UInt8(ascii: "l"):
@@ -86,7 +86,7 @@ public struct BencodeDecoder: Sendable {
         /// `<length>:<bytes>`; the length is checked against what is left before anything is copied.
         mutating func byteString() throws(BencodeError) -> [UInt8] {
             let start = position
-            let length = try integer(until: UInt8(ascii: ":"))
+            let length = try integer(until: UInt8(ascii: ":"), valueStart: start)
             guard length >= 0 else { throw BencodeError(offset: start, reason: "negative string length") }
             guard length <= bytes.count - position else {
                 throw BencodeError(offset: start, reason: "string length \(length) runs past the end of the data")
@@ -97,8 +97,8 @@ public struct BencodeDecoder: Sendable {
         }
 
         /// Decimal digits up to `terminator`: optional '-', no leading zeros, no '-0', no overflow.
-        mutating func integer(until terminator: UInt8) throws(BencodeError) -> Int64 {
-            let start = position
+        /// Errors about the number as a whole point at `valueStart`.
+        mutating func integer(until terminator: UInt8, valueStart start: Int) throws(BencodeError) -> Int64 {
             var negative = false
             if position < bytes.count && bytes[position] == UInt8(ascii: "-") {
                 negative = true
@@ -115,7 +115,7 @@ public struct BencodeDecoder: Sendable {
                 position += 1
             }
             let digitCount = position - digitsStart
-            guard digitCount > 0 else { throw BencodeError(offset: start, reason: "expected digits") }
+            guard digitCount > 0 else { throw BencodeError(offset: digitsStart, reason: "expected digits") }
             guard position < bytes.count, bytes[position] == terminator else {
                 throw BencodeError(offset: position, reason: position < bytes.count ? "unexpected byte in a number" : "unexpected end of data")
             }
@@ -138,6 +138,11 @@ public struct BencodeDecoder: Sendable {
 public struct BencodeError: Error, Equatable, Sendable, CustomStringConvertible {
     public let offset: Int
     public let reason: String
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
 
     public var description: String { "bad bencode at byte \(offset): \(reason)" }
 }

@@ -2,7 +2,7 @@
 ///
 /// The rule: the smallest power of two from 32 KiB to 16 MiB that keeps the
 /// torrent at 2048 pieces or fewer. That gives 256 KiB for a 400 MB album,
-/// 512 KiB for a 540 MB one, 4 MiB for 4 GiB and 16 MiB past 32 GiB, and
+/// 512 KiB for a 540 MB one, 2 MiB for 4 GiB and 16 MiB past 32 GiB, and
 /// keeps the piece list (20 bytes a piece) under 40 KiB for anything up to
 /// 32 GiB. See Documentation/torrents.md for how it compares with
 /// mktorrent, qBittorrent and the trackers.

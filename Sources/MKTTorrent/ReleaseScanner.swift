@@ -77,7 +77,7 @@ public enum ReleaseScanner {
                     guard let target = realPath(path) else {
                         throw errno == ELOOP ? .symlinkLoop(path: path) : .io(operation: "follow symbolic link", path: path, errno: errno)
                     }
-                    guard target.hasPrefix(root + "/") else { throw .symlinkOutside(path: path, target: target) }
+                    guard target == root || target.hasPrefix(root + "/") else { throw .symlinkOutside(path: path, target: target) }
                     info = try status(of: target, following: true)
                 }
                 switch info.st_mode & S_IFMT {
