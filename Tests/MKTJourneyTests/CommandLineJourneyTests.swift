@@ -26,6 +26,10 @@ struct CommandLineJourneyTests {
             PORCELAIN SUBCOMMANDS:
               init                    Create an empty mkt store, or fill in what an
                                       existing one lacks.
+              export                  Write a release's torrent for one tracker, with its
+                                      announce URL, to a file.
+              verify                  Re-read a release's data and check it against its
+                                      stored piece hashes.
               fsck                    Verify the store: re-hash every object, check every
                                       ref and reflog.
               gc                      Remove what interrupted writes left behind.
@@ -38,6 +42,11 @@ struct CommandLineJourneyTests {
               rev-parse               Turn names into full object ids.
               for-each-ref            List refs, sorted by name, in a format of your
                                       choosing.
+              hash-release            Scan a release folder and hash its pieces; print the
+                                      pieces object's id.
+              make-torrent            Build a torrent from a folder, or from a release in
+                                      the store.
+              ls-release              List the files of a release: size, a tab, the path.
 
               See 'mkt help <subcommand>' for detailed help.
 
@@ -53,8 +62,10 @@ struct CommandLineJourneyTests {
             Prints one id per input: standard input first (--stdin), then each FILE,
             then each path read from standard input (--stdin-paths). The id is the
             SHA-256 of "<type> <size>\\0<contents>". Without -w no store is needed.
+            Contents of a torrent, pieces or release object are checked first, and a
+            torrent with an announce URL is refused: stored torrents never hold one.
 
-            USAGE: mkt hash-object [--type <type>] [-w] [--stdin] [--stdin-paths] [<files> ...]
+            USAGE: mkt hash-object [--type <type>] [-w] [--stdin] [--literally] [--stdin-paths] [<files> ...]
 
             ARGUMENTS:
               <files>                 Files to hash.
@@ -64,6 +75,8 @@ struct CommandLineJourneyTests {
                                       or receipt. (default: blob)
               -w                      Write the object into the store.
               --stdin                 Read the object from standard input.
+              --literally             Skip the check that the contents are a well-formed
+                                      object of the type (torrent, pieces, release).
               --stdin-paths           Read file paths from standard input, one per line.
               --version               Show the version.
               -h, --help              Show help information.

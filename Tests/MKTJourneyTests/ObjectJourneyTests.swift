@@ -9,7 +9,7 @@ struct ObjectJourneyTests {
     func hashObjectEqualsSHA256SumOfTheLooseObject(type: ObjectType) throws {
         try withTemporaryDirectory { directory in
             let body = "hello"
-            let viaMKT = try MKTProcess.run(["hash-object", "-t", type.rawValue, "--stdin"], in: directory, input: body)
+            let viaMKT = try MKTProcess.run(["hash-object", "-t", type.rawValue, "--literally", "--stdin"], in: directory, input: body)
             #expect(viaMKT.status == 0, "\(viaMKT)")
             let viaShell = try MKTProcess.shell("printf '\(type.rawValue) 5\\0hello' | sha256sum | cut -d' ' -f1", in: directory)
             #expect(viaMKT.stdout == viaShell.stdout)
