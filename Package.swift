@@ -82,6 +82,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MKTWorkflowTests",
+            dependencies: ["MKTWorkflow", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MKTStoreTests",
             dependencies: ["MKTStore", "MKTTestSupport"],
             swiftSettings: strict

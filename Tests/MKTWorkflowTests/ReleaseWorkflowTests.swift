@@ -1,0 +1,76 @@
+import Foundation
+import MKTStore
+import MKTTestSupport
+import MKTTorrent
+import MKTWorkflow
+import Synchronization
+import Testing
+
+struct ReleaseWorkflowTests {
+    private func makeRelease(_ directory: String) throws -> String {
+        let release = "\(directory)/Artist - Album"
+        for index in 0..<3 { try writeFile("\(release)/0\(index).flac", String(repeating: "\(index)", count: 70_000)) }
+        return release
+    }
+
+    @Test func anUnchangedFolderIsNotReadAgain() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let release = try makeRelease(directory)
+            let bytesRead = Atomic<Int64>(0)
+            let first = try repository.addRelease(at: release) { bytesRead.store($0, ordering: .relaxed) }
+            #expect(!first.cached)
+            #expect(bytesRead.load(ordering: .relaxed) == 210_000)
+            bytesRead.store(0, ordering: .relaxed)
+            let second = try repository.addRelease(at: release) { bytesRead.store($0, ordering: .relaxed) }
+            #expect(second.cached)
+            #expect(bytesRead.load(ordering: .relaxed) == 0, "nothing was read")
+            #expect(second.release.piecesID == first.release.piecesID)
+            // A touched file is a changed scan: hashed again.
+            let later = Date().addingTimeInterval(60)
+            try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: "\(release)/01.flac")
+            let third = try repository.addRelease(at: release)
+            #expect(!third.cached)
+            #expect(third.release.releaseID != first.release.releaseID)
+            #expect(third.release.pieces == first.release.pieces)
+        }
+    }
+
+    @Test func releasesAreFoundByPiecesReleaseOrRef() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let added = try repository.addRelease(at: try makeRelease(directory)).release
+            try repository.update([RefUpdate(name: "refs/releases/album", action: .set(added.piecesID))], message: "test")
+            for name in [added.piecesID.hex, added.releaseID.hex, "album"] {
+                #expect(try repository.release(named: name).piecesID == added.piecesID)
+            }
+            let torrent = try repository.writeTorrent(for: added, options: TorrentOptions(source: "RED"))
+            #expect(throws: WorkflowError.notARelease(name: torrent.hex, type: .torrent)) { try repository.release(named: torrent.hex) }
+        }
+    }
+
+    @Test func trackerProfilesComeFromTheConfigOrTheBuiltInTable() throws {
+        let config = try StoreConfig.parse("""
+            [tracker "red"]
+            \tannounce = https://example.invalid/{passkey}/announce
+            [tracker "unit3d-music"]
+            \tsource = SEEDPOOL
+            \tannounce = https://seedpool.example/announce/{passkey}
+            \tpath-limit = 200
+            """, path: "config")
+        #expect(try config.trackerProfile("red") == TrackerProfile(name: "red", source: "RED", announceTemplate: "https://example.invalid/{passkey}/announce", maximumPathLength: 180))
+        #expect(try config.trackerProfile("ops").source == "OPS")
+        #expect(try config.trackerProfile("unit3d-music").maximumPathLength == 200)
+        #expect(throws: WorkflowError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"])) { try config.trackerProfile("nope") }
+    }
+
+    @Test func storedTorrentsRefuseAnnounceURLs() throws {
+        var torrent = BencodeDictionary()
+        torrent["info"] = .dictionary(["name": .string("x"), "piece length": .integer(16384), "pieces": .bytes([UInt8](repeating: 0, count: 20)), "length": .integer(1)])
+        try ObjectFormats.validate(Data(Bencode.dictionary(torrent).encoded()), as: .torrent, label: "t")
+        torrent["announce-list"] = .list([.list([.string("https://tracker/passkey/announce")])])
+        #expect(throws: WorkflowError.announceInTorrentObject(label: "t")) {
+            try ObjectFormats.validate(Data(Bencode.dictionary(torrent).encoded()), as: .torrent, label: "t")
+        }
+    }
+}
