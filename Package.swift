@@ -59,6 +59,18 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        /** Fuzz entry points over the parsers of untrusted input. */
+        .target(
+            name: "MKTFuzzTargets",
+            dependencies: ["MKTTorrent"],
+            swiftSettings: strict
+        ),
+        /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
+        .executableTarget(
+            name: "mkt-fuzz",
+            dependencies: ["MKTFuzzTargets"],
+            swiftSettings: strict
+        ),
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
@@ -78,7 +90,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTorrentTests",
-            dependencies: ["MKTTorrent", "MKTTestSupport"],
+            dependencies: ["MKTTorrent", "MKTFuzzTargets", "MKTTestSupport"],
+            exclude: ["Corpus"],
             swiftSettings: strict
         ),
         .testTarget(
