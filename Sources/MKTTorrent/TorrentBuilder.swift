@@ -21,9 +21,8 @@ public struct TorrentOptions: Equatable, Sendable {
     }
 }
 
-/// Builds v1 torrents (BEP 3) from a scan and its piece hashes, without
-/// re-reading any data. The result never has an announce URL; `withAnnounce`
-/// adds one to the bytes that leave mkt.
+/// The v1 `info` dictionary (BEP 3) of a scan and its piece hashes: the
+/// definition `TorrentTemplate` encodes quickly, built without re-reading data.
 public enum TorrentBuilder {
     public static func info(tree: ReleaseTree, pieces: PieceHashes, source: String?, isPrivate: Bool) -> BencodeDictionary {
         var info = BencodeDictionary()
@@ -40,15 +39,6 @@ public enum TorrentBuilder {
         if isPrivate { info["private"] = .integer(1) }
         if let source { info["source"] = .string(source) }
         return info
-    }
-
-    public static func torrent(tree: ReleaseTree, pieces: PieceHashes, options: TorrentOptions) -> Bencode {
-        var torrent = BencodeDictionary()
-        torrent["info"] = .dictionary(info(tree: tree, pieces: pieces, source: options.source, isPrivate: options.isPrivate))
-        if let comment = options.comment { torrent["comment"] = .string(comment) }
-        if let createdBy = options.createdBy { torrent["created by"] = .string(createdBy) }
-        if let date = options.creationDate { torrent["creation date"] = .integer(date) }
-        return .dictionary(torrent)
     }
 
     /// The same torrent with `announce` set; the infohash does not change.

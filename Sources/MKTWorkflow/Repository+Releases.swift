@@ -59,10 +59,11 @@ extension Repository {
         }
     }
 
-    /// Stores the torrent for one tracker (or for none) and returns its id.
-    public func writeTorrent(for release: StoredRelease, options: TorrentOptions) throws -> ObjectID {
-        let torrent = TorrentBuilder.torrent(tree: release.tree, pieces: release.pieces, options: options)
-        return try objects.write(type: .torrent, body: Data(torrent.encoded()))
+    /// Stores one torrent per set of options (one per tracker) and returns
+    /// their ids; the file list is encoded once for all of them.
+    public func writeTorrents(for release: StoredRelease, options: [TorrentOptions]) throws -> [ObjectID] {
+        let template = TorrentTemplate(tree: release.tree, pieces: release.pieces)
+        return try options.map { try objects.write(type: .torrent, body: Data(template.torrent(options: $0))) }
     }
 
     // MARK: - The pieces cache

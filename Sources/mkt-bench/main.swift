@@ -1,11 +1,13 @@
 import Foundation
 import MKTStore
 import MKTTorrent
+import MKTWorkflow
 
 // Benchmarks for numbers the issues ask for. Build in release mode:
 //   swift run -c release mkt-bench store [COUNT]    durable object writes and verified reads
 //   swift run -c release mkt-bench startup [RUNS]   `mkt --version` wall time, median
 //   swift run -c release mkt-bench hash PATH [PIECE-LENGTH] [RUNS]   scan + piece hashing, median
+//   swift run -c release mkt-bench torrents PATH     5 tracker torrents from one stored pieces object, against one hash pass
 // Nothing here is a test: it prints numbers and asserts nothing.
 
 func median(_ values: [Double]) -> Double {
@@ -88,14 +90,58 @@ func benchHash(path: String, pieceLength: Int64?, runs: Int) throws {
         ProcessInfo.processInfo.activeProcessorCount))
 }
 
+func benchTorrents(path: String) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+    var release: StoredRelease?
+    let hashTime = try seconds { release = try repository.addRelease(at: path).release }
+    let sources = ["RED", "OPS", "DICMusic", "SEEDPOOL", "LST"]
+    var buildTimes: [Double] = []
+    var loadTimes: [Double] = []
+    for _ in 0..<5 {
+        var stored: StoredRelease?
+        // Loading the release from the store, as every command does once.
+        loadTimes.append(try seconds { stored = try repository.release(named: release!.piecesID.hex) })
+        buildTimes.append(try seconds {
+            // A fresh comment each round, so every object is new and written durably.
+            let round = UUID().uuidString
+            _ = try repository.writeTorrents(for: stored!, options: sources.map { TorrentOptions(source: $0, comment: round) })
+        })
+    }
+    print(String(format: "5 tracker torrents from one pieces object (%d files, %d pieces): median %.1f ms = %.2f%% of one hash pass (%.3f s); loading the release first: %.1f ms",
+        release!.tree.files.count, release!.pieces.count, median(buildTimes) * 1000, median(buildTimes) / hashTime * 100, hashTime, median(loadTimes) * 1000))
+}
+
+func benchSteps(path: String) throws {
+    var tree: ReleaseTree?
+    print(String(format: "scan %.3f s", try seconds { tree = try ReleaseScanner.scan(path) }))
+    var body = Data()
+    print(String(format: "encode release JSON %.3f s (%d bytes)", seconds { body = tree!.objectBody() }, body.count))
+    print(String(format: "decode release JSON %.3f s", try seconds { _ = try ReleaseTree(objectBody: body) }))
+    var hashes: PieceHashes?
+    print(String(format: "hash %.3f s", try seconds { hashes = try PieceHasher().hash(tree!, pieceLength: 262144) }))
+    var template: TorrentTemplate?
+    print(String(format: "torrent template %.3f s", seconds { template = TorrentTemplate(tree: tree!, pieces: hashes!) }))
+    print(String(format: "one torrent from the template %.4f s", seconds { _ = template!.torrent(options: TorrentOptions(source: "RED")) }))
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+    print(String(format: "write release object %.3f s", try seconds { _ = try repository.objects.write(type: .release, body: body) }))
+    print(String(format: "addRelease %.3f s", try seconds { _ = try repository.addRelease(at: path) }))
+    print(String(format: "addRelease again %.3f s", try seconds { _ = try repository.addRelease(at: path) }))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "store": try benchStore(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
 case "startup": try benchStartup(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
+case "steps" where arguments.count == 2: try benchSteps(path: Array(arguments)[1])
+case "torrents" where arguments.count == 2: try benchTorrents(path: Array(arguments)[1])
 case "hash" where arguments.count >= 2:
     let rest = Array(arguments.dropFirst(2))
     try benchHash(path: Array(arguments)[1], pieceLength: rest.first.flatMap(Int64.init), runs: rest.dropFirst().first.flatMap(Int.init) ?? 5)
 default:
-    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS])")
+    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS] | torrents PATH)")
     exit(64)
 }

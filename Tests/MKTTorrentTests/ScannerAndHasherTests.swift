@@ -145,3 +145,36 @@ struct ScannerAndHasherTests {
         }
     }
 }
+
+struct TorrentTemplateTests {
+    @Test(arguments: [false, true])
+    func templateBytesEqualTheCanonicalEncoding(singleFile: Bool) throws {
+        try withTemporaryDirectory { directory in
+            let root = singleFile ? "\(directory)/one.flac" : "\(directory)/album"
+            if singleFile {
+                try pattern(70_000, seed: 9).write(to: URL(fileURLWithPath: root))
+            } else {
+                for index in 0..<5 { try writeFile("\(root)/CD\(index % 2)/\(index).flac", String(repeating: "x", count: 9000 * index)) }
+            }
+            let tree = try ReleaseScanner.scan(root)
+            let pieces = try PieceHasher().hash(tree, pieceLength: 16384)
+            let template = TorrentTemplate(tree: tree, pieces: pieces)
+            let cases = [
+                TorrentOptions(),
+                TorrentOptions(source: "RED"),
+                TorrentOptions(source: "OPS", isPrivate: false, comment: "c", createdBy: nil, creationDate: 1_700_000_000),
+            ]
+            for options in cases {
+                let info = TorrentBuilder.info(tree: tree, pieces: pieces, source: options.source, isPrivate: options.isPrivate)
+                var expected = BencodeDictionary()
+                expected["info"] = .dictionary(info)
+                expected["announce"] = .string("https://t.example/announce")
+                if let comment = options.comment { expected["comment"] = .string(comment) }
+                if let createdBy = options.createdBy { expected["created by"] = .string(createdBy) }
+                if let date = options.creationDate { expected["creation date"] = .integer(date) }
+                #expect(template.torrent(options: options, announce: "https://t.example/announce") == Bencode.dictionary(expected).encoded())
+                #expect(template.infoHash(source: options.source, isPrivate: options.isPrivate) == TorrentBuilder.infoHash(info))
+            }
+        }
+    }
+}

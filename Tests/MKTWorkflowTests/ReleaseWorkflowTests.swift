@@ -44,7 +44,7 @@ struct ReleaseWorkflowTests {
             for name in [added.piecesID.hex, added.releaseID.hex, "album"] {
                 #expect(try repository.release(named: name).piecesID == added.piecesID)
             }
-            let torrent = try repository.writeTorrent(for: added, options: TorrentOptions(source: "RED"))
+            let torrent = try repository.writeTorrents(for: added, options: [TorrentOptions(source: "RED")])[0]
             #expect(throws: WorkflowError.notARelease(name: torrent.hex, type: .torrent)) { try repository.release(named: torrent.hex) }
         }
     }

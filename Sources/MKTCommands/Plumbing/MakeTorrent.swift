@@ -83,12 +83,11 @@ extension MKT {
                 source: flag, isPrivate: !self.public, comment: comment,
                 creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
             if write, let repository, let stored {
-                Console.write(try repository.writeTorrent(for: stored, options: options).hex + "\n")
+                Console.write(try repository.writeTorrents(for: stored, options: [options])[0].hex + "\n")
                 return
             }
-            var torrent = TorrentBuilder.torrent(tree: tree, pieces: hashes, options: options).dictionaryValue!
-            if let announce { torrent = TorrentBuilder.withAnnounce(torrent, announce: announce) }
-            try TorrentOutput.write(Bencode.dictionary(torrent).encoded(), to: output ?? "\(tree.name).torrent", force: force)
+            let torrent = TorrentTemplate(tree: tree, pieces: hashes).torrent(options: options, announce: announce)
+            try TorrentOutput.write(torrent, to: output ?? "\(tree.name).torrent", force: force)
         }
     }
 }

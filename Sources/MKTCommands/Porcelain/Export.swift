@@ -42,8 +42,8 @@ extension MKT {
                 }
             } else {
                 let stored = try repository.release(named: release)
-                let built = TorrentBuilder.torrent(tree: stored.tree, pieces: stored.pieces, options: TorrentOptions(source: profile.source))
-                torrent = try TorrentFile.parse(built.encoded(), label: "release \(stored.piecesID)")
+                let built = TorrentTemplate(tree: stored.tree, pieces: stored.pieces).torrent(options: TorrentOptions(source: profile.source))
+                torrent = try TorrentFile.parse(built, label: "release \(stored.piecesID)")
             }
             var announce = profile.announceTemplate
             if announce.contains(TrackerProfile.passkeyPlaceholder) {
