@@ -52,7 +52,10 @@ public enum ObjectFormats {
             "Private: \(torrent.isPrivate ? "yes" : "no")",
         ]
         if let source = torrent.source { lines.append("Source: \(source)") }
-        if torrent.hasVersion2 { lines.append("Version: hybrid (v1 + v2)") }
+        if torrent.hasVersion2 {
+            lines.append("Info hash v2: \(Hex.encode(DigestAlgorithm.sha256.digest(Bencode.dictionary(torrent.info).encoded())))")
+            lines.append("Version: hybrid (v1 + v2)")
+        }
         if let createdBy = torrent.createdBy { lines.append("Created by: \(createdBy)") }
         if let date = torrent.creationDate {
             lines.append("Created on: \(Date(timeIntervalSince1970: TimeInterval(date)).ISO8601Format())")

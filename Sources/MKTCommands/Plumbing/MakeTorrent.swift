@@ -43,6 +43,9 @@ extension MKT {
         @Flag(help: "Add a creation date (which makes the output differ from run to run).")
         var date = false
 
+        @Flag(help: "Make a v1+v2 hybrid (BEP 52, with pad files); Gazelle sites refuse these. Hashes PATH again.")
+        var hybrid = false
+
         @OptionGroup var scan: ReleaseScanOptions
 
         @Option(name: .shortAndLong, help: "The file to write; '-' for standard output.")
@@ -60,9 +63,11 @@ extension MKT {
             if write && output != nil { throw ValidationError("-o and -w cannot be used together") }
             if write && announce != nil { throw ValidationError("the store never holds announce URLs; use 'mkt export' to add one") }
             if release != nil && !write && output == nil { throw ValidationError("with --release, give -o FILE or -w") }
+            if hybrid && release != nil { throw ValidationError("a hybrid torrent needs its own hashing pass: give the release folder, not --release") }
         }
 
         func run() throws {
+            if hybrid { return try runHybrid() }
             let repository = (write || release != nil) ? try openRepository() : nil
             let stored: StoredRelease?
             let tree: ReleaseTree
@@ -77,17 +82,38 @@ extension MKT {
                 stored = nil
             }
             // Outside a store only the built-in trackers are known.
-            let config = (repository ?? (try? openRepository()))?.config ?? StoreConfig()
-            let flag = try tracker.map { try config.trackerProfile($0).source } ?? source
-            let options = TorrentOptions(
-                source: flag, isPrivate: !self.public, comment: comment,
-                creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
+            let options = try torrentOptions(config: (repository ?? (try? openRepository()))?.config ?? StoreConfig())
             if write, let repository, let stored {
                 Console.write(try repository.writeTorrents(for: stored, options: [options])[0].hex + "\n")
                 return
             }
             let torrent = TorrentTemplate(tree: tree, pieces: hashes).torrent(options: options, announce: announce)
             try TorrentOutput.write(torrent, to: output ?? "\(tree.name).torrent", force: force)
+        }
+
+        private func torrentOptions(config: StoreConfig) throws -> TorrentOptions {
+            TorrentOptions(
+                source: try tracker.map { try config.trackerProfile($0).source } ?? source, isPrivate: !self.public,
+                comment: comment, creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
+        }
+
+        private func runHybrid() throws {
+            let repository = write ? try openRepository() : nil
+            let tree = try ReleaseScanner.scan(path!, options: scan.scanOptions)
+            let options = try torrentOptions(config: (repository ?? (try? openRepository()))?.config ?? StoreConfig())
+            let length = scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize)
+            let torrent = try HybridTorrent.build(tree, pieceLength: length, options: options)
+            if let repository {
+                try repository.objects.write(type: .release, body: tree.objectBody())
+                Console.write(try repository.objects.write(type: .torrent, body: Data(torrent)).hex + "\n")
+                return
+            }
+            var bytes = torrent
+            if let announce {
+                let parsed = try TorrentFile.parse(torrent, label: tree.name)
+                bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(parsed.dictionary, announce: announce)).encoded()
+            }
+            try TorrentOutput.write(bytes, to: output ?? "\(tree.name).torrent", force: force)
         }
     }
 }
