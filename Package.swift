@@ -25,6 +25,7 @@ let package = Package(
                 "MKTStore",
                 "MKTTorrent",
                 "MKTWorkflow",
+                "MKTCredentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -33,6 +34,12 @@ let package = Package(
         .target(
             name: "MKTWorkflow",
             dependencies: ["MKTStore", "MKTTorrent"],
+            swiftSettings: strict
+        ),
+        /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
+        .target(
+            name: "MKTCredentials",
+            dependencies: ["MKTCrypto", "MKTStore"],
             swiftSettings: strict
         ),
         /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
@@ -97,6 +104,11 @@ let package = Package(
         .testTarget(
             name: "MKTWorkflowTests",
             dependencies: ["MKTWorkflow", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTCredentialsTests",
+            dependencies: ["MKTCredentials", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,11 +1,19 @@
 import Foundation
 
+/// Checks an object before it is written; the credential store provides one
+/// that refuses objects holding a secret.
+public protocol ObjectWriteBarrier: Sendable {
+    func check(_ body: Data, type: ObjectType) throws(StoreError)
+}
+
 /// Loose objects under `objects/ab/cdef…`, written once and never changed.
 public struct ObjectStore: Sendable {
     /// Objects are read-only on disk: nothing in mkt rewrites one.
     static let fileMode: mode_t = 0o444
 
     public let directory: String
+    /// Consulted before every write, once secrets are known to this process.
+    public var barrier: (any ObjectWriteBarrier)?
 
     public init(directory: String) {
         self.directory = directory
@@ -20,6 +28,7 @@ public struct ObjectStore: Sendable {
     /// a no-op, unless the stored copy is damaged, in which case it is healed.
     @discardableResult
     public func write(type: ObjectType, body: Data) throws(StoreError) -> ObjectID {
+        try barrier?.check(body, type: type)
         let id = LooseObject.id(type: type, body: body)
         let bytes = LooseObject.encode(type: type, body: body)
         let path = path(of: id)

@@ -11,7 +11,7 @@ public struct Repository: Sendable {
     /// Absolute path of the `.mkt` directory.
     public let directory: String
     public let config: StoreConfig
-    public let objects: ObjectStore
+    public var objects: ObjectStore
     public var refs: RefStore
 
     /// Opens the store at `directory` (the `.mkt` directory itself).

@@ -21,6 +21,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case refTargetMissing(String, ObjectID)
     case duplicateRefUpdate(String)
     case lockHeld(String, lockPath: String, holder: LockHolder)
+    case secretInObject(ObjectType)
 
     public var description: String {
         switch self {
@@ -62,6 +63,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "more than one update for \(name) in one transaction"
         case .lockHeld(let name, let lockPath, let holder):
             "cannot lock \(name): '\(lockPath)' exists; \(holder)"
+        case .secretInObject(let type):
+            "refusing to store a \(type) object: it contains a stored secret (API key, passkey or cookie)"
         }
     }
 

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Where the master password comes from, in this order: a command that prints
+/// it (`MKT_PASSWORD_COMMAND`, e.g. `pass show mkt`), a file (`MKT_PASSWORD_FILE`,
+/// which must be the user's, mode 0600, not a link), the variable itself
+/// (`MKT_PASSWORD`, the weakest: children and /proc can see it), and last a
+/// prompt on the terminal with echo off.
+public enum MasterPassword {
+    /// The current password (`prefix` "MKT_PASSWORD"), or a new one
+    /// ("MKT_NEW_PASSWORD"), asked twice on a terminal when `confirm` is set.
+    public static func obtain(
+        prefix: String = "MKT_PASSWORD",
+        prompt: String = "mkt master password: ",
+        confirm: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(CredentialError) -> [UInt8] {
+        let password: [UInt8]
+        if let command = environment["\(prefix)_COMMAND"], !command.isEmpty {
+            password = try fromCommand(command, variable: "\(prefix)_COMMAND", environment: environment)
+        } else if let file = environment["\(prefix)_FILE"], !file.isEmpty {
+            password = try fromFile(file)
+        } else if let value = environment[prefix], !value.isEmpty {
+            password = Array(value.utf8)
+        } else {
+            guard let terminal = Terminal() else { throw .noPassword }
+            password = try terminal.readSecret(prompt: prompt)
+            if confirm, try terminal.readSecret(prompt: "again: ") != password { throw .passwordMismatch }
+        }
+        guard !password.isEmpty else { throw .emptyPassword }
+        return password
+    }
+
+    /// The first line the command prints; a failing command is an error.
+    private static func fromCommand(_ command: String, variable: String, environment: [String: String]) throws(CredentialError) -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = SecretEnvironment.scrubbed(environment)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw .passwordSource("\(variable) could not be started")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw .passwordSource("\(variable) exited with status \(process.terminationStatus)")
+        }
+        return firstLine(Array(data))
+    }
+
+    private static func fromFile(_ path: String) throws(CredentialError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw .unsafeFile(path: path, reason: "it is a symbolic link") }
+            throw .io(operation: "open", path: path, errno: errno)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unsafeFile(path: path, reason: "it is not a regular file") }
+        guard info.st_uid == geteuid() else { throw .unsafeFile(path: path, reason: "it is owned by another user") }
+        guard info.st_mode & 0o077 == 0 else {
+            throw .unsafeFile(path: path, reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others read it; run: chmod 600 '\(path)'")
+        }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count >= 0 else { throw .io(operation: "read", path: path, errno: errno) }
+        return firstLine(Array(bytes[0..<count]))
+    }
+
+    static func firstLine(_ bytes: [UInt8]) -> [UInt8] {
+        var line = Array(bytes.prefix { $0 != 0x0a })
+        if line.last == 0x0d { line.removeLast() }
+        return line
+    }
+}
+
+/// The controlling terminal, for prompts that must not echo.
+struct Terminal {
+    private let fd: Int32
+
+    init?() {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+    }
+
+    /// Prints `prompt`, reads one line with echo off, restores the terminal.
+    func readSecret(prompt: String) throws(CredentialError) -> [UInt8] {
+        _ = prompt.withCString { write(fd, $0, strlen($0)) }
+        var saved = termios()
+        let isTerminal = tcgetattr(fd, &saved) == 0
+        if isTerminal {
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(fd, TCSAFLUSH, &silent)
+        }
+        defer {
+            if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
+            _ = write(fd, "\n", 1)
+        }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(fd, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else {
+                if line.isEmpty { throw .passwordSource("the terminal closed") }
+                break
+            }
+            if byte == 0x0a || byte == 0x0d { break }
+            line.append(byte)
+        }
+        return line
+    }
+}
