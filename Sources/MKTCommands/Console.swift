@@ -1,5 +1,7 @@
 @preconcurrency import Glibc
 import Foundation
+import MKTCredentials
+import Synchronization
 
 /// Standard output and error. Output is buffered by stdio and checked when
 /// the command ends, so a full disk or a closed pipe is reported (as git
@@ -20,9 +22,21 @@ enum Console {
         }
     }
 
+    /// Standard error, with every secret this process knows redacted.
     static func error(_ text: String) {
-        fputs(text, stderrStream)
+        fputs(redactor.withLock { $0?.redact(text) } ?? text, stderrStream)
     }
+
+    /// Registers secrets the command has learnt, so no message can show them.
+    static func protect(_ secrets: [String]) {
+        redactor.withLock { current in
+            known.withLock { $0 += secrets }
+            current = SecretRedactor(secrets: known.withLock { $0 })
+        }
+    }
+
+    private static let known = Mutex<[String]>([])
+    private static let redactor = Mutex<SecretRedactor?>(nil)
 }
 
 // stdio's streams are process-wide C globals; stdio locks them internally.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTCredentials
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -19,7 +20,7 @@ public struct MKT: AsyncParsableCommand {
             """,
         version: "mkt version \(version)",
         groupedSubcommands: [
-            CommandGroup(name: "Porcelain", subcommands: [Init.self, Export.self, Verify.self, Fsck.self, GC.self]),
+            CommandGroup(name: "Porcelain", subcommands: [Init.self, Export.self, Verify.self, Credential.self, Fsck.self, GC.self]),
             CommandGroup(
                 name: "Plumbing",
                 subcommands: [
@@ -57,6 +58,8 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as TorrentError {
             fail(error.description)
         } catch let error as WorkflowError {
+            fail(error.description)
+        } catch let error as CredentialError {
             fail(error.description)
         } catch {
             try? Console.flush()

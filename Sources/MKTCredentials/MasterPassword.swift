@@ -30,6 +30,12 @@ public enum MasterPassword {
         return password
     }
 
+    /// Asks on the terminal, with echo off.
+    public static func ask(_ prompt: String) throws(CredentialError) -> [UInt8] {
+        guard let terminal = Terminal() else { throw .passwordSource("no terminal to ask on") }
+        return try terminal.readSecret(prompt: prompt)
+    }
+
     /// The first line the command prints; a failing command is an error.
     private static func fromCommand(_ command: String, variable: String, environment: [String: String]) throws(CredentialError) -> [UInt8] {
         let process = Process()
@@ -88,9 +94,10 @@ struct Terminal {
         self.fd = fd
     }
 
-    /// Prints `prompt`, reads one line with echo off, restores the terminal.
+    /// Turns echo off, then prints `prompt` and reads one line, then restores
+    /// the terminal. Echo goes off first: TCSAFLUSH drops input typed before
+    /// it, so an answer typed after the prompt must not race the switch.
     func readSecret(prompt: String) throws(CredentialError) -> [UInt8] {
-        _ = prompt.withCString { write(fd, $0, strlen($0)) }
         var saved = termios()
         let isTerminal = tcgetattr(fd, &saved) == 0
         if isTerminal {
@@ -99,9 +106,10 @@ struct Terminal {
             tcsetattr(fd, TCSAFLUSH, &silent)
         }
         defer {
-            if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
+            if isTerminal { tcsetattr(fd, TCSADRAIN, &saved) }
             _ = write(fd, "\n", 1)
         }
+        _ = prompt.withCString { write(fd, $0, strlen($0)) }
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {

@@ -30,11 +30,13 @@ public enum DurableFile {
     /// Writes `contents` to `path`, replacing whatever is there in one step.
     public static func replace(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
         let temp = try writeTemp(beside: path, contents: contents, mode: mode)
+        CrashPoint.reached("before-rename")
         if rename(temp, path) != 0 {
             let code = errno
             unlink(temp)
             throw .io(operation: "replace", path: path, errno: code)
         }
+        CrashPoint.reached("after-rename")
         try syncDirectory(of: path)
     }
 
@@ -143,5 +145,16 @@ public enum DurableFile {
             return nil
         }
         if let failure { throw .io(operation: "write", path: path, errno: failure) }
+    }
+}
+
+/// A fault-injection seam for crash tests: with `MKT_TEST_CRASH_POINT=NAME`
+/// in the environment, the process ends at once, as `kill -9` would end it,
+/// the first time it reaches the point of that name.
+public enum CrashPoint {
+    private static let chosen = ProcessInfo.processInfo.environment["MKT_TEST_CRASH_POINT"]
+
+    public static func reached(_ name: String) {
+        if chosen == name { _exit(137) }
     }
 }

@@ -5,7 +5,6 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case notARelease(name: String, type: ObjectType)
     case noPiecesForRelease(ObjectID)
     case unknownTracker(String, known: [String])
-    case missingPasskey(tracker: String)
     case announceInTorrentObject(label: String)
     case verifyFailed(badFiles: Int)
 
@@ -17,8 +16,6 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "release \(id) has not been hashed in this store; run 'mkt hash-release' on its folder"
         case .unknownTracker(let name, let known):
             "unknown tracker '\(name)' (known: \(known.joined(separator: ", ")); add a [tracker \"\(name)\"] section to .mkt/config)"
-        case .missingPasskey(let tracker):
-            "no passkey for \(tracker): set MKT_PASSKEY for this command (it is never stored)"
         case .announceInTorrentObject(let label):
             "\(label): a stored torrent carries no announce URL (it would hold the passkey); mkt adds it on export"
         case .verifyFailed(let count):

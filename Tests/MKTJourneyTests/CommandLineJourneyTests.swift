@@ -30,6 +30,8 @@ struct CommandLineJourneyTests {
                                       announce URL, to a file.
               verify                  Re-read a release's data and check it against its
                                       stored piece hashes.
+              credential              Keep tracker API keys, passkeys and cookies in the
+                                      encrypted credential store.
               fsck                    Verify the store: re-hash every object, check every
                                       ref and reflog.
               gc                      Remove what interrupted writes left behind.

@@ -46,7 +46,7 @@ struct TorrentJourneyTests {
             #expect(shown.stdout.hasSuffix("Files (3):\n  Artist - Album/01 - One.flac (48.8 KiB)\n  Artist - Album/02 - Two.flac (58.6 KiB)\n  Artist - Album/folder.jpg (4 bytes)\n"))
             let noPasskey = try MKTProcess.run(["export", "--tracker", "red", "album"], in: directory)
             #expect(noPasskey.status == 1)
-            #expect(noPasskey.stderr == "error: no passkey for red: set MKT_PASSKEY for this command (it is never stored)\n")
+            #expect(noPasskey.stderr == "error: no active passkey for red: add one with 'mkt credential set red --passkey'\n")
             let exported = try MKTProcess.run(["export", "--tracker", "red", torrent], in: directory, environment: ["MKT_PASSKEY": passkey])
             #expect(exported.status == 0, "\(exported)")
             let file = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/Artist - Album.red.torrent"))

@@ -18,11 +18,12 @@ public enum MKTProcess {
         return bundleDirectory.appendingPathComponent("mkt").path
     }
 
-    /// The environment every run starts from: no MKT_DIR or template dir leaking in from the caller.
+    /// The environment every run starts from: nothing of the caller's mkt
+    /// settings or secrets, and a credential store that does not exist
+    /// unless a test points MKT_CREDENTIALS somewhere.
     static var baseEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["MKT_DIR"] = nil
-        environment["MKT_TEMPLATE_DIR"] = nil
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MKT_") }
+        environment["MKT_CREDENTIALS"] = "/nonexistent/mkt-test/credentials"
         environment["LC_ALL"] = "C"
         environment["COLUMNS"] = "80"
         return environment

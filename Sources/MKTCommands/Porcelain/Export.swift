@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTCredentials
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -13,8 +14,9 @@ extension MKT {
                 or a ref to one) whose torrent is built on the spot from the stored hashes.
                 The announce URL comes from the tracker's profile (built in, or
                 tracker.NAME.announce in the config), with {passkey} replaced by the
-                MKT_PASSKEY environment variable. The passkey goes into the file only; the
-                store never sees it.
+                tracker's passkey: from MKT_PASSKEY if set, else from the credential helper
+                (credential.helper in the config), else from the credential store. The
+                passkey goes into the output file only; the store never sees it.
                 """
         )
 
@@ -47,9 +49,9 @@ extension MKT {
             }
             var announce = profile.announceTemplate
             if announce.contains(TrackerProfile.passkeyPlaceholder) {
-                guard let passkey = ProcessInfo.processInfo.environment["MKT_PASSKEY"], !passkey.isEmpty else {
-                    throw WorkflowError.missingPasskey(tracker: tracker)
-                }
+                let (passkey, known) = try SecretSource(helper: repository.config.value("credential", "helper"))
+                    .secret(tracker: tracker, kind: .passkey)
+                Console.protect(known)
                 announce = profile.announceURL(passkey: passkey)
             }
             let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(torrent.dictionary, announce: announce)).encoded()
