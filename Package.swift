@@ -81,7 +81,7 @@ let package = Package(
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
-            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow"],
+            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials"],
             swiftSettings: strict
         ),
         /** Temp directories and a runner for the built `mkt`, shared by the test targets. */

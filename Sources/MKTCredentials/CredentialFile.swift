@@ -32,20 +32,25 @@ enum CredentialFile {
         let wrappedKey: [UInt8]
     }
 
-    /// Seals records under `dataKey`, with one slot for `password`.
-    static func encode(records: [UInt8], dataKey: [UInt8], password: [UInt8], iterations: Int) -> [UInt8] {
-        var header = magic + [version, 1]
+    /// The header with one slot that wraps `dataKey` under `password`:
+    /// fresh salt, fresh nonce, one key derivation.
+    static func header(dataKey: [UInt8], password: [UInt8], iterations: Int) -> [UInt8] {
+        let fixed = magic + [version, 1]
         let salt = SecureRandom.bytes(saltLength)
         let slotPrefix = [pbkdf2] + bigEndian(UInt32(iterations)) + salt
         var keyEncryptionKey = PBKDF2.sha256(password: password, salt: salt, iterations: iterations, length: 32)
         defer { SecureRandom.wipe(&keyEncryptionKey) }
-        let wrapped = AES256GCM.seal(dataKey, key: keyEncryptionKey, associatedData: header + slotPrefix)
-        header += slotPrefix + wrapped
-        return header + AES256GCM.seal(records, key: dataKey, associatedData: header + bodyContext)
+        return fixed + slotPrefix + AES256GCM.seal(dataKey, key: keyEncryptionKey, associatedData: fixed + slotPrefix)
+    }
+
+    /// The whole file: `header` and the records sealed under a fresh nonce.
+    /// Saving again keeps the header (no key derivation) and re-seals the body.
+    static func encode(records: [UInt8], dataKey: [UInt8], header: [UInt8]) -> [UInt8] {
+        header + AES256GCM.seal(records, key: dataKey, associatedData: header + bodyContext)
     }
 
     /// Opens the file's bytes; any failure, whatever its cause, is `cannotUnlock`.
-    static func decode(_ bytes: [UInt8], password: [UInt8], path: String) throws(CredentialError) -> (records: [UInt8], dataKey: [UInt8], iterations: Int) {
+    static func decode(_ bytes: [UInt8], password: [UInt8], path: String) throws(CredentialError) -> (records: [UInt8], dataKey: [UInt8], header: [UInt8]) {
         let locked = CredentialError.cannotUnlock(path: path)
         guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic, bytes[magic.count] == version else { throw locked }
         let slotCount = Int(bytes[magic.count + 1])
@@ -64,7 +69,7 @@ enum CredentialFile {
             guard let dataKey = AES256GCM.open(Array(slot[21...]), key: keyEncryptionKey, associatedData: fixed + Array(slot[0..<21])) else { continue }
             let header = Array(bytes[0..<headerLength])
             guard let records = AES256GCM.open(Array(bytes[headerLength...]), key: dataKey, associatedData: header + bodyContext) else { throw locked }
-            return (records, dataKey, iterations)
+            return (records, dataKey, header)
         }
         throw locked
     }

@@ -11,20 +11,18 @@ public final class CredentialStore {
     public let path: String
     public private(set) var records: [Credential]
     private var dataKey: [UInt8]
-    private var password: [UInt8]
-    private let iterations: Int
+    /// Magic, version and the key slot: kept from open, so saving needs no key derivation.
+    private var header: [UInt8]
 
-    private init(path: String, records: [Credential], dataKey: [UInt8], password: [UInt8], iterations: Int) {
+    private init(path: String, records: [Credential], dataKey: [UInt8], header: [UInt8]) {
         self.path = path
         self.records = records
         self.dataKey = dataKey
-        self.password = password
-        self.iterations = iterations
+        self.header = header
     }
 
     deinit {
         SecureRandom.wipe(&dataKey)
-        SecureRandom.wipe(&password)
     }
 
     public static func defaultPath(environment: [String: String]) -> String {
@@ -46,7 +44,9 @@ public final class CredentialStore {
     public static func create(at path: String, password: [UInt8], iterations: Int = defaultIterations) throws(CredentialError) -> CredentialStore {
         guard !password.isEmpty else { throw .emptyPassword }
         try prepareDirectory(of: path)
-        let store = CredentialStore(path: path, records: [], dataKey: SecureRandom.bytes(32), password: password, iterations: iterations)
+        let dataKey = SecureRandom.bytes(32)
+        let header = CredentialFile.header(dataKey: dataKey, password: password, iterations: iterations)
+        let store = CredentialStore(path: path, records: [], dataKey: dataKey, header: header)
         try store.save()
         return store
     }
@@ -55,22 +55,22 @@ public final class CredentialStore {
     public static func open(at path: String, password: [UInt8]) throws(CredentialError) -> CredentialStore {
         try checkDirectory(of: path)
         let bytes = try readProtected(path)
-        let (plaintext, dataKey, iterations) = try CredentialFile.decode(bytes, password: password, path: path)
+        let (plaintext, dataKey, header) = try CredentialFile.decode(bytes, password: password, path: path)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(plaintext)) else { throw .cannotUnlock(path: path) }
-        return CredentialStore(path: path, records: body.records, dataKey: dataKey, password: password, iterations: iterations)
+        return CredentialStore(path: path, records: body.records, dataKey: dataKey, header: header)
     }
 
     private struct Body: Codable {
         let records: [Credential]
     }
 
-    /// Rewrites the file: fresh salt and nonces, same data key.
+    /// Rewrites the file: the records sealed again under a fresh nonce.
     public func save() throws(CredentialError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var plaintext = [UInt8]((try? encoder.encode(Body(records: records))) ?? Data())
         defer { SecureRandom.wipe(&plaintext) }
-        let bytes = CredentialFile.encode(records: plaintext, dataKey: dataKey, password: password, iterations: iterations)
+        let bytes = CredentialFile.encode(records: plaintext, dataKey: dataKey, header: header)
         do {
             try DurableFile.replace(path, contents: Data(bytes), mode: 0o600)
         } catch .io(let operation, let path, let code) {
@@ -80,12 +80,18 @@ public final class CredentialStore {
         }
     }
 
-    /// Rewraps the data key under a new password; the records are re-sealed with fresh nonces.
-    public func changePassword(to newPassword: [UInt8]) throws(CredentialError) {
+    /// Rewraps the data key under a new password (fresh salt and nonce, the
+    /// same iteration count as before, or the default if that is higher); the
+    /// records are re-sealed too. Nothing else needs re-encrypting.
+    public func changePassword(to newPassword: [UInt8], iterations: Int? = nil) throws(CredentialError) {
         guard !newPassword.isEmpty else { throw .emptyPassword }
-        SecureRandom.wipe(&password)
-        password = newPassword
+        header = CredentialFile.header(dataKey: dataKey, password: newPassword, iterations: iterations ?? max(currentIterations, Self.defaultIterations))
         try save()
+    }
+
+    private var currentIterations: Int {
+        let at = CredentialFile.magic.count + 3
+        return Int(UInt32(header[at]) << 24 | UInt32(header[at + 1]) << 16 | UInt32(header[at + 2]) << 8 | UInt32(header[at + 3]))
     }
 
     // MARK: - Records

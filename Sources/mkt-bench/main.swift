@@ -1,4 +1,5 @@
 import Foundation
+import MKTCredentials
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -8,6 +9,7 @@ import MKTWorkflow
 //   swift run -c release mkt-bench startup [RUNS]   `mkt --version` wall time, median
 //   swift run -c release mkt-bench hash PATH [PIECE-LENGTH] [RUNS]   scan + piece hashing, median
 //   swift run -c release mkt-bench torrents PATH     5 tracker torrents from one stored pieces object, against one hash pass
+//   swift run -c release mkt-bench credentials       unlock the credential store (PBKDF2, 600,000 iterations) and read a key
 // Nothing here is a test: it prints numbers and asserts nothing.
 
 func median(_ values: [Double]) -> Double {
@@ -132,16 +134,39 @@ func benchSteps(path: String) throws {
     print(String(format: "addRelease again %.3f s", try seconds { _ = try repository.addRelease(at: path) }))
 }
 
+func benchCredentials(runs: Int) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = "\(directory)/mkt/credentials"
+    let password = Array("benchmark password".utf8)
+    let store = try CredentialStore.create(at: path, password: password)
+    for tracker in ["red", "ops", "dic"] {
+        try store.add(tracker: tracker, kind: .apiKey, secret: "\(tracker)-key-0123456789abcdef", label: "", replacing: false)
+        try store.add(tracker: tracker, kind: .passkey, secret: "\(tracker)-passkey-0123456789abcdef", label: "", replacing: false)
+    }
+    try store.save()
+    var unlock: [Double] = []
+    var read: [Double] = []
+    for _ in 0..<runs {
+        var opened: CredentialStore?
+        unlock.append(try seconds { opened = try CredentialStore.open(at: path, password: password) })
+        read.append(try seconds { _ = try opened!.use(tracker: "ops", kind: .passkey) })
+    }
+    print(String(format: "credential store: unlock (PBKDF2-HMAC-SHA256, %d iterations) median %.1f ms; reading one key after that median %.3f ms; %d runs",
+        CredentialStore.defaultIterations, median(unlock) * 1000, median(read) * 1000, runs))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "store": try benchStore(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
 case "startup": try benchStartup(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
+case "credentials": try benchCredentials(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 9)
 case "steps" where arguments.count == 2: try benchSteps(path: Array(arguments)[1])
 case "torrents" where arguments.count == 2: try benchTorrents(path: Array(arguments)[1])
 case "hash" where arguments.count >= 2:
     let rest = Array(arguments.dropFirst(2))
     try benchHash(path: Array(arguments)[1], pieceLength: rest.first.flatMap(Int64.init), runs: rest.dropFirst().first.flatMap(Int.init) ?? 5)
 default:
-    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS] | torrents PATH)")
+    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS] | torrents PATH | credentials [RUNS])")
     exit(64)
 }

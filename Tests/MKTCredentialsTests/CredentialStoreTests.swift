@@ -24,7 +24,7 @@ struct CredentialStoreTests {
             try store.add(tracker: "red", kind: .apiKey, secret: "0123456789abcdef0123", label: "main", replacing: false)
             try store.save()
             #expect(mode(path) == 0o600)
-            try store.changePassword(to: Array("new password".utf8))
+            try store.changePassword(to: Array("new password".utf8), iterations: testIterations)
             #expect(mode(path) == 0o600 && mode("\(directory)/config/mkt") == 0o700)
             let reopened = try CredentialStore.open(at: path, password: Array("new password".utf8))
             #expect(reopened.records.map(\.secret) == ["0123456789abcdef0123"])
@@ -32,7 +32,7 @@ struct CredentialStoreTests {
         }
     }
 
-    @Test func everyWriteUsesFreshNoncesAndSalt() throws {
+    @Test func everyWriteUsesAFreshNonce() throws {
         try withTemporaryDirectory { directory in
             let path = "\(directory)/mkt/credentials"
             let store = try CredentialStore.create(at: path, password: password, iterations: testIterations)
@@ -42,9 +42,15 @@ struct CredentialStoreTests {
             try store.save()
             let second = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(first.count == second.count && first != second)
-            // Header (magic, version, slot count) is equal; salt, nonces and ciphertexts are not.
-            #expect(first.prefix(9) == second.prefix(9))
-            #expect(first[14..<30] != second[14..<30])
+            // The key slot (header: 9 + 81 bytes) is kept; the body's nonce and ciphertext are new.
+            let header = 9 + 81
+            #expect(first.prefix(header) == second.prefix(header))
+            #expect(first[header..<(header + 12)] != second[header..<(header + 12)])
+            #expect(first[(header + 12)...] != second[(header + 12)...])
+            // A new password makes a new slot: fresh salt and nonce.
+            try store.changePassword(to: Array("another".utf8), iterations: testIterations)
+            let third = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(third[14..<30] != second[14..<30])
         }
     }
 

@@ -219,3 +219,21 @@ struct CredentialJourneyTests {
         }
     }
 }
+
+/// contrib/credential/mkt-credential-pass, with a stand-in `pass` on PATH.
+struct PassHelperTests {
+    @Test func thePassHelperAnswersTheProtocol() throws {
+        try withTemporaryDirectory { directory in
+            let contrib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../contrib/credential").standardized.path
+            try writeFile("\(directory)/bin/pass", "#!/bin/sh\n[ \"$1 $2\" = 'show mkt/red/passkey' ] && printf 'passkey-from-pass\\nmetadata\\n'\n")
+            chmod("\(directory)/bin/pass", 0o755)
+            let answer = try MKTProcess.shell(
+                "PATH='\(directory)/bin':$PATH; printf 'tracker=red\\nkind=passkey\\n\\n' | '\(contrib)/mkt-credential-pass' get", in: directory)
+            #expect(answer.status == 0, "\(answer)")
+            #expect(answer.stdout == "secret=passkey-from-pass\n")
+            let unknown = try MKTProcess.shell(
+                "PATH='\(directory)/bin':$PATH; printf 'tracker=ops\\nkind=passkey\\n\\n' | '\(contrib)/mkt-credential-pass' get", in: directory)
+            #expect(unknown.status == 0 && unknown.stdout.isEmpty)
+        }
+    }
+}
