@@ -54,7 +54,7 @@ public final class CredentialStore {
     /// Unlocks the store at `path`.
     public static func open(at path: String, password: [UInt8]) throws(CredentialError) -> CredentialStore {
         try checkDirectory(of: path)
-        let bytes = try readProtected(path)
+        let bytes = try PrivateFile.read(path, limit: 16 << 20)
         let (plaintext, dataKey, header) = try CredentialFile.decode(bytes, password: password, path: path)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(plaintext)) else { throw .cannotUnlock(path: path) }
         return CredentialStore(path: path, records: body.records, dataKey: dataKey, header: header)
@@ -161,33 +161,6 @@ public final class CredentialStore {
         guard info.st_mode & 0o077 == 0 else {
             throw .unsafeFile(path: directory, reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others in; run: chmod 700 '\(directory)'")
         }
-    }
-
-    /// Reads the file only if it is a regular file, ours, and closed to others.
-    private static func readProtected(_ path: String) throws(CredentialError) -> [UInt8] {
-        let fd = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw .unsafeFile(path: path, reason: "it is a symbolic link") }
-            throw .io(operation: "open", path: path, errno: errno)
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .unsafeFile(path: path, reason: "it is not a regular file") }
-        guard info.st_uid == geteuid() else { throw .unsafeFile(path: path, reason: "it is owned by another user") }
-        guard info.st_mode & 0o077 == 0 else {
-            throw .unsafeFile(path: path, reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others read it; run: chmod 600 '\(path)'")
-        }
-        guard info.st_size <= 16 << 20 else { throw .cannotUnlock(path: path) }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var filled = 0
-        while filled < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { throw .io(operation: "read", path: path, errno: got < 0 ? errno : EIO) }
-            filled += got
-        }
-        return bytes
     }
 }
 

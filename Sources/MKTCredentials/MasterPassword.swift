@@ -59,22 +59,7 @@ public enum MasterPassword {
     }
 
     private static func fromFile(_ path: String) throws(CredentialError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw .unsafeFile(path: path, reason: "it is a symbolic link") }
-            throw .io(operation: "open", path: path, errno: errno)
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unsafeFile(path: path, reason: "it is not a regular file") }
-        guard info.st_uid == geteuid() else { throw .unsafeFile(path: path, reason: "it is owned by another user") }
-        guard info.st_mode & 0o077 == 0 else {
-            throw .unsafeFile(path: path, reason: "mode \(String(info.st_mode & 0o777, radix: 8)) lets others read it; run: chmod 600 '\(path)'")
-        }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count >= 0 else { throw .io(operation: "read", path: path, errno: errno) }
-        return firstLine(Array(bytes[0..<count]))
+        firstLine(try PrivateFile.read(path, limit: 64 << 10))
     }
 
     static func firstLine(_ bytes: [UInt8]) -> [UInt8] {
