@@ -26,6 +26,7 @@ let package = Package(
                 "MKTTorrent",
                 "MKTWorkflow",
                 "MKTCredentials",
+                "MKTMetadata",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -40,6 +41,11 @@ let package = Package(
         .target(
             name: "MKTCredentials",
             dependencies: ["MKTCrypto", "MKTStore"],
+            swiftSettings: strict
+        ),
+        /** Audio metadata: tags and formats read from the files, cleaned text, tracker rules. */
+        .target(
+            name: "MKTMetadata",
             swiftSettings: strict
         ),
         /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
@@ -109,6 +115,11 @@ let package = Package(
         .testTarget(
             name: "MKTCredentialsTests",
             dependencies: ["MKTCredentials", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTMetadataTests",
+            dependencies: ["MKTMetadata"],
             swiftSettings: strict
         ),
         .testTarget(

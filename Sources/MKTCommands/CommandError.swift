@@ -6,6 +6,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case cannotChangeDirectory(String, errno: Int32)
     case badInput(source: String, line: Int, reason: String)
     case objectMissing(String)
+    case unreadable(String, errno: Int32)
+    case notUTF8(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,10 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "\(source) line \(line): \(reason)"
         case .objectMissing(let name):
             "\(name): object does not exist"
+        case .unreadable(let path, let code):
+            "cannot read '\(path)': \(String(cString: strerror(code)))"
+        case .notUTF8(let name):
+            "\(name): not UTF-8 text"
         }
     }
 }

@@ -49,6 +49,8 @@ struct CommandLineJourneyTests {
               make-torrent            Build a torrent from a folder, or from a release in
                                       the store.
               ls-release              List the files of a release: size, a tab, the path.
+              sanitize                Clean text: strip HTML and BBCode, decode entities,
+                                      NFC, collapse white space.
 
               See 'mkt help <subcommand>' for detailed help.
 
