@@ -130,7 +130,7 @@ let package = Package(
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTTestSupport"],
+            dependencies: ["mkt", "MKTStore", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -51,6 +51,8 @@ struct CommandLineJourneyTests {
               ls-release              List the files of a release: size, a tab, the path.
               sanitize                Clean text: strip HTML and BBCode, decode entities,
                                       NFC, collapse white space.
+              probe                   Read format facts and tags from audio files; print
+                                      one JSON object per file.
 
               See 'mkt help <subcommand>' for detailed help.
 

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MKTMetadata
+
+extension MKT {
+    struct Probe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read format facts and tags from audio files; print one JSON object per file.",
+            discussion: """
+                Reads the files themselves (no ffprobe, no TagLib): codec, container, sample
+                rate, bit depth, channels, sample count, duration (ms), bitrate, encoder,
+                the tracker encoding class, every tag with all its values, and embedded
+                pictures. Formats read so far: FLAC (with or without an ID3v2 tag in front).
+                A file that cannot be read gets one error line; the others are still printed,
+                and the exit status is 1.
+                """
+        )
+
+        @Argument(help: "Audio files.")
+        var files: [String]
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one FILE") }
+        }
+
+        func run() throws {
+            var failed = false
+            for path in files {
+                do {
+                    let facts = try AudioProbe.probe(path: path)
+                    Console.write(facts.json(path: path))
+                    Console.write("\n")
+                } catch {
+                    try Console.flush()
+                    Console.error("error: \(error)\n")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+extension AudioFacts {
+    /// Canonical JSON (sorted keys, integers only): what `mkt probe` prints.
+    public func json(path: String) -> Data {
+        var object: [String: Any] = [
+            "codec": codec, "container": container, "sampleRate": sampleRate, "channels": channels, "tags": tags,
+            "truncated": truncated, "path": path,
+            "pictures": pictures.map {
+                ["type": $0.type, "mimeType": $0.mimeType, "description": $0.description, "width": $0.width, "height": $0.height, "bytes": $0.byteCount]
+            },
+        ]
+        object["bitDepth"] = bitDepth
+        object["sampleCount"] = sampleCount
+        object["durationMilliseconds"] = durationMilliseconds
+        object["bitrate"] = bitrate
+        object["encoder"] = encoder
+        object["encoding"] = losslessEncoding
+        // Only strings, integers, booleans, arrays and dictionaries: serialisation cannot fail.
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What a file says about itself: format facts and tags, as read, uncleaned.
+public struct AudioFacts: Equatable, Sendable {
+    public struct Picture: Equatable, Sendable {
+        /// The ID3/FLAC picture type: 3 is the front cover.
+        public var type: Int
+        public var mimeType: String
+        public var description: String
+        public var width: Int
+        public var height: Int
+        public var byteCount: Int
+    }
+
+    public var codec: String
+    public var container: String
+    public var sampleRate: Int
+    public var bitDepth: Int?
+    public var channels: Int
+    /// Samples per channel, when the file states it.
+    public var sampleCount: Int64?
+    public var durationMilliseconds: Int64?
+    /// Average bits per second of the audio, from its size and duration.
+    public var bitrate: Int?
+    public var encoder: String?
+    /// Tag fields by upper-case name, each with every value it has, in file order.
+    public var tags: [String: [String]]
+    public var pictures: [Picture]
+    /// Set when the file ended early: the facts up to that point are kept.
+    public var truncated: Bool
+
+    /// The tracker vocabulary for lossless audio: "24bit Lossless" above 16 bits.
+    public var losslessEncoding: String? {
+        guard codec == "FLAC" || codec == "ALAC" else { return nil }
+        return (bitDepth ?? 16) > 16 ? "24bit Lossless" : "Lossless"
+    }
+}
+
+/// Why a file could not be read; always names the file.
+public enum MetadataError: Error, Equatable, CustomStringConvertible {
+    case io(operation: String, path: String, errno: Int32)
+    case unrecognised(path: String)
+    case malformed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .io(let operation, let path, let code): "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
+        case .unrecognised(let path): "\(path): not an audio format mkt reads (FLAC so far)"
+        case .malformed(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MKTMetadata
+import MKTTestSupport
+import Testing
+
+/// Audio made by Debian's encoders (Tests/Fixtures/make-audio-fixtures.sh),
+/// generated once per test run.
+enum AudioFixtures {
+    static let tools = ["/usr/bin/sox", "/usr/bin/flac", "/usr/bin/lame", "/usr/bin/ffmpeg", "/usr/bin/opusenc", "/usr/bin/oggenc", "/usr/bin/eyeD3"]
+    static var available: Bool { tools.allSatisfy(Oracle.available) && hasMutagen }
+    static var hasMutagen: Bool { (try? Oracle.run(Oracle.python, ["-c", "import mutagen"], in: "/").status) == 0 }
+
+    static let directory: Result<String, any Error> = Result {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/make-audio-fixtures.sh").standardized.path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-audio-fixtures-\(getpid())").path
+        let result = try Oracle.run("/bin/bash", [script, output], in: "/")
+        guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.stderr]) }
+        return output
+    }
+
+    /// Every file below the fixtures whose name ends in one of `extensions` (any case).
+    static func files(_ extensions: [String]) throws -> [String] {
+        let root = try directory.get()
+        return FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }
+            .filter { path in extensions.contains { path.lowercased().hasSuffix("." + $0) } }
+            .map { "\(root)/\($0)" }.sorted()
+    }
+}
+
+@Suite(.enabled(if: AudioFixtures.available, "the audio encoders or mutagen are missing (scripts/apt-deps.sh test installs them)"))
+struct ProbeOracleTests {
+    /// mutagen's reading, in the same JSON shape as the fields mkt probe shares with it.
+    static let mutagenScript = """
+        import json, sys, mutagen
+        from mutagen.flac import FLAC
+        out = []
+        for path in sys.argv[1:]:
+            f = FLAC(path)
+            i = f.info
+            tags = {}
+            for key, value in (f.tags or []):
+                tags.setdefault(key.upper(), []).append(value)
+            out.append({"path": path, "sampleRate": i.sample_rate, "bitDepth": i.bits_per_sample, "channels": i.channels,
+                "durationMilliseconds": round(i.length * 1000), "bitrate": i.bitrate, "sampleCount": i.total_samples,
+                "tags": tags, "pictures": [[p.type, p.mime, p.width, p.height, len(p.data)] for p in f.pictures]})
+        print(json.dumps(out))
+        """
+
+    @Test func flacFactsEqualMutagens() throws {
+        let files = try AudioFixtures.files(["flac"])
+        #expect(files.count >= 10, "\(files)")
+        let oracle = try Oracle.run(Oracle.python, ["-c", Self.mutagenScript] + files, in: "/")
+        #expect(oracle.status == 0, "\(oracle.stderr)")
+        let expected = try JSONSerialization.jsonObject(with: oracle.stdoutData) as! [[String: Any]]
+        let probed = try MKTProcess.run(["probe"] + files, in: "/")
+        #expect(probed.status == 0, "\(probed.stderr)")
+        let lines = probed.stdout.split(separator: "\n")
+        #expect(lines.count == files.count)
+        for (line, want) in zip(lines, expected) {
+            let got = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let name = (want["path"] as! String).split(separator: "/").last!
+            for key in ["path", "sampleRate", "bitDepth", "channels", "bitrate", "sampleCount"] {
+                #expect(got[key] as? AnyHashable == want[key] as? AnyHashable, "\(name): \(key)")
+            }
+            // Duration to the millisecond (the goal is ±50 ms).
+            #expect(abs((got["durationMilliseconds"] as! Int) - (want["durationMilliseconds"] as! Int)) <= 1, "\(name): duration")
+            #expect(got["tags"] as? [String: [String]] == want["tags"] as? [String: [String]], "\(name): tags")
+            let pictures = (got["pictures"] as! [[String: Any]]).map { [$0["type"]!, $0["mimeType"]!, $0["width"]!, $0["height"]!, $0["bytes"]!] as NSArray }
+            #expect(pictures == (want["pictures"] as! [[Any]]).map { $0 as NSArray }, "\(name): pictures")
+            let encoding = got["encoding"] as? String
+            #expect(encoding == ((want["bitDepth"] as! Int) > 16 ? "24bit Lossless" : "Lossless"), "\(name): encoding")
+        }
+    }
+
+    @Test func theNFDTitleIsReadAsWritten() throws {
+        let file = try AudioFixtures.files(["flac"]).first { $0.contains("[FLAC]/02") }!
+        let facts = try AudioProbe.probe(path: file)
+        // Read as stored (NFD); cleaning to NFC is the sanitizer's job, later.
+        #expect(Array(facts.tags["TITLE"]![0].utf8) == Array("Cafe\u{301} Interlude".utf8))
+    }
+
+    /// Every prefix of every fixture, cut at 100 offsets: a clean error or a partial result, never a trap.
+    @Test func truncatedFilesNeverTrap() throws {
+        for file in try AudioFixtures.files(["flac", "mp3", "m4a", "ogg", "opus"]) {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            for step in 0..<100 {
+                // Dense over the first 64 KiB, where the metadata is, then across the file.
+                let cut = step < 50 ? min(bytes.count, step * 1311) : bytes.count * (step - 50) / 50
+                do {
+                    let facts = try AudioProbe.probe(bytes: Array(bytes.prefix(cut)), path: file, fileSize: cut)
+                    #expect(facts.sampleRate > 0)
+                } catch {
+                    #expect(error.description.hasPrefix(file), "the error names the file: \(error)")
+                }
+            }
+        }
+    }
+}
