@@ -15,7 +15,9 @@ extension AudioFacts {
         object["durationMilliseconds"] = durationMilliseconds
         object["bitrate"] = bitrate
         object["encoder"] = encoder
-        object["encoding"] = losslessEncoding
+        object["encoding"] = encoding
+        object["bitrateMode"] = bitrateMode
+        object["encoderSettings"] = encoderSettings
         // Only strings, integers, booleans, arrays and dictionaries: serialisation cannot fail.
         return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }

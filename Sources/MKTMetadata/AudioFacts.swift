@@ -23,16 +23,32 @@ public struct AudioFacts: Equatable, Sendable {
     /// Average bits per second of the audio, from its size and duration.
     public var bitrate: Int?
     public var encoder: String?
+    /// CBR, VBR or ABR, for lossy formats that say (MP3).
+    public var bitrateMode: String?
+    /// The encoder settings the file reveals, as mutagen spells them (`-V 0`, `-b 320`).
+    public var encoderSettings: String?
+    /// The tracker encoding class (`Lossless`, `24bit Lossless`, `320`, `V0 (VBR)`, `APS (VBR)`,
+    /// `Other`); nil when the file does not tell, and the user must say.
+    public var encoding: String?
     /// Tag fields by upper-case name, each with every value it has, in file order.
     public var tags: [String: [String]]
     public var pictures: [Picture]
     /// Set when the file ended early: the facts up to that point are kept.
     public var truncated: Bool
 
+    init(codec: String, container: String, sampleRate: Int, channels: Int) {
+        self.codec = codec
+        self.container = container
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.tags = [:]
+        self.pictures = []
+        self.truncated = false
+    }
+
     /// The tracker vocabulary for lossless audio: "24bit Lossless" above 16 bits.
-    public var losslessEncoding: String? {
-        guard codec == "FLAC" || codec == "ALAC" else { return nil }
-        return (bitDepth ?? 16) > 16 ? "24bit Lossless" : "Lossless"
+    static func losslessEncoding(bitDepth: Int?) -> String {
+        (bitDepth ?? 16) > 16 ? "24bit Lossless" : "Lossless"
     }
 }
 
@@ -45,7 +61,7 @@ public enum MetadataError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .io(let operation, let path, let code): "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
-        case .unrecognised(let path): "\(path): not an audio format mkt reads (FLAC, Ogg Vorbis and Opus so far)"
+        case .unrecognised(let path): "\(path): not an audio format mkt reads (FLAC, MP3, Ogg Vorbis and Opus so far)"
         case .malformed(let path, let reason): "\(path): \(reason)"
         }
     }

@@ -31,6 +31,9 @@ public enum AudioProbe {
         let magic = head.count >= start + 4 ? Array(head[start..<(start + 4)]) : []
         if magic == Array("fLaC".utf8) { return try FLACReader.read(head, path: path, fileSize: fileSize) }
         if head.starts(with: Array("OggS".utf8)) { return try OggReader.read(head: head, tail: tail, path: path, fileSize: fileSize) }
+        if start > 0 || MP3Reader.frame(in: head, at: 0) != nil {
+            return try MP3Reader.read(head: head, tail: tail, path: path, fileSize: fileSize)
+        }
         throw .unrecognised(path: path)
     }
 

@@ -6,9 +6,7 @@ enum FLACReader {
     static func read(_ bytes: [UInt8], path: String, fileSize: Int) throws(MetadataError) -> AudioFacts {
         var reader = ByteReader(bytes, at: ID3Skip.length(bytes))
         guard reader.take(4).map(Array.init) == Array("fLaC".utf8) else { throw .unrecognised(path: path) }
-        var facts = AudioFacts(
-            codec: "FLAC", container: "FLAC", sampleRate: 0, bitDepth: nil, channels: 0, sampleCount: nil,
-            durationMilliseconds: nil, bitrate: nil, encoder: nil, tags: [:], pictures: [], truncated: false)
+        var facts = AudioFacts(codec: "FLAC", container: "FLAC", sampleRate: 0, channels: 0)
         var sawStreamInfo = false
         var isLast = false
         while !isLast {
@@ -38,6 +36,7 @@ enum FLACReader {
                 continue
             }
         }
+        facts.encoding = AudioFacts.losslessEncoding(bitDepth: facts.bitDepth)
         guard sawStreamInfo else { throw .malformed(path: path, reason: facts.truncated ? "file ends before STREAMINFO" : "no STREAMINFO block") }
         if let samples = facts.sampleCount, samples > 0, facts.sampleRate > 0 {
             facts.durationMilliseconds = samples * 1000 / Int64(facts.sampleRate)

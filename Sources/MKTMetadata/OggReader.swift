@@ -82,9 +82,7 @@ enum OggReader {
     }
 
     private static func empty(codec: String, rate: Int, channels: Int) -> AudioFacts {
-        AudioFacts(
-            codec: codec, container: "Ogg", sampleRate: rate, bitDepth: nil, channels: channels, sampleCount: nil,
-            durationMilliseconds: nil, bitrate: nil, encoder: nil, tags: [:], pictures: [], truncated: false)
+        AudioFacts(codec: codec, container: "Ogg", sampleRate: rate, channels: channels)
     }
 
     /// As mutagen and most players read it: nominal, unless the limits say otherwise.
