@@ -61,7 +61,7 @@ public enum MetadataError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .io(let operation, let path, let code): "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
-        case .unrecognised(let path): "\(path): not an audio format mkt reads (FLAC, MP3, Ogg Vorbis and Opus so far)"
+        case .unrecognised(let path): "\(path): not an audio format mkt reads (FLAC, MP3, MP4/M4A, Ogg Vorbis, Opus)"
         case .malformed(let path, let reason): "\(path): \(reason)"
         }
     }

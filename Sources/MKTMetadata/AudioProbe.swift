@@ -17,6 +17,13 @@ public enum AudioProbe {
         guard info.st_mode & S_IFMT == S_IFREG else { throw .malformed(path: path, reason: "not a regular file") }
         let size = Int(info.st_size)
         let head = try read(fd, path: path, offset: 0, count: min(size, headLimit))
+        if isMP4(head) {
+            // moov may follow the audio: find it by walking the top-level boxes.
+            guard let moov = try findMoov(size: size, read: { offset, count throws(MetadataError) in try read(fd, path: path, offset: offset, count: count) }) else {
+                throw .malformed(path: path, reason: "no moov box in the MP4 file")
+            }
+            return try MP4Reader.read(moov: moov, path: path, fileSize: size)
+        }
         let tail = size <= headLimit ? head : try read(fd, path: path, offset: size - tailLimit, count: tailLimit)
         return try probe(head: head, tail: tail, path: path, fileSize: size)
     }
@@ -27,6 +34,11 @@ public enum AudioProbe {
     }
 
     static func probe(head: [UInt8], tail: [UInt8], path: String, fileSize: Int) throws(MetadataError) -> AudioFacts {
+        if isMP4(head) {
+            let moov = try findMoov(size: head.count) { offset, count throws(MetadataError) in Array(head[offset..<min(head.count, offset + count)]) }
+            guard let moov else { throw .malformed(path: path, reason: head.count < fileSize ? "file ends before the moov box" : "no moov box in the MP4 file") }
+            return try MP4Reader.read(moov: moov, path: path, fileSize: fileSize)
+        }
         let start = ID3Skip.length(head)
         let magic = head.count >= start + 4 ? Array(head[start..<(start + 4)]) : []
         if magic == Array("fLaC".utf8) { return try FLACReader.read(head, path: path, fileSize: fileSize) }
@@ -35,6 +47,36 @@ public enum AudioProbe {
             return try MP3Reader.read(head: head, tail: tail, path: path, fileSize: fileSize)
         }
         throw .unrecognised(path: path)
+    }
+
+    private static func isMP4(_ head: [UInt8]) -> Bool {
+        head.count >= 8 && Array(head[4..<8]) == Array("ftyp".utf8)
+    }
+
+    /// The body of the top-level `moov` box (at most 64 MiB), read with `read(offset, count)`.
+    private static func findMoov(size: Int, read: (Int, Int) throws(MetadataError) -> [UInt8]) throws(MetadataError) -> [UInt8]? {
+        var offset = 0
+        while offset + 8 <= size {
+            let header = try read(offset, 16)
+            guard header.count >= 8 else { return nil }
+            var length = header[0..<4].reduce(0) { $0 << 8 | Int($1) }
+            var headerLength = 8
+            if length == 1 {
+                guard header.count >= 16 else { return nil }
+                length = header[8..<16].reduce(0) { $0 << 8 | Int($1) & 0xff }
+                headerLength = 16
+            } else if length == 0 {
+                length = size - offset
+            }
+            guard length >= headerLength, length <= size - offset else { return nil }
+            if Array(header[4..<8]) == Array("moov".utf8) {
+                guard length - headerLength <= 64 << 20 else { return nil }
+                let body = try read(offset + headerLength, length - headerLength)
+                return body.count == length - headerLength ? body : nil
+            }
+            offset += length
+        }
+        return nil
     }
 
     private static func read(_ fd: Int32, path: String, offset: Int, count: Int) throws(MetadataError) -> [UInt8] {

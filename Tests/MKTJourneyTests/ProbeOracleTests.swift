@@ -35,6 +35,7 @@ struct ProbeOracleTests {
         from mutagen.flac import FLAC, Picture
         from mutagen.mp3 import MP3
         from mutagen.apev2 import APEv2
+        from mutagen.mp4 import MP4
         # mutagen turns ID3v2.3 dates (TYER, TDAT, TIME) into TDRC on loading; mkt reports the frames as stored.
         DATES = {"TYER", "TDAT", "TIME", "TRDA", "TDRC", "TORY", "TDOR"}
         out = []
@@ -56,6 +57,13 @@ struct ProbeOracleTests {
                 extra = {"bitrateMode": {0: None, 1: "CBR", 2: "VBR", 3: "ABR"}[int(i.bitrate_mode)],
                          "encoderSettings": i.encoder_settings if int(i.bitrate_mode) else None}
                 codec = "MP3"
+            elif isinstance(f, MP4):
+                for key, values in (f.tags or {}).items():
+                    if key == "covr":
+                        pictures = [[3, "image/png" if v.imageformat == 14 else "image/jpeg", 0, 0, len(v)] for v in values]
+                    else:
+                        tags[key] = ["%d/%d" % v if isinstance(v, tuple) else str(v) for v in values]
+                codec = "ALAC" if i.codec == "alac" else "AAC"
             else:
                 for key, value in (f.tags or []):
                     if key.upper() == "METADATA_BLOCK_PICTURE":
@@ -67,18 +75,19 @@ struct ProbeOracleTests {
                 pictures = [[p.type, p.mime, p.width, p.height, len(p.data)] for p in pictures]
                 codec = {"FLAC": "FLAC", "OggVorbis": "Vorbis", "OggOpus": "Opus"}[type(f).__name__]
             out.append(dict({"path": path, "codec": codec, "sampleRate": getattr(i, "sample_rate", 48000),
-                "bitDepth": getattr(i, "bits_per_sample", None), "channels": i.channels,
+                "bitDepth": None if codec == "AAC" else getattr(i, "bits_per_sample", None), "channels": i.channels,
                 "durationMilliseconds": round(i.length * 1000), "bitrate": i.bitrate if codec != "Opus" else None,
                 "sampleCount": getattr(i, "total_samples", None), "tags": tags, "pictures": pictures}, **extra))
         print(json.dumps(out))
         """
 
     /// mutagen reports no bitrate for Opus (mkt computes it), no sample count for
-    /// Ogg and MP3, and an UNKNOWN bitrate mode for an MP3 without a Xing frame
-    /// (mkt scans its frames and finds it CBR): those fields are not compared.
+    /// Ogg, MP3 and MP4, a meaningless bit depth for AAC, and an UNKNOWN bitrate
+    /// mode for an MP3 without a Xing frame (mkt scans its frames and finds it
+    /// CBR): those fields are not compared.
     @Test func factsEqualMutagens() throws {
-        let files = try AudioFixtures.files(["flac", "ogg", "opus", "mp3"])
-        #expect(files.count >= 31, "\(files)")
+        let files = try AudioFixtures.files(["flac", "ogg", "opus", "mp3", "m4a"])
+        #expect(files.count >= 35, "\(files)")
         let oracle = try Oracle.run(Oracle.python, ["-c", Self.mutagenScript] + files, in: "/")
         #expect(oracle.status == 0, "\(oracle.stderr)")
         let expected = try JSONSerialization.jsonObject(with: oracle.stdoutData) as! [[String: Any]]
