@@ -25,7 +25,7 @@ public struct MKT: AsyncParsableCommand {
                 name: "Plumbing",
                 subcommands: [
                     HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
-                    HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self,
+                    HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self,
                 ]
             ),
         ]

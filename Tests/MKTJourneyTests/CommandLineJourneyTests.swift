@@ -53,6 +53,8 @@ struct CommandLineJourneyTests {
                                       NFC, collapse white space.
               probe                   Read format facts and tags from audio files; print
                                       one JSON object per file.
+              check-release           Check a release against a tracker's rules; print what
+                                      it would refuse.
 
               See 'mkt help <subcommand>' for detailed help.
 

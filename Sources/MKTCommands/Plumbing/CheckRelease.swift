@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MKTMetadata
+import MKTStore
+import MKTTorrent
+import MKTWorkflow
+
+extension MKT {
+    struct CheckRelease: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-release",
+            abstract: "Check a release against a tracker's rules; print what it would refuse.",
+            discussion: """
+                REL is a release folder, or a release in the store (a pieces or release
+                object, or a ref to one). Checks: path length (RED 180, OPS 255 characters,
+                folder name included), forbidden characters, allowed file types, archives or
+                torrents inside, one format and one encoding across the audio files, the
+                encoding readable from the files, a rip log for a CD lossless release (with
+                --media CD), mixed bit depths, unusual channels or sample rates.
+                One line per finding, "error: …" or "warning: …"; exit 1 if any error.
+                """
+        )
+
+        @Option(help: "The tracker whose rules apply: red, ops, dic, or one in the config.")
+        var tracker: String
+
+        @Option(help: "Where the audio came from: CD, WEB, Vinyl, … (a CD lossless release needs its log).")
+        var media: String?
+
+        @Flag(help: "Print the findings as a JSON array.")
+        var json = false
+
+        @Argument(help: "The release folder, or a release in the store.")
+        var release: String
+
+        func run() throws {
+            var isDirectory: ObjCBool = false
+            let tree: ReleaseTree
+            let config: StoreConfig
+            if FileManager.default.fileExists(atPath: release, isDirectory: &isDirectory), isDirectory.boolValue {
+                tree = try ReleaseScanner.scan(release)
+                config = (try? openRepository())?.config ?? StoreConfig()
+            } else {
+                let repository = try openRepository()
+                tree = try repository.release(named: release).tree
+                config = repository.config
+            }
+            let profile = try config.trackerProfile(tracker)
+            let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
+            var facts: [String: AudioFacts] = [:]
+            var findings: [Finding] = []
+            for file in tree.files where ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains((file.path as NSString).pathExtension.lowercased()) {
+                do {
+                    facts[file.path] = try AudioProbe.probe(path: tree.location(of: file))
+                } catch {
+                    findings.append(Finding(severity: .error, code: "unreadable", path: file.path, message: "\(error)"))
+                }
+            }
+            findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)
+            if json {
+                let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }
+                Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))
+                Console.write("\n")
+            } else {
+                for finding in findings {
+                    Console.write("\(finding.severity.rawValue): \(finding.path.isEmpty ? "" : finding.path + ": ")\(finding.message)\n")
+                }
+            }
+            let errors = findings.filter { $0.severity == .error }.count
+            let warnings = findings.count - errors
+            Console.error("checked \(counted(tree.files.count, "file")) of \(tree.name) against \(tracker): "
+                + (findings.isEmpty ? "ok\n" : "\(counted(errors, "error")), \(counted(warnings, "warning"))\n"))
+            if errors > 0 { throw ExitCode.failure }
+        }
+    }
+}

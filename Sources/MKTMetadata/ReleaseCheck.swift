@@ -1,0 +1,146 @@
+/// One thing a tracker would refuse (error) or frown at (warning).
+public struct Finding: Equatable, Sendable {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public let severity: Severity
+    /// A stable name for scripts: `path-too-long`, `missing-log`, …
+    public let code: String
+    /// The file concerned, relative to the release folder; empty for the release as a whole.
+    public let path: String
+    public let message: String
+
+    public init(severity: Severity, code: String, path: String, message: String) {
+        self.severity = severity
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+}
+
+/// A tracker's rules for the files of a music release (research/trackers.md §6).
+public struct ReleaseRules: Sendable {
+    public var tracker: String
+    /// Longest `folder/…/file` in characters (Unicode scalars).
+    public var pathLimit: Int
+    public var allowedExtensions: Set<String>
+
+    /// Gazelle's forbidden characters in file and folder names.
+    public static let forbiddenCharacters: Set<Character> = [":", "?", "<", ">", "\\", "*", "|", "\""]
+    static let archives: Set<String> = ["zip", "rar", "7z", "tar", "gz", "bz2", "xz", "tgz"]
+    static let audio: Set<String> = ["flac", "mp3", "m4a", "m4b", "ogg", "opus", "ac3", "dts"]
+
+    /// OPS's FileChecker list for Music and Audiobooks.
+    static let opsExtensions: Set<String> = [
+        "ac3", "accurip", "azw3", "chm", "cue", "djv", "djvu", "doc", "docx", "dts", "epub", "ffp", "flac", "gif", "htm", "html",
+        "jpeg", "jpg", "json", "lit", "lrc", "log", "m3u", "m3u8", "m4a", "m4b", "md5", "mobi", "mp3", "mp4", "nfo", "pdf", "pls",
+        "png", "rtf", "sfv", "txt", "toc", "yaml", "yml",
+    ]
+    /// RED's narrower list, as smoked-salmon enforces it.
+    static let redExtensions: Set<String> = [
+        "ac3", "accurip", "chm", "cue", "dts", "flac", "gif", "htm", "html", "jpeg", "jpg", "log", "m3u", "m3u8", "m4a", "m4b",
+        "md5", "mp3", "nfo", "pdf", "png", "rtf", "sfv", "txt",
+    ]
+
+    public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>) {
+        self.tracker = tracker
+        self.pathLimit = pathLimit
+        self.allowedExtensions = allowedExtensions
+    }
+
+    /// The rules of a known Gazelle site; others get OPS's list and the given path limit.
+    public static func forTracker(_ name: String, pathLimit: Int?) -> ReleaseRules {
+        let red = name == "red"
+        return ReleaseRules(tracker: name, pathLimit: pathLimit ?? (red ? 180 : 255), allowedExtensions: red ? redExtensions : opsExtensions)
+    }
+}
+
+public enum ReleaseCheck {
+    /// Checks a release's files, and the facts of its audio files (by relative path), against `rules`.
+    /// - Parameter media: CD, WEB, Vinyl…; a CD lossless release needs its rip log.
+    public static func check(
+        name: String, files: [String], facts: [String: AudioFacts], rules: ReleaseRules, media: String?
+    ) -> [Finding] {
+        var findings: [Finding] = []
+        let site = rules.tracker.uppercased()
+        for component in [name] + Set(files.flatMap { $0.split(separator: "/").dropLast().map(String.init) }).sorted() {
+            if let bad = component.first(where: { ReleaseRules.forbiddenCharacters.contains($0) }) {
+                findings.append(Finding(severity: .error, code: "forbidden-character", path: component, message: "the folder name contains '\(bad)', which \(site) forbids"))
+            }
+        }
+        for path in files {
+            let full = "\(name)/\(path)"
+            let length = full.unicodeScalars.count
+            if length > rules.pathLimit {
+                findings.append(Finding(severity: .error, code: "path-too-long", path: path, message: "\(full) is \(length) characters; \(site) allows \(rules.pathLimit)"))
+            }
+            let fileName = String(path.split(separator: "/").last ?? "")
+            if let bad = fileName.first(where: { ReleaseRules.forbiddenCharacters.contains($0) }) {
+                findings.append(Finding(severity: .error, code: "forbidden-character", path: path, message: "the name contains '\(bad)', which \(site) forbids"))
+            }
+            let ext = fileExtension(path)
+            if ReleaseRules.archives.contains(ext) {
+                findings.append(Finding(severity: .error, code: "nested-archive", path: path, message: "an archive inside the release; unpack it or leave it out"))
+            } else if ext == "torrent" {
+                findings.append(Finding(severity: .error, code: "nested-torrent", path: path, message: "a .torrent inside the release"))
+            } else if !rules.allowedExtensions.contains(ext) {
+                findings.append(Finding(severity: .error, code: "extension", path: path, message: "\(ext.isEmpty ? "files without an extension are" : ".\(ext) files are") not allowed at \(site)"))
+            }
+        }
+        findings += checkAudio(files: files, facts: facts, media: media)
+        return findings
+    }
+
+    private static func checkAudio(files: [String], facts: [String: AudioFacts], media: String?) -> [Finding] {
+        let audioFiles = files.filter { ReleaseRules.audio.contains(fileExtension($0)) }
+        guard !audioFiles.isEmpty else {
+            return [Finding(severity: .error, code: "no-audio", path: "", message: "the release has no audio files")]
+        }
+        var findings: [Finding] = []
+        let read = audioFiles.compactMap { path in facts[path].map { (path, $0) } }
+        let codecs = Set(read.map(\.1.codec))
+        if codecs.count > 1 {
+            findings.append(Finding(severity: .error, code: "mixed-format", path: "", message: "the files are in more than one format (\(codecs.sorted().joined(separator: ", ")))"))
+        }
+        let lossless = read.allSatisfy { $0.1.codec == "FLAC" || $0.1.codec == "ALAC" }
+        if lossless {
+            let depths = Set(read.compactMap(\.1.bitDepth))
+            if depths.count > 1 {
+                findings.append(Finding(severity: .warning, code: "mixed-bit-depth", path: "",
+                    message: "bit depths differ (\(depths.sorted().map(String.init).joined(separator: ", "))): a hybrid release; it counts as 24bit Lossless"))
+            }
+            if media?.uppercased() == "CD", !files.contains(where: isRipLog) {
+                findings.append(Finding(severity: .error, code: "missing-log", path: "", message: "a CD lossless release needs its rip log (.log)"))
+            }
+        } else {
+            for (path, facts) in read where facts.encoding == nil {
+                findings.append(Finding(severity: .error, code: "unknown-encoding", path: path, message: "the file does not say how it was encoded (no LAME preset); give the encoding"))
+            }
+            let encodings = Set(read.compactMap(\.1.encoding))
+            // Different formats are already an error; different encodings would only repeat it.
+            if codecs.count == 1 && encodings.count > 1 {
+                findings.append(Finding(severity: .error, code: "mixed-encoding", path: "", message: "the files differ in encoding (\(encodings.sorted().joined(separator: ", ")))"))
+            }
+        }
+        for (path, facts) in read {
+            if facts.channels > 2 {
+                findings.append(Finding(severity: .warning, code: "channels", path: path, message: "\(facts.channels) channels"))
+            }
+            if ![44100, 48000, 88200, 96000, 176400, 192000].contains(facts.sampleRate) {
+                findings.append(Finding(severity: .warning, code: "sample-rate", path: path, message: "unusual sample rate \(facts.sampleRate) Hz"))
+            }
+        }
+        return findings
+    }
+
+    /// A rip log, not one of the analysers' logs that OPS does not count.
+    static func isRipLog(_ path: String) -> Bool {
+        let name = String(path.split(separator: "/").last ?? "").lowercased()
+        return fileExtension(path) == "log" && name != "audiochecker.log" && name != "sox.log"
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+@Suite(.enabled(if: AudioFixtures.available, "the audio encoders or mutagen are missing (scripts/apt-deps.sh test installs them)"))
+struct CheckReleaseJourneyTests {
+    @Test func theIssuesThreeCases() throws {
+        try withTemporaryDirectory { directory in
+            let source = try AudioFixtures.files(["flac"]).first { $0.contains("[FLAC]/01") }!
+            let name = "Fixture Artist - Fixture Album (2019) [FLAC]"
+            let release = "\(directory)/\(name)"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            // 181 characters: one too many for RED, fine for OPS.
+            let long = String(repeating: "n", count: 181 - name.count - 1 - ".flac".count) + ".flac"
+            try FileManager.default.copyItem(atPath: source, toPath: "\(release)/\(long)")
+            let red = try MKTProcess.run(["check-release", "--tracker", "red", release], in: directory)
+            #expect(red.status == 1)
+            #expect(red.stdout == "error: \(long): \(name)/\(long) is 181 characters; RED allows 180\n")
+            #expect(red.stderr == "checked 1 file of \(name) against red: 1 error, 0 warnings\n")
+            let ops = try MKTProcess.run(["check-release", "--tracker", "ops", release], in: directory)
+            #expect(ops.status == 0 && ops.stdout.isEmpty)
+            #expect(ops.stderr == "checked 1 file of \(name) against ops: ok\n")
+            // A CD FLAC without its log, and an archive inside.
+            try FileManager.default.removeItem(atPath: "\(release)/\(long)")
+            try FileManager.default.copyItem(atPath: source, toPath: "\(release)/01.flac")
+            try Data("PK".utf8).write(to: URL(fileURLWithPath: "\(release)/scans.zip"))
+            let cd = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "CD", "--json", release], in: directory)
+            #expect(cd.status == 1)
+            let findings = try JSONSerialization.jsonObject(with: cd.stdoutData) as! [[String: String]]
+            #expect(findings.map { $0["code"]! } == ["nested-archive", "missing-log"])
+            #expect(findings[0]["path"] == "scans.zip")
+            // The same checks on a release in the store.
+            try FileManager.default.removeItem(atPath: "\(release)/scans.zip")
+            try writeFile("\(release)/rip.log", "Exact Audio Copy")
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let pieces = try MKTProcess.run(["hash-release", "-w", release], in: directory).stdout.trimmingCharacters(in: .newlines)
+            let stored = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "CD", pieces], in: directory)
+            #expect(stored.status == 0, "\(stored)")
+        }
+    }
+}

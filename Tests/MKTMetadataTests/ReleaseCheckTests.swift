@@ -1,0 +1,52 @@
+@testable import MKTMetadata
+import Testing
+
+struct ReleaseCheckTests {
+    private func facts(_ codec: String, depth: Int? = 16, encoding: String? = "Lossless", rate: Int = 44100, channels: Int = 2) -> AudioFacts {
+        var facts = AudioFacts(codec: codec, container: codec, sampleRate: rate, channels: channels)
+        facts.bitDepth = depth
+        facts.encoding = encoding
+        return facts
+    }
+
+    private func codes(_ files: [String], _ facts: [String: AudioFacts], tracker: String = "red", media: String? = nil, name: String = "A - B (2019) [FLAC]") -> [String] {
+        ReleaseCheck.check(name: name, files: files, facts: facts, rules: .forTracker(tracker, pathLimit: nil), media: media).map(\.code)
+    }
+
+    @Test func pathLimitsDifferPerTracker() {
+        let name = "Artist - Album (2019) [FLAC]"
+        let file = String(repeating: "x", count: 181 - name.count - 1 - ".flac".count) + ".flac"
+        #expect(("\(name)/\(file)").unicodeScalars.count == 181)
+        let audio = [file: facts("FLAC")]
+        #expect(codes([file], audio, tracker: "red", name: name) == ["path-too-long"])
+        #expect(codes([file], audio, tracker: "ops", name: name) == [])
+        // Characters, not bytes: 180 of 'é' fit RED's limit.
+        let accented = String(repeating: "é", count: 180 - name.count - 1 - ".flac".count) + ".flac"
+        #expect(codes([accented], [accented: facts("FLAC")], tracker: "red", name: name) == [])
+    }
+
+    @Test func filesThatDoNotBelong() {
+        let audio = ["01.flac": facts("FLAC")]
+        #expect(codes(["01.flac", "scans.zip"], audio) == ["nested-archive"])
+        #expect(codes(["01.flac", "old.torrent"], audio) == ["nested-torrent"])
+        #expect(codes(["01.flac", "notes.docx"], audio, tracker: "red") == ["extension"])
+        #expect(codes(["01.flac", "notes.docx"], audio, tracker: "ops") == [])
+        #expect(codes(["01.flac", "what?.txt"], audio) == ["forbidden-character"])
+        #expect(codes(["Disc: 1/01.flac"], ["Disc: 1/01.flac": facts("FLAC")]) == ["forbidden-character"])
+        #expect(codes(["cover.jpg"], [:]) == ["no-audio"])
+    }
+
+    @Test func audioRules() {
+        let two = ["1.flac", "2.flac"]
+        #expect(codes(two, ["1.flac": facts("FLAC"), "2.flac": facts("FLAC", depth: 24, encoding: "24bit Lossless")]) == ["mixed-bit-depth"])
+        #expect(codes(two, ["1.flac": facts("FLAC"), "2.flac": facts("FLAC")], media: "CD") == ["missing-log"])
+        #expect(codes(two + ["rip.log"], ["1.flac": facts("FLAC"), "2.flac": facts("FLAC")], media: "CD") == [])
+        #expect(codes(two + ["sox.log"], ["1.flac": facts("FLAC"), "2.flac": facts("FLAC")], media: "CD") == ["missing-log"])
+        #expect(codes(two, ["1.flac": facts("FLAC"), "2.flac": facts("FLAC")], media: "WEB") == [])
+        let mp3s = ["1.mp3", "2.mp3"]
+        #expect(codes(mp3s, ["1.mp3": facts("MP3", depth: nil, encoding: "V0 (VBR)"), "2.mp3": facts("MP3", depth: nil, encoding: "V2 (VBR)")]) == ["mixed-encoding"])
+        #expect(codes(mp3s, ["1.mp3": facts("MP3", depth: nil, encoding: nil), "2.mp3": facts("MP3", depth: nil, encoding: "V0 (VBR)")]) == ["unknown-encoding"])
+        #expect(codes(["1.flac", "2.mp3"], ["1.flac": facts("FLAC"), "2.mp3": facts("MP3", depth: nil, encoding: "320")]) == ["mixed-format"])
+        #expect(codes(["1.flac"], ["1.flac": facts("FLAC", rate: 22050, channels: 6)]) == ["channels", "sample-rate"])
+    }
+}
