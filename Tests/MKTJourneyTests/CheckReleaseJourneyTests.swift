@@ -39,3 +39,26 @@ struct CheckReleaseJourneyTests {
         }
     }
 }
+
+@Suite(.enabled(if: AudioFixtures.available, "the audio encoders or mutagen are missing (scripts/apt-deps.sh test installs them)"))
+struct DescribeReleaseJourneyTests {
+    /// The same album tagged by three tools in two tag families describes the same.
+    @Test(arguments: ["[FLAC]", "[MP3 V0]", "[AAC 256]"])
+    func fixtureAlbums(variant: String) throws {
+        let root = try AudioFixtures.directory.get()
+        let folder = "\(root)/Fixture Artist - Fixture Album (2019) \(variant)"
+        let result = try MKTProcess.run(["describe-release", folder], in: "/")
+        #expect(result.status == 0, "\(result)")
+        let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+        #expect(json["artists"] as? [String] == ["Fixture Artist"])
+        #expect(json["title"] as? String == "Fixture Album")
+        #expect(json["year"] as? Int == 2019)
+        #expect((json["tags"] as? [String])?.first == "electronic")
+        let tracks = json["tracks"] as! [[String: Any]]
+        #expect(tracks.map { $0["number"] as? Int } == [1, 2, 3])
+        // NFC, whatever the tag held (track 2's title is NFD in the files).
+        #expect(Array((tracks[1]["title"] as! String).utf8) == Array("Caf\u{E9} Interlude".utf8))
+        #expect(tracks[2]["guests"] as? [String] == ["Guest Singer"])
+        #expect((json["cover"] as? String)?.hasPrefix("embedded:01") == true)
+    }
+}

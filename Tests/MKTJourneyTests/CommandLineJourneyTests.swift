@@ -55,6 +55,8 @@ struct CommandLineJourneyTests {
                                       one JSON object per file.
               check-release           Check a release against a tracker's rules; print what
                                       it would refuse.
+              describe-release        Consolidate a release's tags into what an upload form
+                                      asks for; print it as JSON.
 
               See 'mkt help <subcommand>' for detailed help.
 

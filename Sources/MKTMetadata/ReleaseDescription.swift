@@ -1,0 +1,225 @@
+import Foundation
+
+/// What a release is, consolidated from its files' tags and its folder name:
+/// the facts a tracker's upload form asks for. Every string is cleaned
+/// (`TextSanitizer`), so equal descriptions have equal bytes.
+public struct ReleaseDescription: Codable, Equatable, Sendable {
+    public struct Track: Codable, Equatable, Sendable {
+        public var path: String
+        public var disc: Int?
+        public var number: Int?
+        public var title: String?
+        public var artists: [String]
+        public var guests: [String]
+        public var durationMilliseconds: Int64?
+    }
+
+    /// A field on which the tracks disagree: the value chosen, and the files that say otherwise.
+    public struct Conflict: Codable, Equatable, Sendable {
+        public var field: String
+        public var chosen: String
+        public var dissenting: [String: String]
+    }
+
+    public var artists: [String] = []
+    public var title: String?
+    public var year: Int?
+    public var originalYear: Int?
+    public var label: String?
+    public var catalogueNumber: String?
+    public var genres: [String] = []
+    /// Gazelle-form tags from the genres (`hip.hop`).
+    public var tags: [String] = []
+    public var format: String?
+    public var encoding: String?
+    public var media: String?
+    public var releaseType: ReleaseType = .unknown
+    /// The release type's form value per built-in tracker (RED and OPS number them differently).
+    public var releaseTypeIds: [String: Int] = [:]
+    /// `Music`, or `Audiobooks` for .m4b files or an audiobook genre.
+    public var category = "Music"
+    public var author: String?
+    public var narrator: String?
+    public var series: String?
+    /// `embedded:<file>` or the image file chosen as the cover.
+    public var cover: String?
+    public var tracks: [Track] = []
+    public var conflicts: [Conflict] = []
+    /// Plain sentences about what does not add up (the folder name against the files, the year against the media).
+    public var problems: [String] = []
+
+    /// Canonical JSON: sorted keys, slashes unescaped.
+    public func json() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, integers, arrays and dictionaries only: encoding cannot fail.
+        return try! encoder.encode(self)
+    }
+}
+
+public enum ReleaseDescriber {
+    /// Tag names per field, across Vorbis comments, ID3 frames, MP4 items and APEv2.
+    static let fields: [String: [String]] = [
+        "title": ["TITLE", "TIT2", "©nam", "APE:TITLE"],
+        "artist": ["ARTIST", "TPE1", "©ART", "APE:ARTIST"],
+        "albumArtist": ["ALBUMARTIST", "ALBUM ARTIST", "TPE2", "aART", "APE:ALBUM ARTIST", "APE:ALBUMARTIST"],
+        "album": ["ALBUM", "TALB", "©alb", "APE:ALBUM"],
+        "date": ["DATE", "YEAR", "TDRC", "TYER", "©day", "APE:YEAR"],
+        "originalDate": ["ORIGINALDATE", "ORIGINALYEAR", "TDOR", "TORY"],
+        "track": ["TRACKNUMBER", "TRCK", "trkn", "APE:TRACK"],
+        "disc": ["DISCNUMBER", "TPOS", "disk", "APE:DISC"],
+        "genre": ["GENRE", "TCON", "©gen", "APE:GENRE"],
+        "label": ["LABEL", "ORGANIZATION", "PUBLISHER", "TPUB", "----:com.apple.iTunes:LABEL", "APE:LABEL"],
+        "catalogueNumber": ["CATALOGNUMBER", "CATALOGUENUMBER", "TXXX:CATALOGNUMBER", "----:com.apple.iTunes:CATALOGNUMBER", "APE:CATALOGNUMBER"],
+        "compilation": ["COMPILATION", "TCMP", "cpil"],
+        "narrator": ["NARRATOR", "TXXX:NARRATOR", "----:com.apple.iTunes:NARRATOR", "COMPOSER", "TCOM", "©wrt"],
+        "series": ["SERIES", "TXXX:SERIES", "----:com.apple.iTunes:SERIES", "MVNM", "©mvn"],
+    ]
+
+    static func values(_ field: String, in facts: AudioFacts) -> [String] {
+        for name in fields[field] ?? [] {
+            if let values = facts.tags[name], !values.isEmpty { return values.map(TextSanitizer.clean).filter { !$0.isEmpty } }
+        }
+        return []
+    }
+
+    /// - Parameters:
+    ///   - name: the release folder's name.
+    ///   - files: every file's relative path; `facts` holds the audio files' facts by path.
+    public static func describe(name: String, files: [String], facts: [String: AudioFacts], media: String?) -> ReleaseDescription {
+        var description = ReleaseDescription()
+        let folder = FolderName(parsing: name)
+        let audio = files.filter { facts[$0] != nil }
+        description.media = media ?? folder.media
+        description.tracks = audio.map { path in
+            let track = facts[path]!
+            let (number, _) = pair(values("track", in: track).first)
+            let (disc, _) = pair(values("disc", in: track).first)
+            let title = values("title", in: track).first
+            var artists = values("artist", in: track)
+            var guests: [String] = []
+            for index in artists.indices {
+                let (main, featured) = splitFeatured(artists[index])
+                artists[index] = main
+                guests += featured
+            }
+            // A guest named only in the title ("Song (feat. X)") is a guest too; the title stays as tagged.
+            if let title { guests += splitFeatured(title).1.filter { !guests.contains($0) } }
+            return ReleaseDescription.Track(
+                path: path, disc: disc, number: number, title: title, artists: artists, guests: guests,
+                durationMilliseconds: track.durationMilliseconds)
+        }.sorted { ($0.disc ?? 1, $0.number ?? Int.max, $0.path) < ($1.disc ?? 1, $1.number ?? Int.max, $1.path) }
+
+        func vote(_ field: String) -> String? {
+            var votes: [String: [String]] = [:]
+            for path in audio { if let value = values(field, in: facts[path]!).first { votes[value, default: []].append(path) } }
+            guard let winner = votes.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }) else { return nil }
+            if votes.count > 1 {
+                var dissenting: [String: String] = [:]
+                for (value, paths) in votes where value != winner.key { for path in paths { dissenting[path] = value } }
+                description.conflicts.append(.init(field: field, chosen: winner.key, dissenting: dissenting))
+            }
+            return winner.key
+        }
+
+        description.title = vote("album") ?? folder.album.map(TextSanitizer.clean)
+        let trackArtists = Set(description.tracks.flatMap(\.artists))
+        let compilation = vote("compilation").map { $0 == "1" || $0.lowercased() == "true" } ?? false
+        if let albumArtist = vote("albumArtist") {
+            description.artists = [albumArtist]
+        } else if trackArtists.count == 1 {
+            description.artists = Array(trackArtists)
+        } else if trackArtists.count >= 6 || compilation {
+            description.artists = ["Various Artists"]
+        } else {
+            description.artists = trackArtists.sorted()
+        }
+        if description.artists.isEmpty, let artist = folder.artist { description.artists = [TextSanitizer.clean(artist)] }
+        description.year = vote("date").flatMap(Years.parse) ?? folder.year
+        description.originalYear = vote("originalDate").flatMap(Years.parse)
+        description.label = vote("label")
+        description.catalogueNumber = vote("catalogueNumber") ?? folder.catalogueNumber
+        var genres: [String] = []
+        for path in audio { for genre in values("genre", in: facts[path]!) where !genres.contains(genre) { genres.append(genre) } }
+        description.genres = genres
+        description.tags = Genres.tags(from: genres)
+
+        let read = audio.map { facts[$0]! }
+        let codecs = Set(read.map(\.codec))
+        if codecs.count == 1, let codec = codecs.first {
+            description.format = codec == "Vorbis" ? "Ogg Vorbis" : codec
+            if codec == "FLAC" || codec == "ALAC" {
+                description.encoding = AudioFacts.losslessEncoding(bitDepth: read.compactMap(\.bitDepth).max())
+            } else {
+                let encodings = Set(read.map(\.encoding))
+                if encodings.count == 1 { description.encoding = encodings.first! }
+            }
+        }
+        if files.contains(where: { $0.lowercased().hasSuffix(".m4b") }) || description.tags.contains(where: { $0.hasPrefix("audiobook") }) {
+            description.category = "Audiobooks"
+            description.author = description.artists.first
+            description.narrator = vote("narrator")
+            description.series = vote("series")
+        }
+        description.releaseType = ReleaseType.suggest(
+            title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
+        description.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
+            description.releaseType.id(tracker: tracker).map { (tracker, $0) }
+        })
+        description.cover = chooseCover(files: files, audio: audio, facts: facts)
+        description.problems = problems(folder: folder, description: description, read: read)
+        return description
+    }
+
+    /// `n/total` or `n`.
+    static func pair(_ text: String?) -> (Int?, Int?) {
+        guard let text else { return (nil, nil) }
+        let parts = text.split(separator: "/", maxSplits: 1).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return (parts.first ?? nil, parts.count > 1 ? parts[1] : nil)
+    }
+
+    /// "Artist feat. Guest & Other" → ("Artist", ["Guest", "Other"]); also (feat. …), ft., featuring, with.
+    public static func splitFeatured(_ text: String) -> (String, [String]) {
+        let pattern = #"\s*[(\[{]?\b(?:feat\.?|ft\.?|featuring|with\.)\s+([^)\]}]+)[)\]}]?"#
+        guard let expression = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive),
+            let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let whole = Range(match.range, in: text), let names = Range(match.range(at: 1), in: text)
+        else { return (text, []) }
+        let guests = text[names].components(separatedBy: CharacterSet(charactersIn: ",&")).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var main = text
+        main.removeSubrange(whole)
+        return (main.trimmingCharacters(in: .whitespaces), guests)
+    }
+
+    /// Embedded front covers first, then image files named like covers (cover, front, art, album, folder, in that order).
+    static func chooseCover(files: [String], audio: [String], facts: [String: AudioFacts]) -> String? {
+        if let path = audio.first(where: { facts[$0]!.pictures.contains { $0.type == 3 } }) { return "embedded:\(path)" }
+        let images = files.filter { ["jpg", "jpeg", "png"].contains(ReleaseCheck.fileExtension($0)) }
+        for word in ["cover", "front", "art", "album", "folder"] {
+            if let match = images.first(where: { ($0.split(separator: "/").last ?? "").lowercased().range(of: "(^|[^a-z])\(word)([^a-z]|$)", options: .regularExpression) != nil }) {
+                return match
+            }
+        }
+        if let path = audio.first(where: { !facts[$0]!.pictures.isEmpty }) { return "embedded:\(path)" }
+        return images.count == 1 ? images[0] : nil
+    }
+
+    static func problems(folder: FolderName, description: ReleaseDescription, read: [AudioFacts]) -> [String] {
+        var problems: [String] = []
+        if let claimed = folder.format, let actual = description.format, claimed.uppercased() != actual.uppercased().replacingOccurrences(of: "OGG VORBIS", with: "OGG") {
+            problems.append("the folder name says \(claimed), the files are \(actual)")
+        }
+        if let claimed = folder.bitDepth, let actual = read.compactMap(\.bitDepth).max(), claimed != actual {
+            problems.append("the folder name says \(claimed)-bit, the files are \(actual)-bit")
+        }
+        if let claimed = folder.sampleRate, let actual = read.map(\.sampleRate).max(), claimed != actual {
+            problems.append("the folder name says \(claimed) Hz, the files are \(actual) Hz")
+        }
+        if let claimed = folder.encoding, let actual = description.encoding, claimed != actual {
+            problems.append("the folder name says \(claimed), the files are \(actual)")
+        }
+        if let year = description.year, let problem = Years.problem(year: year, media: description.media) { problems.append(problem) }
+        if description.tags.isEmpty { problems.append("no genre tags: trackers need at least one") }
+        return problems
+    }
+}
