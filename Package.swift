@@ -34,7 +34,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata"],
             swiftSettings: strict
         ),
         /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */

@@ -86,7 +86,43 @@ public enum ReleaseCheck {
                 findings.append(Finding(severity: .error, code: "extension", path: path, message: "\(ext.isEmpty ? "files without an extension are" : ".\(ext) files are") not allowed at \(site)"))
             }
         }
-        findings += checkAudio(files: files, facts: facts, media: media)
+        let audio = checkAudio(files: files, facts: facts, media: media)
+        findings += audio
+        // Without audio, what the form would say matters no more.
+        if !audio.contains(where: { $0.code == "no-audio" }) {
+            findings += checkDescription(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media), site: site)
+        }
+        return findings
+    }
+
+    /// The media Gazelle's form offers, and the formats it takes for music.
+    static let media: Set<String> = ["CD", "WEB", "VINYL", "DVD", "BD", "BLU-RAY", "SOUNDBOARD", "SACD", "DAT", "CASSETTE"]
+    static let formats: Set<String> = ["MP3", "FLAC", "Ogg Vorbis", "AAC", "AC3", "DTS"]
+
+    /// What the upload form needs filled, and combinations it refuses.
+    private static func checkDescription(_ description: ReleaseDescription, site: String) -> [Finding] {
+        var findings: [Finding] = []
+        func missing(_ field: String, _ what: String) {
+            findings.append(Finding(severity: .error, code: "missing-\(field)", path: "", message: "no \(what) in the tags or the folder name"))
+        }
+        if description.artists.isEmpty { missing("artist", "artist") }
+        if description.title == nil { missing("title", "album title") }
+        if description.year == nil { missing("year", "year") }
+        if description.tags.isEmpty {
+            findings.append(Finding(severity: .error, code: "missing-tags", path: "", message: "no genre tags: \(site) needs at least one"))
+        }
+        for tag in description.tags where !Genres.official.contains(tag) {
+            findings.append(Finding(severity: .warning, code: "unofficial-tag", path: "", message: "'\(tag)' is not one of the official genre tags"))
+        }
+        if let year = description.year, let problem = Years.problem(year: year, media: description.media) {
+            findings.append(Finding(severity: .error, code: "year", path: "", message: problem))
+        }
+        if let format = description.format, !formats.contains(format) {
+            findings.append(Finding(severity: .error, code: "format", path: "", message: "\(format) is not a format \(site) takes for music (MP3, FLAC, Ogg Vorbis, AAC, AC3, DTS)"))
+        }
+        if let media = description.media, !Self.media.contains(media.uppercased()) {
+            findings.append(Finding(severity: .error, code: "media", path: "", message: "'\(media)' is not a media \(site) offers (CD, WEB, Vinyl, DVD, BD, Soundboard, SACD, DAT, Cassette)"))
+        }
         return findings
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MKTCrypto
+import MKTMetadata
 import MKTStore
 import MKTTorrent
 
@@ -7,7 +8,7 @@ import MKTTorrent
 public enum ObjectFormats {
     /// Refuses a body that is not a well-formed object of `type`, as git's
     /// hash-object does, so that a bad .torrent never enters the store.
-    /// Bodies of `meta` and `receipt`, whose formats come later, are taken as they are.
+    /// Bodies of `receipt`, whose format comes with the tracker adapters, are taken as they are.
     public static func validate(_ body: Data, as type: ObjectType, label: String) throws {
         switch type {
         case .torrent:
@@ -19,7 +20,9 @@ public enum ObjectFormats {
             _ = try PiecesRecord(objectBody: body)
         case .release:
             _ = try ReleaseTree(objectBody: body)
-        case .blob, .meta, .receipt:
+        case .meta:
+            guard ReleaseDescription.validateMetaObject(body) else { throw TorrentError.invalidObject(kind: "meta", reason: "not the meta JSON layout (description, release, pieces)") }
+        case .blob, .receipt:
             break
         }
     }

@@ -37,11 +37,16 @@ extension Repository {
     }
 
     /// The release a name stands for: a `pieces` object, a `release` object
-    /// that was hashed here, or a ref to either.
+    /// that was hashed here, a `meta` object (its pieces), or a ref to any of them.
     public func release(named name: String) throws -> StoredRelease {
         let id = try resolve(name)
         let object = try objects.read(id)
         switch object.type {
+        case .meta:
+            guard let pieces = (try? JSONSerialization.jsonObject(with: object.body) as? [String: Any])?["pieces"] as? String else {
+                throw WorkflowError.notARelease(name: name, type: .meta)
+            }
+            return try release(named: pieces)
         case .pieces:
             let record = try PiecesRecord(objectBody: object.body)
             guard let releaseID = ObjectID(hex: record.releaseID) else { throw StoreError.unknownName(record.releaseID) }

@@ -62,3 +62,28 @@ struct DescribeReleaseJourneyTests {
         #expect((json["cover"] as? String)?.hasPrefix("embedded:01") == true)
     }
 }
+
+@Suite(.enabled(if: AudioFixtures.available, "the audio encoders or mutagen are missing (scripts/apt-deps.sh test installs them)"))
+struct MetaObjectJourneyTests {
+    @Test func aMetaSnapshotNamesItsReleaseAndServesAsOne() throws {
+        try withTemporaryDirectory { directory in
+            let folder = "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [MP3 V2]"
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let meta = try MKTProcess.run(["describe-release", "-w", folder], in: directory)
+            #expect(meta.status == 0, "\(meta)")
+            let id = meta.stdout.trimmingCharacters(in: .newlines)
+            #expect(try MKTProcess.run(["cat-file", "-t", id], in: directory).stdout == "meta\n")
+            try MKTProcess.run(["update-ref", "refs/releases/fixture", id], in: directory)
+            let body = try JSONSerialization.jsonObject(with: try MKTProcess.run(["cat-file", "meta", "fixture"], in: directory).stdoutData) as! [String: Any]
+            let description = body["description"] as! [String: Any]
+            #expect(description["encoding"] as? String == "V2 (VBR)")
+            let pieces = body["pieces"] as! String
+            #expect(try MKTProcess.run(["cat-file", "-t", pieces], in: directory).stdout == "pieces\n")
+            #expect(try MKTProcess.run(["ls-release", "--name-only", "fixture"], in: directory).stdout.contains("01 - Opening Tone.mp3"))
+            #expect(try MKTProcess.run(["verify", "fixture"], in: directory).status == 0)
+            let bad = try MKTProcess.run(["hash-object", "-t", "meta", "-w", "--stdin"], in: directory, input: "{\"description\":{}}")
+            #expect(bad.status == 1)
+            #expect(bad.stderr == "error: bad meta object: not the meta JSON layout (description, release, pieces)\n")
+        }
+    }
+}

@@ -2,10 +2,12 @@
 import Testing
 
 struct ReleaseCheckTests {
+    /// A well-tagged file: only the rule under test can fail.
     private func facts(_ codec: String, depth: Int? = 16, encoding: String? = "Lossless", rate: Int = 44100, channels: Int = 2) -> AudioFacts {
         var facts = AudioFacts(codec: codec, container: codec, sampleRate: rate, channels: channels)
         facts.bitDepth = depth
         facts.encoding = encoding
+        facts.tags = ["ARTIST": ["A"], "ALBUM": ["B"], "DATE": ["2019"], "GENRE": ["Rock"]]
         return facts
     }
 
@@ -48,5 +50,20 @@ struct ReleaseCheckTests {
         #expect(codes(mp3s, ["1.mp3": facts("MP3", depth: nil, encoding: nil), "2.mp3": facts("MP3", depth: nil, encoding: "V0 (VBR)")]) == ["unknown-encoding"])
         #expect(codes(["1.flac", "2.mp3"], ["1.flac": facts("FLAC"), "2.mp3": facts("MP3", depth: nil, encoding: "320")]) == ["mixed-format"])
         #expect(codes(["1.flac"], ["1.flac": facts("FLAC", rate: 22050, channels: 6)]) == ["channels", "sample-rate"])
+    }
+
+    @Test func formFields() {
+        var untagged = facts("FLAC")
+        untagged.tags = [:]
+        #expect(codes(["1.flac"], ["1.flac": untagged], name: "no structure") == ["missing-artist", "missing-title", "missing-year", "missing-tags"])
+        var tagged = facts("FLAC")
+        tagged.tags["GENRE"] = ["Vaporwave"]
+        #expect(codes(["1.flac"], ["1.flac": tagged]) == ["unofficial-tag"])
+        tagged.tags["DATE"] = ["1979"]
+        tagged.tags["GENRE"] = ["Rock"]
+        #expect(codes(["1.flac"], ["1.flac": tagged], media: "CD") == ["missing-log", "year"])
+        #expect(codes(["1.flac"], ["1.flac": facts("FLAC")], media: "Laserdisc") == ["media"])
+        let opus = ["1.opus": facts("Opus", depth: nil, encoding: nil)]
+        #expect(codes(["1.opus"], opus, tracker: "ops").contains("format"))
     }
 }

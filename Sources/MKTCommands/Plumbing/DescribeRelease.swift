@@ -22,16 +22,24 @@ extension MKT {
         @Option(help: "Where the audio came from: CD, WEB, Vinyl, … (otherwise read from the folder name).")
         var media: String?
 
+        @Flag(name: .customShort("w"), help: "Store the description as a meta object (hashing a folder first if needed) and print its id.")
+        var write = false
+
         @Argument(help: "The release folder, or a release in the store.")
         var release: String
 
         func run() throws {
             var isDirectory: ObjCBool = false
+            let isFolder = FileManager.default.fileExists(atPath: release, isDirectory: &isDirectory) && isDirectory.boolValue
+            let repository = write || !isFolder ? try openRepository() : nil
+            let stored: StoredRelease?
             let tree: ReleaseTree
-            if FileManager.default.fileExists(atPath: release, isDirectory: &isDirectory), isDirectory.boolValue {
-                tree = try ReleaseScanner.scan(release)
+            if let repository {
+                stored = isFolder ? try repository.addRelease(at: release).release : try repository.release(named: release)
+                tree = stored!.tree
             } else {
-                tree = try openRepository().release(named: release).tree
+                stored = nil
+                tree = try ReleaseScanner.scan(release)
             }
             var facts: [String: AudioFacts] = [:]
             for file in tree.files where ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains((file.path as NSString).pathExtension.lowercased()) {
@@ -42,6 +50,11 @@ extension MKT {
                 }
             }
             let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
+            if write, let repository, let stored {
+                let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex)
+                Console.write(try repository.objects.write(type: .meta, body: body).hex + "\n")
+                return
+            }
             Console.write(description.json())
             Console.write("\n")
         }
