@@ -2,6 +2,11 @@ import Foundation
 
 /// What a file says about itself: format facts and tags, as read, uncleaned.
 public struct AudioFacts: Equatable, Sendable {
+    public struct Chapter: Codable, Equatable, Sendable {
+        public var startMilliseconds: Int64
+        public var title: String
+    }
+
     public struct Picture: Equatable, Sendable {
         /// The ID3/FLAC picture type: 3 is the front cover.
         public var type: Int
@@ -33,6 +38,8 @@ public struct AudioFacts: Equatable, Sendable {
     /// Tag fields by upper-case name, each with every value it has, in file order.
     public var tags: [String: [String]]
     public var pictures: [Picture]
+    /// Audiobook chapters (MP4 `chpl`): start in milliseconds, title.
+    public var chapters: [Chapter] = []
     /// Set when the file ended early: the facts up to that point are kept.
     public var truncated: Bool
 

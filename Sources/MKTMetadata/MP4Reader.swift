@@ -86,7 +86,21 @@ enum MP4Reader {
             facts.codec = entry.type
         }
         if let ilst = child(["udta", "meta", "ilst"], in: moovBody) { readTags(ilst, into: &facts) }
+        if let chpl = child(["udta", "chpl"], in: moovBody) { facts.chapters = chapters(chpl) }
         return facts
+    }
+
+    /// Nero chapters: version, flags, 4 reserved bytes, a count, then per
+    /// chapter a start in 100 ns units and a length-prefixed UTF-8 title.
+    private static func chapters(_ chpl: ArraySlice<UInt8>) -> [AudioFacts.Chapter] {
+        var reader = ByteReader(Array(chpl))
+        guard reader.skip(8), let count = reader.uint8() else { return [] }
+        var chapters: [AudioFacts.Chapter] = []
+        for _ in 0..<count {
+            guard let start = reader.bigEndian(8), let length = reader.uint8(), let title = reader.text(Int(length)) else { break }
+            chapters.append(AudioFacts.Chapter(startMilliseconds: Int64(start / 10_000), title: title))
+        }
+        return chapters
     }
 
     private static func isSound(_ hdlr: ArraySlice<UInt8>) -> Bool {

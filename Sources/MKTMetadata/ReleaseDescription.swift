@@ -41,6 +41,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var author: String?
     public var narrator: String?
     public var series: String?
+    /// Audiobook chapters, file by file.
+    public var chapters: [String: [AudioFacts.Chapter]] = [:]
     /// `embedded:<file>` or the image file chosen as the cover.
     public var cover: String?
     public var tracks: [Track] = []
@@ -187,6 +189,9 @@ public enum ReleaseDescriber {
             description.author = description.artists.first
             description.narrator = vote("narrator")
             description.series = vote("series")
+            for path in audio where !facts[path]!.chapters.isEmpty {
+                description.chapters[path] = facts[path]!.chapters.map { .init(startMilliseconds: $0.startMilliseconds, title: TextSanitizer.clean($0.title)) }
+            }
         }
         description.releaseType = ReleaseType.suggest(
             title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)

@@ -140,6 +140,46 @@ struct ProbeOracleTests {
         }
     }
 
+    /// An M4B audiobook with chapters, made by ffmpeg: chapters and audiobook facts as mutagen reads them.
+    @Test func audiobookChapters() throws {
+        try withTemporaryDirectory { directory in
+            let metadata = """
+                ;FFMETADATA1
+                title=A Book
+                artist=An Author
+                composer=A Narrator
+                genre=Audiobook
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=0
+                END=2500
+                title=Chapter One
+                [CHAPTER]
+                TIMEBASE=1/1000
+                START=2500
+                END=5000
+                title=Chapter Two: Ünïcode
+
+                """
+            try writeFile("\(directory)/An Author - A Book/meta.txt", metadata)
+            let made = try MKTProcess.shell(
+                "cd 'An Author - A Book' && sox -n -r 44100 -c 2 a.wav synth 5 sine 440 && ffmpeg -loglevel error -y -i a.wav -i meta.txt -map_metadata 1 -map_chapters 1 -c:a aac -b:a 64k book.m4b && rm a.wav meta.txt",
+                in: directory)
+            #expect(made.status == 0, "\(made)")
+            let book = "\(directory)/An Author - A Book/book.m4b"
+            let oracle = try Oracle.run(Oracle.python, ["-c", "import sys, mutagen.mp4 as m; print([(round(c.start * 1000), c.title) for c in m.MP4(sys.argv[1]).chapters])", book], in: "/")
+            #expect(oracle.stdout == "[(0, 'Chapter One'), (2500, 'Chapter Two: Ünïcode')]\n")
+            let facts = try AudioProbe.probe(path: book)
+            #expect(facts.chapters.map(\.startMilliseconds) == [0, 2500])
+            #expect(facts.chapters.map(\.title) == ["Chapter One", "Chapter Two: Ünïcode"])
+            let described = try MKTProcess.run(["describe-release", "\(directory)/An Author - A Book"], in: "/")
+            let json = try JSONSerialization.jsonObject(with: described.stdoutData) as! [String: Any]
+            #expect(json["category"] as? String == "Audiobooks")
+            #expect(json["author"] as? String == "An Author" && json["narrator"] as? String == "A Narrator")
+            #expect(((json["chapters"] as? [String: Any])?["book.m4b"] as? [Any])?.count == 2)
+        }
+    }
+
     @Test func theNFDTitleIsReadAsWritten() throws {
         let file = try AudioFixtures.files(["flac"]).first { $0.contains("[FLAC]/02") }!
         let facts = try AudioProbe.probe(path: file)
