@@ -29,6 +29,11 @@ public struct ReleaseRules: Sendable {
     static let archives: Set<String> = ["zip", "rar", "7z", "tar", "gz", "bz2", "xz", "tgz"]
     static let audio: Set<String> = ["flac", "mp3", "m4a", "m4b", "ogg", "opus", "ac3", "dts"]
 
+    /// True for the audio files mkt reads (by extension; the readers then go by content).
+    public static func isAudio(_ path: String) -> Bool {
+        ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains(ReleaseCheck.fileExtension(path))
+    }
+
     /// OPS's FileChecker list for Music and Audiobooks.
     static let opsExtensions: Set<String> = [
         "ac3", "accurip", "azw3", "chm", "cue", "djv", "djvu", "doc", "docx", "dts", "epub", "ffp", "flac", "gif", "htm", "html",

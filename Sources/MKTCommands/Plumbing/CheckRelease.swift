@@ -47,15 +47,8 @@ extension MKT {
             }
             let profile = try config.trackerProfile(tracker)
             let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
-            var facts: [String: AudioFacts] = [:]
-            var findings: [Finding] = []
-            for file in tree.files where ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains((file.path as NSString).pathExtension.lowercased()) {
-                do {
-                    facts[file.path] = try AudioProbe.probe(path: tree.location(of: file))
-                } catch {
-                    findings.append(Finding(severity: .error, code: "unreadable", path: file.path, message: "\(error)"))
-                }
-            }
+            let (facts, failures) = ReleaseAudio.facts(of: tree)
+            var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: "\(failures[$0]!)") }
             findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }

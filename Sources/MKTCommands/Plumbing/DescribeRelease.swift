@@ -41,14 +41,8 @@ extension MKT {
                 stored = nil
                 tree = try ReleaseScanner.scan(release)
             }
-            var facts: [String: AudioFacts] = [:]
-            for file in tree.files where ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains((file.path as NSString).pathExtension.lowercased()) {
-                do {
-                    facts[file.path] = try AudioProbe.probe(path: tree.location(of: file))
-                } catch {
-                    Console.error("warning: \(error)\n")
-                }
-            }
+            let (facts, failures) = ReleaseAudio.facts(of: tree)
+            for path in failures.keys.sorted() { Console.error("warning: \(failures[path]!)\n") }
             let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
             if write, let repository, let stored {
                 let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex)

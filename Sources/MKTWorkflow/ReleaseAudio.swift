@@ -1,0 +1,19 @@
+import MKTMetadata
+import MKTTorrent
+
+/// The audio facts of a release's files, read where the data is now.
+public enum ReleaseAudio {
+    /// - Returns: the facts by relative path, and a line for each audio file that could not be read.
+    public static func facts(of tree: ReleaseTree) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
+        var facts: [String: AudioFacts] = [:]
+        var failures: [String: MetadataError] = [:]
+        for file in tree.files where ReleaseRules.isAudio(file.path) {
+            do {
+                facts[file.path] = try AudioProbe.probe(path: tree.location(of: file))
+            } catch {
+                failures[file.path] = error
+            }
+        }
+        return (facts, failures)
+    }
+}
