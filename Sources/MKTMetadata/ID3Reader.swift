@@ -180,9 +180,21 @@ enum ID3v1Reader {
             if !value.isEmpty { facts.tags[key] = [value] }
         }
         if tag[125] == 0 && tag[126] != 0 { facts.tags["TRCK"] = [String(tag[126])] }
-        if tag[127] != 0xff { facts.tags["TCON"] = [String(tag[127])] }
+        if tag[127] != 0xff { facts.tags["TCON"] = [Int(tag[127]) < genres.count ? genres[Int(tag[127])] : String(tag[127])] }
         return true
     }
+
+    /// The ID3v1 genre list (the standard's first 80; later numbers were never agreed).
+    static let genres = [
+        "Blues", "Classic Rock", "Country", "Dance", "Disco", "Funk", "Grunge", "Hip-Hop", "Jazz", "Metal", "New Age", "Oldies",
+        "Other", "Pop", "R&B", "Rap", "Reggae", "Rock", "Techno", "Industrial", "Alternative", "Ska", "Death Metal", "Pranks",
+        "Soundtrack", "Euro-Techno", "Ambient", "Trip-Hop", "Vocal", "Jazz+Funk", "Fusion", "Trance", "Classical", "Instrumental",
+        "Acid", "House", "Game", "Sound Clip", "Gospel", "Noise", "Alt. Rock", "Bass", "Soul", "Punk", "Space", "Meditative",
+        "Instrumental Pop", "Instrumental Rock", "Ethnic", "Gothic", "Darkwave", "Techno-Industrial", "Electronic", "Pop-Folk",
+        "Eurodance", "Dream", "Southern Rock", "Comedy", "Cult", "Gangsta Rap", "Top 40", "Christian Rap", "Pop/Funk", "Jungle",
+        "Native American", "Cabaret", "New Wave", "Psychedelic", "Rave", "Showtunes", "Trailer", "Lo-Fi", "Tribal", "Acid Punk",
+        "Acid Jazz", "Polka", "Retro", "Musical", "Rock & Roll", "Hard Rock",
+    ]
 }
 
 extension String {

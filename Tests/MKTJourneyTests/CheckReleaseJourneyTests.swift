@@ -42,6 +42,17 @@ struct CheckReleaseJourneyTests {
 
 @Suite(.enabled(if: AudioFixtures.available, "the audio encoders or mutagen are missing (scripts/apt-deps.sh test installs them)"))
 struct DescribeReleaseJourneyTests {
+    /// 16- and 24-bit files in one folder: a hybrid release, 24bit Lossless, with a warning.
+    @Test func theMixedBitDepthFolder() throws {
+        let folder = "\(try AudioFixtures.directory.get())/Fixture Artist - Hybrid Bit Depths (2019) [FLAC]"
+        let described = try MKTProcess.run(["describe-release", folder], in: "/")
+        let json = try JSONSerialization.jsonObject(with: described.stdoutData) as! [String: Any]
+        #expect(json["encoding"] as? String == "24bit Lossless")
+        let checked = try MKTProcess.run(["check-release", "--tracker", "red", "--json", folder], in: "/")
+        let findings = try JSONSerialization.jsonObject(with: checked.stdoutData) as! [[String: String]]
+        #expect(findings.contains { $0["code"] == "mixed-bit-depth" && $0["severity"] == "warning" })
+    }
+
     /// The same album tagged by three tools in two tag families describes the same.
     @Test(arguments: ["[FLAC]", "[MP3 V0]", "[AAC 256]"])
     func fixtureAlbums(variant: String) throws {
