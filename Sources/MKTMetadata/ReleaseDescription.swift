@@ -22,6 +22,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     }
 
     public var artists: [String] = []
+    /// Everyone credited, by Gazelle's roles: main, guest, composer, conductor, dj, remixer, producer.
+    public var artistRoles: [String: [String]] = [:]
     public var title: String?
     public var year: Int?
     public var originalYear: Int?
@@ -103,6 +105,11 @@ public enum ReleaseDescriber {
         "compilation": ["COMPILATION", "TCMP", "cpil"],
         "narrator": ["NARRATOR", "TXXX:NARRATOR", "----:com.apple.iTunes:NARRATOR", "COMPOSER", "TCOM", "©wrt"],
         "series": ["SERIES", "TXXX:SERIES", "----:com.apple.iTunes:SERIES", "MVNM", "©mvn"],
+        "composer": ["COMPOSER", "TCOM", "©wrt", "APE:COMPOSER"],
+        "conductor": ["CONDUCTOR", "TPE3", "APE:CONDUCTOR"],
+        "producer": ["PRODUCER", "TXXX:PRODUCER", "----:com.apple.iTunes:PRODUCER"],
+        "remixer": ["REMIXER", "MIXARTIST", "TPE4", "----:com.apple.iTunes:REMIXER"],
+        "dj": ["DJMIXER", "TXXX:DJMIXER", "----:com.apple.iTunes:DJMIXER"],
     ]
 
     static func values(_ field: String, in facts: AudioFacts) -> [String] {
@@ -195,12 +202,33 @@ public enum ReleaseDescriber {
         }
         description.releaseType = ReleaseType.suggest(
             title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
+        description.artistRoles = roles(description: description, audio: audio, facts: facts)
         description.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
             description.releaseType.id(tracker: tracker).map { (tracker, $0) }
         })
         description.cover = chooseCover(files: files, audio: audio, facts: facts)
         description.problems = problems(folder: folder, description: description, read: read)
         return description
+    }
+
+    /// Credits by role, each name once, in track order; remixers also from "(Name Remix)" titles.
+    static func roles(description: ReleaseDescription, audio: [String], facts: [String: AudioFacts]) -> [String: [String]] {
+        var roles: [String: [String]] = [:]
+        func add(_ name: String, as role: String) {
+            guard !name.isEmpty, !(roles[role] ?? []).contains(name) else { return }
+            roles[role, default: []].append(name)
+        }
+        description.artists.forEach { add($0, as: "main") }
+        for track in description.tracks {
+            track.guests.forEach { add($0, as: "guest") }
+            if let title = track.title, let match = title.range(of: #"[(\[]([^()\[\]]+?) (?:Re)?[Mm]ix[)\]]"#, options: .regularExpression) {
+                add(String(title[match].dropFirst().dropLast()).replacingOccurrences(of: #" (Re)?[Mm]ix$"#, with: "", options: .regularExpression), as: "remixer")
+            }
+        }
+        for role in ["composer", "conductor", "producer", "remixer", "dj"] {
+            for path in audio { values(role, in: facts[path]!).forEach { add($0, as: role) } }
+        }
+        return roles
     }
 
     /// `n/total` or `n`.

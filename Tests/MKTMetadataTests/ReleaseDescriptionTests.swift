@@ -95,6 +95,17 @@ struct ConsolidationTests {
         ])
     }
 
+    @Test func creditsByRole() {
+        let facts = [
+            "1.flac": track(["ALBUMARTIST": "Main", "ARTIST": "Main feat. Guest", "TITLE": "Song (DJ Shadow Remix)", "COMPOSER": "Writer"]),
+            "2.flac": track(["ALBUMARTIST": "Main", "ARTIST": "Main", "TITLE": "Other", "CONDUCTOR": "Maestro", "COMPOSER": "Writer"]),
+        ]
+        let description = ReleaseDescriber.describe(name: "Main - Album (2019)", files: ["1.flac", "2.flac"], facts: facts, media: nil)
+        #expect(description.artistRoles == [
+            "main": ["Main"], "guest": ["Guest"], "remixer": ["DJ Shadow"], "composer": ["Writer"], "conductor": ["Maestro"],
+        ])
+    }
+
     @Test func audiobooks() {
         let facts = ["book.m4b": track(["©ART": "An Author", "©alb": "A Book", "©wrt": "A Narrator", "©gen": "Audiobook"], codec: "AAC")]
         let description = ReleaseDescriber.describe(name: "An Author - A Book", files: ["book.m4b"], facts: facts, media: nil)
