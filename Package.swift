@@ -66,6 +66,18 @@ let package = Package(
             dependencies: ["CMKTOpenSSL"],
             swiftSettings: strict
         ),
+        /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
+        .target(
+            name: "MKTHTTP",
+            dependencies: ["CMKTCurl"],
+            swiftSettings: strict
+        ),
+        /** libcurl from Debian's libcurl4-openssl-dev. */
+        .systemLibrary(
+            name: "CMKTCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         /** OpenSSL's libcrypto from Debian's libssl-dev. */
         .systemLibrary(
             name: "CMKTOpenSSL",
@@ -120,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "MKTMetadataTests",
             dependencies: ["MKTMetadata"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTHTTPTests",
+            dependencies: ["MKTHTTP", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
