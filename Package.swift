@@ -66,6 +66,12 @@ let package = Package(
             dependencies: ["CMKTOpenSSL"],
             swiftSettings: strict
         ),
+        /** Tracker adapters; so far the rate limiter they share across processes. */
+        .target(
+            name: "MKTTrackers",
+            dependencies: ["MKTStore", "MKTHTTP"],
+            swiftSettings: strict
+        ),
         /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
         .target(
             name: "MKTHTTP",
@@ -137,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "MKTHTTPTests",
             dependencies: ["MKTHTTP", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTTrackersTests",
+            dependencies: ["MKTTrackers", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,55 @@
+import Dispatch
+import Foundation
+@testable import MKTTrackers
+import MKTTestSupport
+import Synchronization
+import Testing
+
+struct RateLimiterTests {
+    /// Several limiters on one state file, each with its own file descriptor
+    /// (flock treats them as separate processes would be), never let more than
+    /// the limit through in any window.
+    @Test func concurrentUsersStayWithinTheLimit() throws {
+        try withTemporaryDirectory { directory in
+            let limit = RateLimiter.Limit(requests: 5, window: .milliseconds(400))
+            let times = Mutex<[Int64]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                let limiter = RateLimiter(statePath: "\(directory)/limits/red", limit: limit)
+                for _ in 0..<4 {
+                    let granted = try! limiter.acquire().at
+                    times.withLock { $0.append(granted) }
+                }
+            }
+            let sorted = times.withLock { $0 }.sorted()
+            #expect(sorted.count == 16)
+            let window = RateLimiter.nanoseconds(limit.window)
+            for (index, start) in sorted.enumerated() {
+                let inWindow = sorted[index...].prefix { $0 < start + window }.count
+                #expect(inWindow <= limit.requests, "\(inWindow) requests within one window")
+            }
+        }
+    }
+
+    /// With a fake clock: a full window makes the next caller wait for the oldest request to age out.
+    @Test func waitsForTheOldestRequestAndHonoursRetryAfter() throws {
+        try withTemporaryDirectory { directory in
+            let clock = Atomic<Int64>(1_000_000_000)
+            let limiter = RateLimiter(
+                statePath: "\(directory)/ops", limit: .init(requests: 2, window: .seconds(10)),
+                now: { clock.load(ordering: .relaxed) },
+                sleep: { clock.add(RateLimiter.nanoseconds($0), ordering: .relaxed) })
+            #expect(try limiter.acquire().waited == .zero)
+            clock.add(3_000_000_000, ordering: .relaxed)
+            #expect(try limiter.acquire().waited == .zero)
+            #expect(try limiter.acquire().waited == .seconds(7))
+            try limiter.block(for: .seconds(30))
+            #expect(try limiter.acquire().waited == .seconds(30))
+        }
+    }
+
+    @Test func defaultsPerSite() {
+        #expect(RateLimiter.Limit.defaultFor(tracker: "red") == .init(requests: 10, window: .seconds(10)))
+        #expect(RateLimiter.Limit.defaultFor(tracker: "ops") == .init(requests: 5, window: .seconds(10)))
+        #expect(RateLimiter.Limit.defaultFor(tracker: "some-unit3d") == .init(requests: 30, window: .seconds(60)))
+    }
+}
