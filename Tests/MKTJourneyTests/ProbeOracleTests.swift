@@ -7,8 +7,12 @@ import Testing
 /// generated once per test run.
 enum AudioFixtures {
     static let tools = ["/usr/bin/sox", "/usr/bin/flac", "/usr/bin/lame", "/usr/bin/ffmpeg", "/usr/bin/opusenc", "/usr/bin/oggenc", "/usr/bin/eyeD3"]
-    static var available: Bool { tools.allSatisfy(Oracle.available) && hasMutagen }
-    static var hasMutagen: Bool { (try? Oracle.run(Oracle.python, ["-c", "import mutagen"], in: "/").status) == 0 }
+    static var available: Bool { tools.allSatisfy(Oracle.available) && mutagenPython != nil }
+
+    /// The python with mutagen: PyPI's (scripts/test.sh installs it), else Debian's python3-mutagen.
+    static let mutagenPython: String? = ["python3", Oracle.python].first { candidate in
+        (try? Oracle.run(candidate, ["-c", "import mutagen"], in: "/").status) == 0
+    }
 
     static let directory: Result<String, any Error> = Result {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/make-audio-fixtures.sh").standardized.path
@@ -88,7 +92,7 @@ struct ProbeOracleTests {
     @Test func factsEqualMutagens() throws {
         let files = try AudioFixtures.files(["flac", "ogg", "opus", "mp3", "m4a"])
         #expect(files.count >= 35, "\(files)")
-        let oracle = try Oracle.run(Oracle.python, ["-c", Self.mutagenScript] + files, in: "/")
+        let oracle = try Oracle.run(AudioFixtures.mutagenPython!, ["-c", Self.mutagenScript] + files, in: "/")
         #expect(oracle.status == 0, "\(oracle.stderr)")
         let expected = try JSONSerialization.jsonObject(with: oracle.stdoutData) as! [[String: Any]]
         let probed = try MKTProcess.run(["probe"] + files, in: "/")
@@ -168,7 +172,7 @@ struct ProbeOracleTests {
                 in: directory)
             #expect(made.status == 0, "\(made)")
             let book = "\(directory)/An Author - A Book/book.m4b"
-            let oracle = try Oracle.run(Oracle.python, ["-c", "import sys, mutagen.mp4 as m; print([(round(c.start * 1000), c.title) for c in m.MP4(sys.argv[1]).chapters])", book], in: "/")
+            let oracle = try Oracle.run(AudioFixtures.mutagenPython!, ["-c", "import sys, mutagen.mp4 as m; print([(round(c.start * 1000), c.title) for c in m.MP4(sys.argv[1]).chapters])", book], in: "/")
             #expect(oracle.stdout == "[(0, 'Chapter One'), (2500, 'Chapter Two: Ünïcode')]\n")
             let facts = try AudioProbe.probe(path: book)
             #expect(facts.chapters.map(\.startMilliseconds) == [0, 2500])
