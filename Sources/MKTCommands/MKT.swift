@@ -82,3 +82,14 @@ func openRepository() throws(StoreError) -> Repository {
         environment: ProcessInfo.processInfo.environment
     )
 }
+
+/// The store's config inside a store; outside one, the defaults (built-in trackers only).
+func configIfInStore() -> StoreConfig {
+    (try? openRepository())?.config ?? StoreConfig()
+}
+
+/// True when `path` names a folder on disk, rather than a release in the store.
+func isFolder(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+}

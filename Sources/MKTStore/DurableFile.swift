@@ -98,6 +98,17 @@ public enum DurableFile {
         }
     }
 
+    /// The names in a directory; none when the directory does not exist.
+    public static func list(_ path: String) throws(StoreError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            return []
+        } catch {
+            throw .io(operation: "list", path: path, errno: (error as NSError).underlyingErrorCode ?? EIO)
+        }
+    }
+
     /// The pid in a temp file's name, if it has one.
     public static func writerPID(ofTemp name: String) -> Int32? {
         guard name.hasPrefix(tempPrefix) else { return nil }
@@ -156,5 +167,12 @@ public enum CrashPoint {
 
     public static func reached(_ name: String) {
         if chosen == name { _exit(137) }
+    }
+}
+
+extension NSError {
+    /// The errno behind a Foundation file error, when Foundation kept it.
+    var underlyingErrorCode: Int32? {
+        (userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) }
     }
 }

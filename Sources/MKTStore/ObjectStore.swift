@@ -77,7 +77,7 @@ public struct ObjectStore: Sendable {
     public func ids(withPrefix prefix: String) throws(StoreError) -> [ObjectID] {
         let fanOut = String(prefix.prefix(2))
         let rest = prefix.dropFirst(2)
-        return try entries(in: "\(directory)/\(fanOut)")
+        return try DurableFile.list("\(directory)/\(fanOut)")
             .filter { $0.hasPrefix(rest) }
             .compactMap { ObjectID(hex: fanOut + $0) }
             .sorted()
@@ -88,7 +88,7 @@ public struct ObjectStore: Sendable {
     public func scan() throws(StoreError) -> (objects: [ObjectID], stray: [String]) {
         var objects: [ObjectID] = []
         var stray: [String] = []
-        for fanOut in try entries(in: directory).sorted() {
+        for fanOut in try DurableFile.list(directory).sorted() {
             let fanOutPath = "\(directory)/\(fanOut)"
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: fanOutPath, isDirectory: &isDirectory)
@@ -96,7 +96,7 @@ public struct ObjectStore: Sendable {
                 if !fanOut.hasPrefix(DurableFile.tempPrefix) { stray.append(fanOutPath) }
                 continue
             }
-            for file in try entries(in: fanOutPath).sorted() where !file.hasPrefix(DurableFile.tempPrefix) {
+            for file in try DurableFile.list(fanOutPath).sorted() where !file.hasPrefix(DurableFile.tempPrefix) {
                 if ObjectID.isLowerHex(file), let id = ObjectID(hex: fanOut + file) {
                     objects.append(id)
                 } else {
@@ -105,22 +105,5 @@ public struct ObjectStore: Sendable {
             }
         }
         return (objects, stray)
-    }
-
-    private func entries(in path: String) throws(StoreError) -> [String] {
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: path)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return []
-        } catch {
-            throw .io(operation: "list", path: path, errno: (error as NSError).underlyingErrorCode ?? EIO)
-        }
-    }
-}
-
-extension NSError {
-    /// The errno behind a Foundation file error, when Foundation kept it.
-    var underlyingErrorCode: Int32? {
-        (userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) }
     }
 }

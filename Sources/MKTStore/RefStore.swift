@@ -278,16 +278,7 @@ public struct RefStore: Sendable {
 
     /// Visits every entry below `relative` (a path inside the store), depth first.
     private func walk(_ relative: String, _ visit: (String, Bool) -> Void) throws(StoreError) {
-        let directory = path(of: relative)
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-            return
-        } catch {
-            throw .io(operation: "list", path: directory, errno: (error as NSError).underlyingErrorCode ?? EIO)
-        }
-        for entry in entries {
+        for entry in try DurableFile.list(path(of: relative)) {
             let child = "\(relative)/\(entry)"
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: path(of: child), isDirectory: &isDirectory)

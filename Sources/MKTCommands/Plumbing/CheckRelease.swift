@@ -34,12 +34,11 @@ extension MKT {
         var release: String
 
         func run() throws {
-            var isDirectory: ObjCBool = false
             let tree: ReleaseTree
             let config: StoreConfig
-            if FileManager.default.fileExists(atPath: release, isDirectory: &isDirectory), isDirectory.boolValue {
+            if isFolder(release) {
                 tree = try ReleaseScanner.scan(release)
-                config = (try? openRepository())?.config ?? StoreConfig()
+                config = configIfInStore()
             } else {
                 let repository = try openRepository()
                 tree = try repository.release(named: release).tree

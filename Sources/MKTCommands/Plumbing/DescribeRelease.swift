@@ -29,13 +29,12 @@ extension MKT {
         var release: String
 
         func run() throws {
-            var isDirectory: ObjCBool = false
-            let isFolder = FileManager.default.fileExists(atPath: release, isDirectory: &isDirectory) && isDirectory.boolValue
-            let repository = write || !isFolder ? try openRepository() : nil
+            let fromFolder = isFolder(release)
+            let repository = write || !fromFolder ? try openRepository() : nil
             let stored: StoredRelease?
             let tree: ReleaseTree
             if let repository {
-                stored = isFolder ? try repository.addRelease(at: release).release : try repository.release(named: release)
+                stored = fromFolder ? try repository.addRelease(at: release).release : try repository.release(named: release)
                 tree = stored!.tree
             } else {
                 stored = nil

@@ -82,7 +82,7 @@ extension MKT {
                 stored = nil
             }
             // Outside a store only the built-in trackers are known.
-            let options = try torrentOptions(config: (repository ?? (try? openRepository()))?.config ?? StoreConfig())
+            let options = try torrentOptions(config: repository?.config ?? configIfInStore())
             if write, let repository, let stored {
                 Console.write(try repository.writeTorrents(for: stored, options: [options])[0].hex + "\n")
                 return
@@ -100,7 +100,7 @@ extension MKT {
         private func runHybrid() throws {
             let repository = write ? try openRepository() : nil
             let tree = try ReleaseScanner.scan(path!, options: scan.scanOptions)
-            let options = try torrentOptions(config: (repository ?? (try? openRepository()))?.config ?? StoreConfig())
+            let options = try torrentOptions(config: repository?.config ?? configIfInStore())
             let length = scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize)
             let torrent = try HybridTorrent.build(tree, pieceLength: length, options: options)
             if let repository {
