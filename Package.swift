@@ -27,6 +27,7 @@ let package = Package(
                 "MKTWorkflow",
                 "MKTCredentials",
                 "MKTMetadata",
+                "MKTTrackers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -34,7 +35,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
         /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
@@ -66,10 +67,10 @@ let package = Package(
             dependencies: ["CMKTOpenSSL"],
             swiftSettings: strict
         ),
-        /** Tracker adapters; so far the rate limiter they share across processes. */
+        /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP"],
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
             swiftSettings: strict
         ),
         /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
@@ -147,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTTestSupport"],
+            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -8,6 +8,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case objectMissing(String)
     case unreadable(String, errno: Int32)
     case notUTF8(String)
+    case pushFailed(tracker: String, summary: String)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "cannot read '\(path)': \(String(cString: strerror(code)))"
         case .notUTF8(let name):
             "\(name): not UTF-8 text"
+        case .pushFailed(let tracker, let summary):
+            "\(tracker): \(summary)"
         }
     }
 }

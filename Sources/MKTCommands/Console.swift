@@ -1,6 +1,7 @@
 @preconcurrency import Glibc
 import Foundation
 import MKTCredentials
+import MKTStore
 import Synchronization
 
 /// Standard output and error. Output is buffered by stdio and checked when
@@ -37,6 +38,14 @@ enum Console {
 
     private static let known = Mutex<[String]>([])
     private static let redactor = Mutex<SecretRedactor?>(nil)
+
+    /// An object barrier that refuses any object holding a secret this
+    /// process knows, including those learnt after it was installed.
+    struct KnownSecretsBarrier: ObjectWriteBarrier {
+        func check(_ body: Data, type: ObjectType) throws(StoreError) {
+            try Console.redactor.withLock { $0 }?.check(body, type: type)
+        }
+    }
 }
 
 // stdio's streams are process-wide C globals; stdio locks them internally.

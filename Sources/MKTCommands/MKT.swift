@@ -3,6 +3,7 @@ import Foundation
 import MKTCredentials
 import MKTStore
 import MKTTorrent
+import MKTTrackers
 import MKTWorkflow
 
 /// The `mkt` command: porcelain for everyday use, plumbing for scripts.
@@ -26,7 +27,7 @@ public struct MKT: AsyncParsableCommand {
                 subcommands: [
                     HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
                     HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self,
-                    DescribeRelease.self,
+                    DescribeRelease.self, PushTracker.self,
                 ]
             ),
         ]
@@ -61,6 +62,8 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as WorkflowError {
             fail(error.description)
         } catch let error as CredentialError {
+            fail(error.description)
+        } catch let error as TrackerError {
             fail(error.description)
         } catch {
             try? Console.flush()

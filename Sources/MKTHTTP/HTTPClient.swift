@@ -21,6 +21,8 @@ public struct HTTPRequest: Sendable {
     public var lowSpeedBytes = 512
     public var lowSpeedTime: TimeInterval = 30
     public var followRedirects = false
+    /// Answers longer than this are cut off with an error, so a hostile server cannot fill the memory.
+    public var maximumBodyBytes = 64 << 20
 
     public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Body = .none) {
         self.method = method
@@ -95,7 +97,7 @@ public final class HTTPClient {
         else { throw .badURL }
         guard let handle = curl_easy_init() else { throw .transport(host: host, reason: "libcurl could not start a request") }
         defer { curl_easy_cleanup(handle) }
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: request.maximumBodyBytes)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -122,7 +124,10 @@ public final class HTTPClient {
         _ = mkt_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         _ = mkt_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = mkt_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().body.append(UnsafeRawPointer(data!).assumingMemoryBound(to: UInt8.self), count: size * count)
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            // Returning less than was handed makes libcurl stop with CURLE_WRITE_ERROR.
+            guard sink.body.count + size * count <= sink.limit else { return 0 }
+            sink.body.append(UnsafeRawPointer(data!).assumingMemoryBound(to: UInt8.self), count: size * count)
             return size * count
         })
         _ = mkt_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
@@ -162,6 +167,7 @@ public final class HTTPClient {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer[0] != 0 ? UnsafePointer(errorBuffer) : curl_easy_strerror(code))
             switch code {
+            case CURLE_WRITE_ERROR: throw .transport(host: host, reason: "the answer is larger than \(request.maximumBodyBytes >> 20) MiB")
             case CURLE_OPERATION_TIMEDOUT: throw .timeout(host: host)
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: throw .connection(host: host, reason: detail)
             default: throw .transport(host: host, reason: detail)
@@ -175,8 +181,11 @@ public final class HTTPClient {
 
 /// Collects what libcurl hands to the callbacks.
 private final class ResponseSink {
+    let limit: Int
     var body = Data()
     var headers: [String: [String]] = [:]
+
+    init(limit: Int) { self.limit = limit }
 
     func headerLine(_ line: String) {
         // A new status line (after a 100 Continue or a redirect) starts a new set of headers.

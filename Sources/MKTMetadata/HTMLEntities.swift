@@ -1,7 +1,7 @@
 /// HTML character references: the HTML 4 named set (the Latin-1 block and the
 /// typographic punctuation that tracker and shop pages use), decimal and hex
 /// references with the HTML spec's Windows-1252 repair for 0x80–0x9F.
-enum HTMLEntities {
+public enum HTMLEntities {
     /// Names for U+00A0 to U+00FF, in code point order.
     private static let latin1 = [
         "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
@@ -47,7 +47,7 @@ enum HTMLEntities {
     }
 
     /// Decodes every reference in one pass (so `&amp;amp;` becomes `&amp;`, once).
-    static func decode(_ text: String) -> String {
+    public static func decode(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)

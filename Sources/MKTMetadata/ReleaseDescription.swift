@@ -12,6 +12,16 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
         public var artists: [String]
         public var guests: [String]
         public var durationMilliseconds: Int64?
+
+        public init(path: String, disc: Int? = nil, number: Int? = nil, title: String? = nil, artists: [String] = [], guests: [String] = [], durationMilliseconds: Int64? = nil) {
+            self.path = path
+            self.disc = disc
+            self.number = number
+            self.title = title
+            self.artists = artists
+            self.guests = guests
+            self.durationMilliseconds = durationMilliseconds
+        }
     }
 
     /// A field on which the tracks disagree: the value chosen, and the files that say otherwise.
@@ -51,6 +61,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var conflicts: [Conflict] = []
     /// Plain sentences about what does not add up (the folder name against the files, the year against the media).
     public var problems: [String] = []
+
+    public init() {}
 
     /// The body of a `meta` object: this description, the `release` and
     /// `pieces` objects it describes, and the snapshot it replaces, if any.

@@ -3,12 +3,12 @@ import MKTCrypto
 import MKTMetadata
 import MKTStore
 import MKTTorrent
+import MKTTrackers
 
 /// Checks and shows object bodies by type.
 public enum ObjectFormats {
     /// Refuses a body that is not a well-formed object of `type`, as git's
     /// hash-object does, so that a bad .torrent never enters the store.
-    /// Bodies of `receipt`, whose format comes with the tracker adapters, are taken as they are.
     public static func validate(_ body: Data, as type: ObjectType, label: String) throws {
         switch type {
         case .torrent:
@@ -22,7 +22,9 @@ public enum ObjectFormats {
             _ = try ReleaseTree(objectBody: body)
         case .meta:
             guard ReleaseDescription.validateMetaObject(body) else { throw TorrentError.invalidObject(kind: "meta", reason: "not the meta JSON layout (description, release, pieces)") }
-        case .blob, .receipt:
+        case .receipt:
+            _ = try UploadReceipt(objectBody: body)
+        case .blob:
             break
         }
     }

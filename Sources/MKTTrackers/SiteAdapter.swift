@@ -1,0 +1,120 @@
+import Foundation
+import MKTMetadata
+
+/// A torrent as a site knows it.
+public struct SiteTorrent: Equatable, Sendable {
+    public var id: Int
+    public var groupID: Int?
+    /// The torrent's page.
+    public var url: String
+    /// Lower-case hex, when the site said.
+    public var infohash: String?
+}
+
+/// What the site said to an upload.
+struct UploadAnswer {
+    var torrent: SiteTorrent
+    var warnings: [String] = []
+    /// The site changed the torrent's `info` (source or private flag).
+    var rewritten = false
+    /// The exact torrent was on the site already.
+    var alreadyPresent = false
+    var dryRun = false
+}
+
+/// What the site knows of a release before the upload: the group to add to,
+/// and a torrent of the same edition and encoding if there is one.
+struct ExistingRelease {
+    var groupID: Int?
+    var duplicate: SiteTorrent?
+}
+
+/// What is uploaded: the torrent with its announce URL, and the form.
+struct UploadRequest {
+    var torrentBytes: [UInt8]
+    /// `<name>.torrent`.
+    var filename: String
+    var release: ReleaseDescription
+    var logs: [AttachedFile]
+    var groupID: Int?
+    var dryRun: Bool
+}
+
+/// One site family's protocol. Every call goes through the connection, so
+/// every request is rate-limited and authenticated the same way.
+protocol SiteAdapter {
+    var connection: TrackerConnection { get }
+    /// Checks the credential; returns the account's passkey when the site tells it.
+    func passkey() throws(TrackerError) -> String?
+    /// The torrent with this infohash (40 hex digits), if the site has it.
+    func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent?
+    func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease
+    /// The upload itself: the one request that changes the site.
+    func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer
+    /// The site's copy of a torrent, with the site's announce URL.
+    func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8]
+    /// Whether the announce URL (with the passkey) goes into the uploaded torrent.
+    var sendsAnnounce: Bool { get }
+}
+
+extension SiteAdapter {
+    var site: TrackerSite { connection.site }
+
+    /// Turns an HTTP status the request cannot go on from into an error:
+    /// 401/403 are auth, 5xx server (outcome unknown for the upload), a
+    /// redirect to a login page auth.
+    func refuseStatus(_ response: HTTPResponseSummary, committing: Bool) throws(TrackerError) {
+        let status = response.status
+        if status == 401 || status == 403 {
+            throw TrackerError(.auth, "\(site.host) refused the \(site.family.credentialKind) (HTTP \(status))\(response.detail.map { ": \($0)" } ?? "")", httpStatus: status)
+        }
+        if (300..<400).contains(status), (response.location ?? "").contains("login") {
+            throw TrackerError(.auth, "\(site.host) sent mkt to its login page: the session cookie is not valid", httpStatus: status)
+        }
+        if status >= 500 {
+            throw TrackerError(.server, "\(site.host) answered HTTP \(status)\(committing ? "; the upload may or may not have been taken" : "")", httpStatus: status, outcomeUnknown: committing)
+        }
+    }
+}
+
+/// The parts of an answer error handling looks at.
+struct HTTPResponseSummary {
+    var status: Int
+    var location: String?
+    /// A short message from the body, if it had one.
+    var detail: String?
+}
+
+/// Picks out the form field a Gazelle error message is about.
+enum GazelleMessages {
+    static let fields: [(words: String, field: String)] = [
+        ("bitrate", "bitrate"), ("album description", "album_desc"), ("description", "album_desc"), ("artist", "artists[]"),
+        ("tag", "tags"), ("release type", "releasetype"), ("category", "type"), ("format", "format"), ("media", "media"),
+        ("year", "year"), ("title", "title"), ("torrent file", "file_input"), ("group", "groupid"), ("log", "logfiles[]"),
+    ]
+
+    static func field(of message: String) -> String? {
+        let lowered = message.lowercased()
+        return fields.first { lowered.contains($0.words) }?.field
+    }
+
+    static func isAuth(_ message: String) -> Bool {
+        let lowered = message.lowercased()
+        return ["credentials", "token", "authorization", "api key", "not logged in", "userclass", "disabled", "banned"].contains { lowered.contains($0) }
+    }
+
+    /// "The exact same torrent file already exists on the site! <a href="torrents.php?id=5&amp;torrentid=7">"
+    static func existingTorrent(in message: String) -> (group: Int?, torrent: Int)? {
+        guard message.lowercased().contains("already exists") else { return nil }
+        let pattern = #/torrents\.php\?id=(\d+)&(?:amp;)?torrentid=(\d+)/#
+        if let match = message.firstMatch(of: pattern), let torrent = Int(match.2) { return (Int(match.1), torrent) }
+        if let match = message.firstMatch(of: #/torrentid=(\d+)/#), let torrent = Int(match.1) { return (nil, torrent) }
+        return nil
+    }
+
+    /// Tags stripped, entities decoded, space collapsed: a site message fit for one line.
+    static func plain(_ html: String) -> String {
+        let text = html.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+        return HTMLEntities.decode(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import MKTCrypto
+import MKTHTTP
+
+/// One account on one site. Every request, JSON or HTML, lookup or upload,
+/// waits for the rate limiter that all mkt processes share for this
+/// (site, account), carries the credential, and is counted.
+public final class TrackerConnection {
+    public let site: TrackerSite
+    let client: HTTPClient
+    let limiter: RateLimiter
+    private let credential: String
+    /// Total time allowed for one exchange; uploads of big torrents need more than lookups.
+    var timeout: TimeInterval = 120
+
+    public private(set) var requests = 0
+    public private(set) var rateLimitWait = Duration.zero
+
+    /// Rate-limit answers to a lookup are waited out and the lookup sent again this often.
+    static let rateLimitRetries = 3
+    /// A site asking for a longer pause than this is not waited for inside one attempt.
+    static let longestWait: TimeInterval = 60
+
+    /// - Parameter stateDirectory: where the rate limiter keeps its state (one file per site and account).
+    public init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String) {
+        self.site = site
+        self.credential = credential
+        self.client = HTTPClient(userAgent: userAgent)
+        self.limiter = RateLimiter(statePath: "\(stateDirectory)/\(site.name)-\(Self.fingerprint(credential).dropFirst(7))", limit: site.rateLimit)
+    }
+
+    /// Names a key without giving it away: `sha256:` and 16 hex digits of a hash of it.
+    public static func fingerprint(_ credential: String) -> String {
+        "sha256:" + Hex.encode(DigestAlgorithm.sha256.digest(Array("mkt credential\n\(credential)".utf8))).prefix(16)
+    }
+
+    public var keyFingerprint: String { Self.fingerprint(credential) }
+
+    var authorization: (name: String, value: String) {
+        switch site.family {
+        case .red: ("Authorization", credential)
+        case .ops: ("Authorization", "token \(credential)")
+        case .dic: ("Cookie", credential.contains("=") ? credential : "session=\(credential)")
+        case .unit3d: ("Authorization", "Bearer \(credential)")
+        }
+    }
+
+    /// `site.url` + `path` (which starts with `/`) + the query, encoded.
+    func url(_ path: String, query: [(String, String)] = []) -> String {
+        var components = URLComponents(string: site.url + path)!
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        // URLComponents leaves `+` alone, which a PHP server reads as a space.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        return components.string!
+    }
+
+    /// Sends one request within the rate limit.
+    /// - Parameter idempotent: a lookup, safe to send again. A rate-limit
+    ///   answer to it is waited out (up to three times); for an upload it is
+    ///   an error, so that every upload attempt gets its own receipt.
+    /// - Throws: `.network` when nothing came back (outcome unknown unless
+    ///   the request is idempotent or never left), `.rateLimit`, `.local`.
+    func send(_ request: HTTPRequest, idempotent: Bool) throws(TrackerError) -> HTTPResponse {
+        var request = request
+        request.headers.append(authorization)
+        request.totalTimeout = timeout
+        var tries = 0
+        while true {
+            let waited: Duration
+            do {
+                waited = try limiter.acquire().waited
+            } catch {
+                throw .local("the rate limiter's state: \(error)")
+            }
+            rateLimitWait += waited
+            requests += 1
+            let response: HTTPResponse
+            do {
+                response = try client.send(request)
+            } catch {
+                switch error {
+                case .connection, .badURL:
+                    throw TrackerError(.network, "\(error)")
+                case .timeout, .transport:
+                    throw TrackerError(.network, "\(error)", outcomeUnknown: !idempotent)
+                }
+            }
+            if let delay = rateLimitDelay(response) {
+                do {
+                    try limiter.block(for: .milliseconds(Int64(delay * 1000)))
+                } catch {
+                    throw .local("the rate limiter's state: \(error)")
+                }
+                tries += 1
+                if idempotent && tries <= Self.rateLimitRetries && delay <= Self.longestWait { continue }
+                throw TrackerError(.rateLimit, "\(site.host) asks to wait \(Int(delay.rounded(.up))) s (rate limit)", httpStatus: response.status, retryAfter: delay)
+            }
+            return response
+        }
+    }
+
+    /// How long a rate-limit answer asks to wait: a 429 with Retry-After
+    /// (or a window when it has none), or Gazelle's HTTP-200 "Rate limit exceeded".
+    func rateLimitDelay(_ response: HTTPResponse) -> TimeInterval? {
+        let window = Double(RateLimiter.nanoseconds(site.rateLimit.window)) / 1e9
+        if response.status == 429 {
+            return response.header("Retry-After").flatMap { RetryAfter.delay($0) } ?? window
+        }
+        if response.status == 200, response.body.count < 4096,
+            let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+            json["status"] as? String == "failure", (json["error"] as? String)?.lowercased() == "rate limit exceeded"
+        {
+            return window
+        }
+        return nil
+    }
+}
+
+/// Reading JSON answers loosely: sites send ids as numbers or strings.
+enum JSON {
+    static func object(_ data: Data) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
+    }
+
+    static func int(_ value: Any?) -> Int? {
+        switch value {
+        // A JSON boolean is an NSNumber too, of Objective-C type "c".
+        case let number as NSNumber where String(cString: number.objCType) != "c": Int(exactly: number.doubleValue)
+        case let text as String: Int(text)
+        default: nil
+        }
+    }
+
+    static func bool(_ value: Any?) -> Bool? {
+        switch value {
+        case let number as NSNumber: number.boolValue
+        case let text as String: ["true", "1"].contains(text.lowercased()) ? true : ["false", "0"].contains(text.lowercased()) ? false : nil
+        default: nil
+        }
+    }
+}

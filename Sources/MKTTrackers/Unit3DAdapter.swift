@@ -1,0 +1,94 @@
+import Foundation
+import MKTHTTP
+import MKTMetadata
+
+/// UNIT3D sites (research/trackers.md §5.1): `/api/torrents/upload` with a
+/// Bearer token. The site always rebuilds the torrent (its own source flag,
+/// only the keys it knows), so the torrent to seed is the one it hands back.
+struct Unit3DAdapter: SiteAdapter {
+    let connection: TrackerConnection
+    let protect: ([String]) -> Void
+
+    /// The site strips the announce URL; the passkey need not travel.
+    var sendsAnnounce: Bool { false }
+
+    func page(_ id: Int) -> String { "\(site.url)/torrents/\(id)" }
+
+    /// UNIT3D has no account call an upload needs; the upload itself checks the token.
+    func passkey() throws(TrackerError) -> String? { nil }
+
+    /// `/api/torrents/filter` by name (names are unique on UNIT3D), matched by infohash.
+    func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
+        let response = try connection.send(HTTPRequest(url: connection.url("/api/torrents/filter", query: [("name", name), ("perPage", "50")])), idempotent: true)
+        try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: JSON.object(response.body)?["message"] as? String), committing: false)
+        guard response.status == 200, let results = JSON.object(response.body)?["data"] as? [[String: Any]] else {
+            throw TrackerError(.server, "\(site.host) answered the search with something other than its JSON (HTTP \(response.status))", httpStatus: response.status)
+        }
+        for result in results {
+            guard let id = JSON.int(result["id"]), let attributes = result["attributes"] as? [String: Any] else { continue }
+            if (attributes["info_hash"] as? String)?.lowercased() == infohash.lowercased() || (attributes["info_hash"] == nil && attributes["name"] as? String == name) {
+                return SiteTorrent(id: id, url: page(id), infohash: (attributes["info_hash"] as? String)?.lowercased())
+            }
+        }
+        return nil
+    }
+
+    /// UNIT3D refuses a second torrent of the same name or infohash itself;
+    /// the upload's answer says so, with the field.
+    func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease { ExistingRelease() }
+
+    func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+        guard let categoryID = site.categoryID, let typeID = site.typeID else {
+            throw .local("tracker \(site.name) has no category-id and type-id in the config")
+        }
+        let name = String(request.filename.dropLast(".torrent".count))
+        var fields = UploadForm.unit3d(request.release, name: name, categoryID: categoryID, typeID: typeID)
+        fields.insert(.file("torrent", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
+        if request.dryRun { return UploadAnswer(torrent: SiteTorrent(id: 0, url: site.url), dryRun: true) }
+        var http = HTTPRequest(method: "POST", url: connection.url("/api/torrents/upload"), headers: [("Accept", "application/json")], body: .multipart(fields.map(\.part)))
+        http.lowSpeedTime = 60
+        let response = try connection.send(http, idempotent: false)
+        let json = JSON.object(response.body)
+        try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: json?["message"] as? String), committing: true)
+        guard let json else {
+            throw TrackerError(.outcomeUnknown, "\(site.host) answered the upload with something other than JSON (HTTP \(response.status)); the upload may or may not have been taken", httpStatus: response.status, outcomeUnknown: true)
+        }
+        if JSON.bool(json["success"]) == true, let link = json["data"] as? String {
+            // `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
+            let last = link.split(separator: "/").last.map(String.init) ?? ""
+            protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
+            guard let id = Int(last.prefix { $0 != "." }) else {
+                throw TrackerError(.outcomeUnknown, "\(site.host) said success with a download link mkt cannot read", httpStatus: response.status, outcomeUnknown: true)
+            }
+            downloadLinks.value[id] = link
+            return UploadAnswer(torrent: SiteTorrent(id: id, url: page(id)), rewritten: true)
+        }
+        let errors = json["data"] as? [String: Any] ?? [:]
+        let messages = errors.keys.sorted().map { key in (key, (errors[key] as? [Any] ?? [errors[key] as Any]).compactMap { $0 as? String }.joined(separator: " ")) }
+        if let taken = messages.first(where: { $0.0 == "info_hash" }), taken.1.lowercased().contains("taken") {
+            guard let found = try lookup(infohash: infohashSent.value ?? "", name: name) else {
+                throw TrackerError(.duplicate, "\(site.host): \(taken.1)", field: "info_hash", httpStatus: response.status)
+            }
+            return UploadAnswer(torrent: found, alreadyPresent: true)
+        }
+        let summary = messages.isEmpty ? GazelleMessages.plain(json["message"] as? String ?? "refused") : messages.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+        throw TrackerError(.validation, "\(site.host): \(summary)", field: messages.first?.0, httpStatus: response.status)
+    }
+
+    /// Links handed out by uploads in this process, by torrent id.
+    let downloadLinks = Box<[Int: String]>([:])
+    /// The infohash of the torrent being uploaded, for the "already taken" lookup.
+    let infohashSent = Box<String?>(nil)
+
+    func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
+        guard let link = downloadLinks.value[torrent.id] else {
+            throw .local("\(site.host) gave no download link for torrent \(torrent.id)")
+        }
+        let response = try connection.send(HTTPRequest(url: link), idempotent: true)
+        try refuseStatus(HTTPResponseSummary(status: response.status, location: nil, detail: nil), committing: false)
+        guard response.status == 200, response.body.first == UInt8(ascii: "d") else {
+            throw TrackerError(.server, "\(site.host) did not hand out torrent \(torrent.id) (HTTP \(response.status))", httpStatus: response.status)
+        }
+        return Array(response.body)
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import MKTMetadata
+
+/// A rip log sent with a CD upload (`logfiles[]`).
+public struct AttachedFile: Equatable, Sendable {
+    public let filename: String
+    public let data: Data
+
+    public init(filename: String, data: Data) {
+        self.filename = filename
+        self.data = data
+    }
+}
+
+/// The upload forms, built from a release's description: pure functions, so
+/// the exact fields each site gets are pinned by tests without a network.
+public enum UploadForm {
+    /// Gazelle's `importance[]` values (research/trackers.md §4.5), by mkt's role names.
+    static let importance: [(role: String, value: Int)] = [
+        ("main", 1), ("guest", 2), ("remixer", 3), ("composer", 4), ("conductor", 5), ("dj", 6), ("producer", 7), ("arranger", 8),
+    ]
+
+    /// Category index, 0-based as the form counts (§4.6).
+    static let categories = ["Music": 0, "Audiobooks": 3]
+
+    /// The Gazelle upload form for RED, OPS or DIC, without the torrent file.
+    /// - Parameter groupID: an existing group to add the torrent to; the
+    ///   group's artists, title, year, type, tags and description are then the site's.
+    public static func gazelle(_ release: ReleaseDescription, family: TrackerFamily, groupID: Int?, dryRun: Bool, logs: [AttachedFile]) throws(TrackerError) -> [MultipartField] {
+        func required<T>(_ value: T?, _ field: String, _ what: String) throws(TrackerError) -> T {
+            guard let value else { throw TrackerError(.validation, "the release has no \(what); set it in its metadata", field: field) }
+            return value
+        }
+        guard let type = categories[release.category] else {
+            throw TrackerError(.validation, "mkt uploads Music and Audiobooks, not \(release.category)", field: "type")
+        }
+        let isMusic = type == 0
+        var fields: [MultipartField] = [.value("type", String(type))]
+        let title = try required(release.title, "title", "title")
+        let year = try required(release.originalYear ?? release.year, "year", "year")
+        if let groupID {
+            fields.append(.value("groupid", String(groupID)))
+        } else if isMusic {
+            let credits = importance.flatMap { role in (release.artistRoles[role.role] ?? []).map { ($0, role.value) } }
+            let artists = credits.isEmpty ? release.artists.map { ($0, 1) } : credits
+            guard artists.contains(where: { $0.1 == 1 }) else { throw TrackerError(.validation, "the release has no main artist", field: "artists[]") }
+            for (artist, value) in artists {
+                fields.append(.value("artists[]", artist))
+                fields.append(.value("importance[]", String(value)))
+            }
+            fields.append(.value("title", title))
+            fields.append(.value("year", String(year)))
+            let typeID = try required(release.releaseType.id(tracker: family == .red ? "red" : "ops"), "releasetype", "release type \(release.releaseType.rawValue) on \(family.rawValue.uppercased()); choose another")
+            fields.append(.value("releasetype", String(typeID)))
+        } else {
+            // Audiobooks: "Author - Title" is the title; no artists, media or release type.
+            let author = release.author ?? release.artists.first
+            fields.append(.value("title", author.map { "\($0) - \(title)" } ?? title))
+            fields.append(.value("year", String(year)))
+        }
+        if groupID == nil {
+            guard !release.tags.isEmpty else { throw TrackerError(.validation, "the release has no tags; add a genre", field: "tags") }
+            fields.append(.value("tags", release.tags.joined(separator: ",")))
+            fields.append(.value("album_desc", AlbumDescription.bbcode(release)))
+        }
+        // Edition fields: OPS keeps them only with `remaster` set (RED does not need the flag).
+        if family != .red { fields.append(.value("remaster", "1")) }
+        if let editionYear = release.year { fields.append(.value("remaster_year", String(editionYear))) }
+        if let label = release.label { fields.append(.value("remaster_record_label", label)) }
+        if let number = release.catalogueNumber { fields.append(.value("remaster_catalogue_number", number)) }
+        fields.append(.value("format", try required(release.format, "format", "format")))
+        fields.append(.value("bitrate", try required(release.encoding, "bitrate", "encoding")))
+        if isMusic {
+            let media = try required(release.media, "media", "media (CD, WEB, Vinyl, …)")
+            fields.append(.value("media", siteMedia(media, family: family)))
+        }
+        if let cover = release.cover, cover.hasPrefix("https://") || cover.hasPrefix("http://") {
+            fields.append(.value("image", cover))
+        }
+        // OPS otherwise assumes scripts send HTML-escaped text and unescapes ours.
+        if family == .ops || family == .dic { fields.append(.value("workaround_broken_html_entities", "0")) }
+        if dryRun && family == .red { fields.append(.value("dryrun", "1")) }
+        if isMusic && release.media == "CD" && (release.encoding ?? "").hasSuffix("Lossless") {
+            for log in logs {
+                fields.append(.file("logfiles[]", log.data, filename: log.filename, contentType: "text/plain"))
+            }
+        }
+        return fields
+    }
+
+    /// RED says Blu-Ray, OPS and DIC say BD.
+    static func siteMedia(_ media: String, family: TrackerFamily) -> String {
+        switch (media, family) {
+        case ("BD", .red): "Blu-Ray"
+        case ("Blu-Ray", .ops), ("Blu-Ray", .dic): "BD"
+        default: media
+        }
+    }
+
+    /// UNIT3D's API form (`/api/torrents/upload`), without the torrent file.
+    public static func unit3d(_ release: ReleaseDescription, name: String, categoryID: Int, typeID: Int) -> [MultipartField] {
+        var fields: [MultipartField] = [
+            .value("name", name),
+            .value("description", AlbumDescription.bbcode(release)),
+            .value("mediainfo", ""),
+            .value("category_id", String(categoryID)),
+            .value("type_id", String(typeID)),
+        ]
+        // Required numbers for every category; 0 means "none" for music and audiobooks.
+        for id in ["imdb", "tvdb", "tmdb", "mal", "igdb"] { fields.append(.value(id, "0")) }
+        fields += [.value("anonymous", "0"), .value("stream", "0"), .value("sd", "0"), .value("personal_release", "0")]
+        if !release.tags.isEmpty { fields.append(.value("keywords", release.tags.joined(separator: ", "))) }
+        return fields
+    }
+}
+
+/// One form field: text, or a file.
+public enum MultipartField: Equatable, Sendable {
+    case value(String, String)
+    case file(String, Data, filename: String, contentType: String)
+
+    public var name: String {
+        switch self {
+        case .value(let name, _), .file(let name, _, _, _): name
+        }
+    }
+
+    /// The text of a value field.
+    public var text: String? {
+        if case .value(_, let text) = self { return text }
+        return nil
+    }
+}
+
+/// The album description in BBCode: title, facts, and the track list with durations.
+public enum AlbumDescription {
+    public static func bbcode(_ release: ReleaseDescription) -> String {
+        var lines: [String] = []
+        let heading = [release.artists.joined(separator: " & "), release.title ?? ""].filter { !$0.isEmpty }.joined(separator: " – ")
+        lines.append("[size=4][b]\(heading)[/b][/size]")
+        lines.append("")
+        if let year = release.originalYear ?? release.year { lines.append("[b]Year:[/b] \(year)") }
+        if let label = release.label { lines.append("[b]Label:[/b] \(label)") }
+        if let number = release.catalogueNumber { lines.append("[b]Catalogue number:[/b] \(number)") }
+        if !release.genres.isEmpty { lines.append("[b]Genre:[/b] \(release.genres.joined(separator: ", "))") }
+        if let narrator = release.narrator { lines.append("[b]Narrator:[/b] \(narrator)") }
+        if !release.tracks.isEmpty {
+            lines.append("")
+            lines.append("[b]Tracklist[/b]")
+            let discs = Set(release.tracks.compactMap(\.disc)).count
+            var total: Int64 = 0
+            for (index, track) in release.tracks.enumerated() {
+                let number = String(format: "%02d", track.number ?? index + 1)
+                let position = discs > 1 ? "\(track.disc ?? 1)-\(number)" : number
+                var line = "[b]\(position).[/b] \(track.title ?? (track.path as NSString).lastPathComponent)"
+                let artists = track.artists.filter { !release.artists.contains($0) }
+                if !artists.isEmpty { line = "[b]\(position).[/b] \(artists.joined(separator: " & ")) – \(track.title ?? "")" }
+                if !track.guests.isEmpty { line += " (feat. \(track.guests.joined(separator: " & ")))" }
+                if let milliseconds = track.durationMilliseconds {
+                    line += " [i](\(duration(milliseconds)))[/i]"
+                    total += milliseconds
+                }
+                lines.append(line)
+            }
+            if total > 0 {
+                lines.append("")
+                lines.append("[b]Total length:[/b] \(duration(total))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `3:07`, `1:02:03`.
+    static func duration(_ milliseconds: Int64) -> String {
+        let seconds = (milliseconds + 500) / 1000
+        let (hours, minutes, rest) = (seconds / 3600, seconds % 3600 / 60, seconds % 60)
+        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+    }
+}

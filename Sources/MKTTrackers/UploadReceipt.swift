@@ -1,0 +1,111 @@
+import Foundation
+
+/// One upload attempt, as a `receipt` object records it. Receipts are
+/// immutable and chained through `previous`, newest last, like commits;
+/// `refs/trackers/<tracker>/<release>` points at the newest.
+///
+/// No secret is ever in a receipt: the key is named by a fingerprint, URLs
+/// are the site's public pages, and tracker messages pass the redactor.
+public struct UploadReceipt: Codable, Equatable, Sendable {
+    public enum Outcome: String, Codable, Sendable {
+        /// The site has the torrent (uploaded now, or found there already).
+        case success
+        /// An earlier attempt's outcome was unknown; a lookup found the torrent on the site.
+        case recovered
+        /// Everything short of the upload itself went through (RED checks the form too).
+        case dryRun = "dry-run"
+        /// The site said no, or mkt refused before asking: resending the same cannot help.
+        case rejected
+        /// Nothing reached the site, or it answered "not now": safe to try again.
+        case failed
+        /// The upload may or may not have been taken: look the infohash up before resending.
+        case outcomeUnknown = "outcome-unknown"
+    }
+
+    public enum Category: String, Codable, CaseIterable, Sendable {
+        case auth, rateLimit = "rate-limit", validation, duplicate, server, network, outcomeUnknown = "outcome-unknown", local
+    }
+
+    public var tracker: String
+    /// The site's address (scheme and host).
+    public var site: String
+    /// The `torrent` object that was sent (without announce), and its infohash.
+    public var torrent: String
+    public var infohash: String
+    public var meta: String?
+    /// `sha256:` and the first 16 hex digits of a hash of the API key or cookie: which key, never the key.
+    public var key: String?
+    /// 1 for a first attempt, one more than `previous`'s otherwise.
+    public var attempt: Int
+    public var previous: String?
+    /// Milliseconds since the epoch.
+    public var started: Int64
+    public var finished: Int64
+    public var outcome: Outcome
+    public var category: Category?
+    public var message: String?
+    /// The form field a validation error is about.
+    public var field: String?
+    public var httpStatus: Int?
+    public var siteTorrentID: Int?
+    public var siteGroupID: Int?
+    /// The torrent's page on the site.
+    public var url: String?
+    public var warnings: [String]
+    /// HTTP requests made, and time spent waiting for the rate limit.
+    public var requests: Int
+    public var rateLimitWaitMilliseconds: Int64
+    /// The site changed the torrent (source or private flag); seed `siteTorrent`, not `torrent`.
+    public var rewritten: Bool
+    public var siteInfohash: String?
+    /// The site's copy of the torrent, stored without its announce URL.
+    public var siteTorrent: String?
+
+    public init(tracker: String, site: String, torrent: String, infohash: String, attempt: Int, started: Int64) {
+        self.tracker = tracker
+        self.site = site
+        self.torrent = torrent
+        self.infohash = infohash
+        self.attempt = attempt
+        self.started = started
+        self.finished = started
+        self.outcome = .outcomeUnknown
+        self.warnings = []
+        self.requests = 0
+        self.rateLimitWaitMilliseconds = 0
+        self.rewritten = false
+    }
+
+    public var durationMilliseconds: Int64 { finished - started }
+
+    /// The site has the torrent.
+    public var succeeded: Bool { outcome == .success || outcome == .recovered }
+
+    /// Trying again may help: a network failure, a rate limit, a server error,
+    /// or an unknown outcome (after a lookup). Rejections are final.
+    public var isRetryable: Bool { outcome == .failed || outcome == .outcomeUnknown }
+
+    /// Canonical JSON: sorted keys, no absent fields.
+    public func objectBody() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try! encoder.encode(self)
+    }
+
+    public init(objectBody: Data) throws(TrackerError) {
+        do {
+            self = try JSONDecoder().decode(Self.self, from: objectBody)
+        } catch {
+            throw .local("not a receipt: \(error.localizedDescription)")
+        }
+    }
+
+    /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
+    public var summary: String {
+        var text = outcome.rawValue
+        if let category, !succeeded { text += " (\(category.rawValue))" }
+        if let message { text += ": \(message)" }
+        if let url { text += (message == nil ? ": " : " ") + url }
+        return text
+    }
+}

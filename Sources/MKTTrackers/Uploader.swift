@@ -1,0 +1,177 @@
+import Foundation
+import MKTMetadata
+import MKTTorrent
+
+/// One torrent for one site, and what the form needs.
+public struct UploadJob: Sendable {
+    public var profile: TrackerProfile
+    /// The `torrent` object's id, and the torrent (without announce).
+    public var torrentID: String
+    public var torrent: TorrentFile
+    public var release: ReleaseDescription
+    public var metaID: String?
+    public var logs: [AttachedFile]
+    public var dryRun: Bool
+
+    public init(profile: TrackerProfile, torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false) {
+        self.profile = profile
+        self.torrentID = torrentID
+        self.torrent = torrent
+        self.release = release
+        self.metaID = metaID
+        self.logs = logs
+        self.dryRun = dryRun
+    }
+}
+
+/// What one attempt produced: its receipt (to be stored), the site's copy of
+/// the torrent if the site changed it, and how long the site asked to wait.
+public struct AttemptResult: Sendable {
+    public var receipt: UploadReceipt
+    public var siteTorrent: [UInt8]?
+    public var retryAfter: TimeInterval?
+}
+
+/// Uploads to one site, one attempt at a time, following
+/// research/reliability.md §2.3: an attempt after an unknown outcome looks the
+/// infohash up before sending anything; an "already exists" answer is success;
+/// a torrent the site rewrote is fetched back so the right one is seeded.
+public final class Uploader {
+    public let site: TrackerSite
+    let adapter: any SiteAdapter
+
+    /// - Parameter protect: receives each secret the site tells (passkey,
+    ///   authkey) before mkt uses it, for the redaction layer.
+    public init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String, protect: @escaping ([String]) -> Void) {
+        self.site = site
+        let connection = TrackerConnection(site: site, credential: credential, stateDirectory: stateDirectory, userAgent: userAgent)
+        switch site.family {
+        case .red, .ops, .dic: adapter = GazelleAdapter(connection: connection, protect: protect)
+        case .unit3d: adapter = Unit3DAdapter(connection: connection, protect: protect)
+        }
+    }
+
+    /// One attempt. Never throws: whatever happens is in the receipt.
+    /// - Parameter previous: the receipt of the attempt before this one, and its id.
+    public func attempt(_ job: UploadJob, previous: (id: String, receipt: UploadReceipt)? = nil, now: () -> Date = Date.init) -> AttemptResult {
+        let connection = adapter.connection
+        let requestsBefore = connection.requests
+        let waitBefore = connection.rateLimitWait
+        var receipt = UploadReceipt(
+            tracker: site.name, site: "\(URLComponents(string: site.url)?.scheme ?? "https")://\(site.host)", torrent: job.torrentID,
+            infohash: job.torrent.infoHashHex, attempt: (previous?.receipt.attempt ?? 0) + 1, started: Self.milliseconds(now()))
+        receipt.meta = job.metaID
+        receipt.key = connection.keyFingerprint
+        receipt.previous = previous?.id
+        var siteTorrent: [UInt8]?
+        var retryAfter: TimeInterval?
+        do {
+            siteTorrent = try run(job, previousOutcome: previous?.receipt.outcome, into: &receipt)
+        } catch {
+            receipt.category = error.category
+            receipt.message = error.message
+            receipt.field = error.field
+            receipt.httpStatus = error.httpStatus
+            receipt.outcome = error.outcomeUnknown ? .outcomeUnknown : error.isFinal ? .rejected : .failed
+            retryAfter = error.retryAfter
+        }
+        receipt.finished = Self.milliseconds(now())
+        receipt.requests = connection.requests - requestsBefore
+        let waited = connection.rateLimitWait - waitBefore
+        receipt.rateLimitWaitMilliseconds = waited.components.seconds * 1000 + waited.components.attoseconds / 1_000_000_000_000_000
+        return AttemptResult(receipt: receipt, siteTorrent: siteTorrent, retryAfter: retryAfter)
+    }
+
+    private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt) throws(TrackerError) -> [UInt8]? {
+        guard job.torrent.source == job.profile.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
+            throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(job.profile.source); build it with make-torrent --tracker \(site.name)")
+        }
+        if let unit3d = adapter as? Unit3DAdapter { unit3d.infohashSent.value = job.torrent.infoHashHex }
+        // The form is checked before any request: a release the site would refuse costs no request.
+        if site.family != .unit3d {
+            _ = try UploadForm.gazelle(job.release, family: site.family, groupID: nil, dryRun: job.dryRun, logs: job.logs)
+        }
+        if previousOutcome == .outcomeUnknown, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {
+            record(found, in: &receipt)
+            receipt.outcome = .recovered
+            receipt.message = "the earlier attempt had reached the site"
+            return nil
+        }
+        var torrent = job.torrent.dictionary
+        if let passkey = try adapter.passkey(), adapter.sendsAnnounce {
+            torrent = TorrentBuilder.withAnnounce(torrent, announce: job.profile.announceURL(passkey: passkey))
+        }
+        let existing = try adapter.existing(job.release)
+        if let duplicate = existing.duplicate {
+            receipt.siteGroupID = duplicate.groupID
+            receipt.url = duplicate.url
+            throw TrackerError(.duplicate, "\(site.host) already has this edition in \(job.release.format ?? "") \(job.release.encoding ?? "") from \(job.release.media ?? "")")
+        }
+        if job.dryRun && site.family != .red {
+            receipt.outcome = .dryRun
+            receipt.siteGroupID = existing.groupID
+            receipt.message = "credentials, form and duplicates checked; nothing uploaded (\(site.family.rawValue.uppercased()) has no dry run)"
+            return nil
+        }
+        let answer = try adapter.upload(UploadRequest(
+            torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
+            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun))
+        if answer.dryRun {
+            receipt.outcome = .dryRun
+            receipt.siteGroupID = existing.groupID
+            receipt.message = "the site checked the upload and kept nothing"
+            return nil
+        }
+        record(answer.torrent, in: &receipt)
+        receipt.warnings = answer.warnings
+        receipt.outcome = answer.alreadyPresent && previousOutcome == .outcomeUnknown ? .recovered : .success
+        if answer.alreadyPresent { receipt.message = "the torrent was on the site already" }
+        guard answer.rewritten else { return nil }
+        // The site changed `info`: the infohash to seed is the site's.
+        let bytes: [UInt8]
+        do {
+            bytes = try adapter.download(answer.torrent)
+        } catch {
+            receipt.rewritten = true
+            receipt.warnings.append("the site changed the torrent and mkt could not fetch its copy: \(error.message)")
+            return nil
+        }
+        guard let copy = try? TorrentFile.parse(bytes, label: "\(site.host)'s torrent \(answer.torrent.id)") else {
+            receipt.rewritten = true
+            receipt.warnings.append("the site changed the torrent and its copy does not parse")
+            return nil
+        }
+        receipt.siteInfohash = copy.infoHashHex
+        receipt.rewritten = copy.infoHashHex != job.torrent.infoHashHex
+        // Stored without the announce URLs, which carry the passkey.
+        var stripped = copy.dictionary
+        stripped["announce"] = nil
+        stripped["announce-list"] = nil
+        return receipt.rewritten ? Bencode.dictionary(stripped).encoded() : nil
+    }
+
+    private func record(_ torrent: SiteTorrent, in receipt: inout UploadReceipt) {
+        receipt.siteTorrentID = torrent.id
+        receipt.siteGroupID = torrent.groupID
+        receipt.url = torrent.url
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// When to try again: exponential backoff with full jitter (a random pause
+/// between zero and min(cap, base·2ⁿ⁻¹)), never sooner than the site asked.
+public struct RetryPolicy: Sendable {
+    public var base: TimeInterval
+    public var cap: TimeInterval
+
+    public init(base: TimeInterval = 2, cap: TimeInterval = 120) {
+        self.base = base
+        self.cap = cap
+    }
+
+    public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval?, random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> TimeInterval {
+        let ceiling = min(cap, base * pow(2, Double(max(0, attempt - 1))))
+        return max(random(0...ceiling), retryAfter ?? 0)
+    }
+}

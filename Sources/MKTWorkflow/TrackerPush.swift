@@ -1,0 +1,83 @@
+import Foundation
+import MKTMetadata
+import MKTStore
+import MKTTorrent
+import MKTTrackers
+
+/// Uploading a stored torrent to one tracker: what `push-tracker` does, and
+/// what `push` does per (release, tracker). Every attempt leaves a receipt
+/// object chained to the one before; refs are the caller's business.
+extension Repository {
+    /// The site and the job for `torrent` (a torrent object) described by `meta` (a meta object).
+    public func uploadJob(tracker: String, torrent name: String, meta metaName: String, dryRun: Bool) throws -> (site: TrackerSite, job: UploadJob) {
+        let profile = try config.trackerProfile(tracker)
+        let site = try TrackerSite(name: tracker, profile: profile, config: config)
+        let torrentID = try resolve(name)
+        let torrent = try TorrentFile.parse(Array(try objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
+        let metaID = try resolve(metaName)
+        let meta = try MetaSnapshot(objectBody: objects.read(metaID, as: .meta), label: "meta \(metaID)")
+        let tree = try? release(named: meta.pieces).tree
+        return (site, UploadJob(
+            profile: profile, torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
+            logs: try tree.map(Self.ripLogs) ?? [], dryRun: dryRun))
+    }
+
+    /// The rip logs of a release, read from its folder: `.log` files other
+    /// than the ones audio checkers write (research/trackers.md §6.3).
+    static func ripLogs(_ tree: ReleaseTree) throws -> [AttachedFile] {
+        try tree.files.filter { file in
+            let name = (file.path as NSString).lastPathComponent.lowercased()
+            return name.hasSuffix(".log") && !["audiochecker.log", "sox.log"].contains(name)
+        }.map { file in
+            let path = tree.location(of: file)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw TrackerError.local("\(path): cannot read the rip log")
+            }
+            return AttachedFile(filename: (file.path as NSString).lastPathComponent, data: data)
+        }
+    }
+
+    /// Runs attempts until one is final or `retries` more are spent, storing
+    /// each receipt (and a site's rewritten torrent) as it comes.
+    /// - Parameters:
+    ///   - previous: the receipt the first attempt follows (for a retry after an unknown outcome).
+    ///   - report: told of each stored attempt, and the pause before the next if there is one.
+    /// - Returns: the last receipt and its id.
+    public func push(
+        _ job: UploadJob, with uploader: Uploader, previous: ObjectID?, retries: Int, policy: RetryPolicy,
+        report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in }
+    ) throws -> (id: ObjectID, receipt: UploadReceipt) {
+        var last = try previous.map { ($0, try UploadReceipt(objectBody: objects.read($0, as: .receipt))) }
+        var attemptsLeft = retries + 1
+        while true {
+            attemptsLeft -= 1
+            var result = uploader.attempt(job, previous: last.map { (id: $0.0.hex, receipt: $0.1) })
+            if let copy = result.siteTorrent {
+                result.receipt.siteTorrent = try objects.write(type: .torrent, body: Data(copy)).hex
+            }
+            let id = try objects.write(type: .receipt, body: result.receipt.objectBody())
+            let again = result.receipt.isRetryable && attemptsLeft > 0
+            let pause = again ? policy.delay(afterAttempt: result.receipt.attempt, retryAfter: result.retryAfter) : nil
+            report(id, result.receipt, pause)
+            guard let pause else { return (id, result.receipt) }
+            last = (id, result.receipt)
+            Thread.sleep(forTimeInterval: pause)
+        }
+    }
+}
+
+/// A `meta` object's body: the description and the objects it describes.
+public struct MetaSnapshot: Decodable, Sendable {
+    public let description: ReleaseDescription
+    public let release: String
+    public let pieces: String
+    public let parent: String?
+
+    public init(objectBody: Data, label: String) throws {
+        do {
+            self = try JSONDecoder().decode(Self.self, from: objectBody)
+        } catch {
+            throw TorrentError.invalidObject(kind: "meta", reason: "\(label) is not the meta JSON layout")
+        }
+    }
+}

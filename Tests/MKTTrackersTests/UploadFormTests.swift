@@ -1,0 +1,175 @@
+import Foundation
+import MKTMetadata
+@testable import MKTTrackers
+import Testing
+
+/// The forms each site gets, field by field, from one description.
+struct UploadFormTests {
+    static var album: ReleaseDescription {
+        var release = ReleaseDescription()
+        release.artists = ["Fixture Artist"]
+        release.artistRoles = ["main": ["Fixture Artist"], "guest": ["Guest Singer"], "producer": ["Knob Twiddler"]]
+        release.title = "Fixture Album"
+        release.year = 2019
+        release.label = "Fixture Records"
+        release.catalogueNumber = "FIX-001"
+        release.genres = ["Electronic", "Hip Hop"]
+        release.tags = ["electronic", "hip.hop"]
+        release.format = "FLAC"
+        release.encoding = "Lossless"
+        release.media = "CD"
+        release.releaseType = .djMix
+        release.tracks = [
+            .init(path: "01 - Opening Tone.flac", disc: 1, number: 1, title: "Opening Tone", artists: ["Fixture Artist"], guests: [], durationMilliseconds: 183_400),
+            .init(path: "02 - Café.flac", disc: 1, number: 2, title: "Café", artists: ["Fixture Artist"], guests: ["Guest Singer"], durationMilliseconds: 61_000),
+        ]
+        return release
+    }
+
+    static func pairs(_ fields: [MultipartField]) -> [String] {
+        fields.map { field in
+            switch field {
+            case .value(let name, let text): "\(name)=\(text.contains("\n") ? "<\(text.split(separator: "\n").count) lines>" : text)"
+            case .file(let name, let data, let filename, let type): "\(name)=@\(filename) (\(type), \(data.count) bytes)"
+            }
+        }
+    }
+
+    @Test func red() throws {
+        let log = AttachedFile(filename: "rip.log", data: Data("Exact Audio Copy".utf8))
+        let fields = try UploadForm.gazelle(Self.album, family: .red, groupID: nil, dryRun: true, logs: [log])
+        #expect(Self.pairs(fields) == [
+            "type=0",
+            "artists[]=Fixture Artist", "importance[]=1",
+            "artists[]=Guest Singer", "importance[]=2",
+            "artists[]=Knob Twiddler", "importance[]=7",
+            "title=Fixture Album", "year=2019", "releasetype=19",
+            "tags=electronic,hip.hop", "album_desc=<9 lines>",
+            "remaster_year=2019", "remaster_record_label=Fixture Records", "remaster_catalogue_number=FIX-001",
+            "format=FLAC", "bitrate=Lossless", "media=CD",
+            "dryrun=1",
+            "logfiles[]=@rip.log (text/plain, 16 bytes)",
+        ])
+    }
+
+    @Test func ops() throws {
+        var release = Self.album
+        release.media = "Blu-Ray"
+        let fields = try UploadForm.gazelle(release, family: .ops, groupID: nil, dryRun: true, logs: [])
+        #expect(Self.pairs(fields) == [
+            "type=0",
+            "artists[]=Fixture Artist", "importance[]=1",
+            "artists[]=Guest Singer", "importance[]=2",
+            "artists[]=Knob Twiddler", "importance[]=7",
+            "title=Fixture Album", "year=2019", "releasetype=17",
+            "tags=electronic,hip.hop", "album_desc=<9 lines>",
+            "remaster=1", "remaster_year=2019", "remaster_record_label=Fixture Records", "remaster_catalogue_number=FIX-001",
+            "format=FLAC", "bitrate=Lossless", "media=BD",
+            "workaround_broken_html_entities=0",
+        ])
+    }
+
+    /// Added to an existing group, the group's fields are the site's.
+    @Test func existingGroup() throws {
+        let fields = try UploadForm.gazelle(Self.album, family: .red, groupID: 77, dryRun: false, logs: [])
+        #expect(Self.pairs(fields).prefix(3) == ["type=0", "groupid=77", "remaster_year=2019"])
+        #expect(!fields.contains { ["artists[]", "title", "tags", "album_desc", "releasetype"].contains($0.name) })
+    }
+
+    @Test func audiobook() throws {
+        var book = ReleaseDescription()
+        book.category = "Audiobooks"
+        book.author = "An Author"
+        book.artists = ["An Author"]
+        book.title = "A Book"
+        book.year = 2021
+        book.tags = ["fantasy"]
+        book.format = "AAC"
+        book.encoding = "256"
+        let fields = try UploadForm.gazelle(book, family: .ops, groupID: nil, dryRun: false, logs: [])
+        #expect(Self.pairs(fields) == [
+            "type=3", "title=An Author - A Book", "year=2021", "tags=fantasy", "album_desc=<2 lines>", "remaster=1", "remaster_year=2021",
+            "format=AAC", "bitrate=256", "workaround_broken_html_entities=0",
+        ])
+    }
+
+    /// What the site would refuse is refused before any request, naming the field.
+    @Test func missingFacts() throws {
+        var release = Self.album
+        release.media = nil
+        #expect(throws: TrackerError(.validation, "the release has no media (CD, WEB, Vinyl, …); set it in its metadata", field: "media")) {
+            try UploadForm.gazelle(release, family: .red, groupID: nil, dryRun: false, logs: [])
+        }
+        release = Self.album
+        release.releaseType = .sampler
+        #expect(throws: TrackerError(.validation, "the release has no release type Sampler on RED; choose another; set it in its metadata", field: "releasetype")) {
+            try UploadForm.gazelle(release, family: .red, groupID: nil, dryRun: false, logs: [])
+        }
+        #expect(try UploadForm.gazelle(release, family: .ops, groupID: nil, dryRun: false, logs: []).contains(.value("releasetype", "8")))
+    }
+
+    @Test func unit3d() {
+        let fields = UploadForm.unit3d(Self.album, name: "Fixture Artist - Fixture Album (2019) [FLAC]", categoryID: 4, typeID: 9)
+        #expect(Self.pairs(fields) == [
+            "name=Fixture Artist - Fixture Album (2019) [FLAC]", "description=<9 lines>", "mediainfo=", "category_id=4", "type_id=9",
+            "imdb=0", "tvdb=0", "tmdb=0", "mal=0", "igdb=0", "anonymous=0", "stream=0", "sd=0", "personal_release=0",
+            "keywords=electronic, hip.hop",
+        ])
+    }
+
+    @Test func albumDescription() {
+        #expect(AlbumDescription.bbcode(Self.album) == """
+            [size=4][b]Fixture Artist – Fixture Album[/b][/size]
+
+            [b]Year:[/b] 2019
+            [b]Label:[/b] Fixture Records
+            [b]Catalogue number:[/b] FIX-001
+            [b]Genre:[/b] Electronic, Hip Hop
+
+            [b]Tracklist[/b]
+            [b]01.[/b] Opening Tone [i](3:03)[/i]
+            [b]02.[/b] Café (feat. Guest Singer) [i](1:01)[/i]
+
+            [b]Total length:[/b] 4:04
+            """)
+    }
+
+    @Test func gazelleMessages() {
+        let duplicate = #"The exact same torrent file already exists on the site! <a href="torrents.php?id=12&amp;torrentid=345">link</a>"#
+        #expect(GazelleMessages.existingTorrent(in: duplicate)! == (12, 345))
+        #expect(GazelleMessages.existingTorrent(in: "Please select a valid format.") == nil)
+        #expect(GazelleMessages.field(of: "FLAC bitrate must be lossless.") == "bitrate")
+        #expect(GazelleMessages.field(of: "You must enter at least one tag. Maximum length is 200 characters.") == "tags")
+        #expect(GazelleMessages.field(of: "The album description has a minimum length of 10 characters.") == "album_desc")
+        #expect(GazelleMessages.isAuth("invalid token") && GazelleMessages.isAuth("Your userclass does not allow you to upload."))
+        #expect(GazelleMessages.plain("<b>Bad</b> &amp;  <i>worse</i>") == "Bad & worse")
+    }
+
+    @Test func retryPolicyIsCappedFullJitter() {
+        let policy = RetryPolicy(base: 1, cap: 10)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: nil) { $0.upperBound } == 1)
+        #expect(policy.delay(afterAttempt: 3, retryAfter: nil) { $0.upperBound } == 4)
+        #expect(policy.delay(afterAttempt: 9, retryAfter: nil) { $0.upperBound } == 10)
+        #expect(policy.delay(afterAttempt: 9, retryAfter: nil) { $0.lowerBound } == 0)
+        // Never sooner than the site asked.
+        #expect(policy.delay(afterAttempt: 1, retryAfter: 30) { $0.upperBound } == 30)
+        let samples = (0..<200).map { _ in policy.delay(afterAttempt: 4, retryAfter: nil) }
+        #expect(samples.allSatisfy { (0...8).contains($0) } && Set(samples).count > 100)
+    }
+
+    @Test func rateLimitSyntax() {
+        #expect(RateLimiter.Limit(parsing: "10/10s") == RateLimiter.Limit(requests: 10, window: .seconds(10)))
+        #expect(RateLimiter.Limit(parsing: "5/2.5") == RateLimiter.Limit(requests: 5, window: .milliseconds(2500)))
+        for bad in ["", "10", "0/10s", "10/0", "x/10", "10/-1s", "10/10m"] { #expect(RateLimiter.Limit(parsing: bad) == nil, "\(bad)") }
+    }
+
+    @Test func receiptBodyIsCanonicalAndRoundTrips() throws {
+        var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: String(repeating: "a", count: 64), infohash: String(repeating: "b", count: 40), attempt: 1, started: 1_000)
+        receipt.outcome = .success
+        receipt.siteTorrentID = 5
+        let body = receipt.objectBody()
+        #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"attempt":1,"finished":1000,"infohash":"bbbb"#))
+        #expect(try UploadReceipt(objectBody: body) == receipt)
+        #expect(throws: TrackerError.self) { try UploadReceipt(objectBody: Data("{}".utf8)) }
+    }
+}
