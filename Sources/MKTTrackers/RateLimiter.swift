@@ -29,6 +29,11 @@ public struct RateLimiter: Sendable {
         }
     }
 
+    /// A request counted here reaches the site a little later, and the next
+    /// one may travel faster: a slot is reused only this long after its
+    /// request left the window, so the site never sees one request too many.
+    static let arrivalMargin = Duration.milliseconds(100)
+
     public let statePath: String
     public let limit: Limit
     let now: @Sendable () -> Int64
@@ -51,15 +56,16 @@ public struct RateLimiter: Sendable {
     public func acquire() throws(StoreError) -> (waited: Duration, at: Int64) {
         var waited = Duration.zero
         while true {
+            let window = Self.nanoseconds(limit.window + Self.arrivalMargin)
             let outcome = try withState { state, now -> Outcome in
-                let windowStart = now - Self.nanoseconds(limit.window)
+                let windowStart = now - window
                 state.sent.removeAll { $0 <= windowStart || $0 > now }
                 if state.blockedUntil > now { return .wait(.nanoseconds(state.blockedUntil - now)) }
                 if state.sent.count < limit.requests {
                     state.sent.append(now)
                     return .granted(at: now)
                 }
-                return .wait(.nanoseconds(state.sent.min()! + Self.nanoseconds(limit.window) - now))
+                return .wait(.nanoseconds(state.sent.min()! + window - now))
             }
             switch outcome {
             case .granted(let at): return (waited, at)
