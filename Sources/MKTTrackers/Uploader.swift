@@ -102,6 +102,23 @@ public final class Uploader {
             torrent = TorrentBuilder.withAnnounce(torrent, announce: job.profile.announceURL(passkey: passkey))
         }
         let existing = try adapter.existing(job.release)
+        if existing.duplicate != nil, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {
+            // The torrent of the same edition is this very torrent, uploaded before.
+            record(found, in: &receipt)
+            receipt.outcome = previousOutcome == .outcomeUnknown ? .recovered : .success
+            receipt.message = "the torrent was on the site already"
+            return nil
+        }
+        if previousOutcome == .outcomeUnknown, let duplicate = existing.duplicate,
+            let copy = try? siteCopy(of: duplicate), copy.info["pieces"] == job.torrent.info["pieces"], copy.pieceLength == job.torrent.pieceLength {
+            // Not found by our infohash, yet the same pieces: the site took the
+            // earlier attempt and changed its flags. (Had someone else sent
+            // the very same bytes meanwhile, seeding the site's copy is right too.)
+            record(duplicate, in: &receipt)
+            receipt.outcome = .recovered
+            receipt.message = "the earlier attempt had reached the site, which changed the torrent"
+            return keep(copy, of: job, in: &receipt)
+        }
         if let duplicate = existing.duplicate {
             receipt.siteGroupID = duplicate.groupID
             receipt.url = duplicate.url
@@ -128,22 +145,31 @@ public final class Uploader {
         if answer.alreadyPresent { receipt.message = "the torrent was on the site already" }
         guard answer.rewritten else { return nil }
         // The site changed `info`: the infohash to seed is the site's.
-        let bytes: [UInt8]
+        let copy: TorrentFile
         do {
-            bytes = try adapter.download(answer.torrent)
+            copy = try siteCopy(of: answer.torrent)
         } catch {
             receipt.rewritten = true
             receipt.warnings.append("the site changed the torrent and mkt could not fetch its copy: \(error.message)")
             return nil
         }
-        guard let copy = try? TorrentFile.parse(bytes, label: "\(site.host)'s torrent \(answer.torrent.id)") else {
-            receipt.rewritten = true
-            receipt.warnings.append("the site changed the torrent and its copy does not parse")
-            return nil
+        return keep(copy, of: job, in: &receipt)
+    }
+
+    private func siteCopy(of torrent: SiteTorrent) throws(TrackerError) -> TorrentFile {
+        let bytes = try adapter.download(torrent)
+        do {
+            return try TorrentFile.parse(bytes, label: "\(site.host)'s torrent \(torrent.id)")
+        } catch {
+            throw TrackerError(.server, "\(site.host)'s copy of torrent \(torrent.id) does not parse: \(error)")
         }
+    }
+
+    /// Records the site's infohash; returns the site's copy to store when it
+    /// differs from ours, without the announce URLs, which carry the passkey.
+    private func keep(_ copy: TorrentFile, of job: UploadJob, in receipt: inout UploadReceipt) -> [UInt8]? {
         receipt.siteInfohash = copy.infoHashHex
         receipt.rewritten = copy.infoHashHex != job.torrent.infoHashHex
-        // Stored without the announce URLs, which carry the passkey.
         var stripped = copy.dictionary
         stripped["announce"] = nil
         stripped["announce-list"] = nil
