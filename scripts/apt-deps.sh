@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A groups=(
     [build]="pkg-config libssl-dev libcurl4-openssl-dev"
-    [test]="mktorrent transmission-cli python3-libtorrent sox flac lame ffmpeg opus-tools vorbis-tools eyed3 python3-mutagen"
+    [test]="curl python3 mktorrent transmission-cli python3-libtorrent sox flac lame ffmpeg opus-tools vorbis-tools eyed3 python3-mutagen"
 )
 
 wanted=()

@@ -42,9 +42,17 @@ public enum MKTProcess {
     /// Runs a `/bin/sh -c` command line with the built `mkt` first on PATH.
     @discardableResult
     public static func shell(_ command: String, in directory: String) throws -> MKTResult {
+        try startShell(command, in: directory).finish()
+    }
+
+    /// Starts a `/bin/sh -c` command line without waiting. Run shells side by
+    /// side this way, not with `&` and `wait` inside one: the test runner's
+    /// threads block SIGCHLD, the shell inherits that mask, and dash's `wait`
+    /// then never wakes.
+    public static func startShell(_ command: String, in directory: String) throws -> RunningMKT {
         let binDirectory = (binary as NSString).deletingLastPathComponent
         let path = "\(binDirectory):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
-        return try start(executable: "/bin/sh", ["-c", command], in: directory, stdin: nil, environment: ["PATH": path]).finish()
+        return try start(executable: "/bin/sh", ["-c", command], in: directory, stdin: nil, environment: ["PATH": path])
     }
 
     private static func start(
