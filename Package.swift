@@ -28,6 +28,7 @@ let package = Package(
                 "MKTCredentials",
                 "MKTMetadata",
                 "MKTTrackers",
+                "MKTHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -35,7 +36,12 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks"],
+            swiftSettings: strict
+        ),
+        /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
+        .target(
+            name: "MKTHooks",
             swiftSettings: strict
         ),
         /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
