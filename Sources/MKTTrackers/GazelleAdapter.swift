@@ -33,12 +33,17 @@ struct GazelleAdapter: SiteAdapter {
         throw TrackerError(.validation, "\(site.host): \(message)", httpStatus: response.status)
     }
 
+    /// The passkey `index` told, once per process: every later job saves the request.
+    private let knownPasskey = Box<String??>(nil)
+
     func passkey() throws(TrackerError) -> String? {
+        if let known = knownPasskey.value { return known }
         let index = try ajax("index") as? [String: Any]
         let passkey = index?["passkey"] as? String
         let key = index?["authkey"] as? String
         protect([passkey, key].compactMap { $0 })
         authkey.value = key
+        knownPasskey.value = .some(passkey)
         return passkey
     }
 
