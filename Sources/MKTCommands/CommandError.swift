@@ -9,6 +9,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case unreadable(String, errno: Int32)
     case notUTF8(String)
     case pushFailed(tracker: String, summary: String)
+    case hookRefused(hook: String, tracker: String, status: Int32)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "\(name): not UTF-8 text"
         case .pushFailed(let tracker, let summary):
             "\(tracker): \(summary)"
+        case .hookRefused(let hook, let tracker, let status):
+            "the \(hook) hook refused the push to \(tracker) (exit status \(status)); nothing was sent"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCredentials
+import MKTHooks
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -21,7 +22,13 @@ public struct MKT: AsyncParsableCommand {
             """,
         version: "mkt version \(version)",
         groupedSubcommands: [
-            CommandGroup(name: "Porcelain", subcommands: [Init.self, Export.self, Verify.self, Credential.self, Fsck.self, GC.self]),
+            CommandGroup(
+                name: "Porcelain",
+                subcommands: [
+                    Init.self, Add.self, Edit.self, Push.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self,
+                    Credential.self, Fsck.self, GC.self,
+                ]
+            ),
             CommandGroup(
                 name: "Plumbing",
                 subcommands: [
@@ -65,6 +72,8 @@ public struct MKT: AsyncParsableCommand {
             fail(error.description)
         } catch let error as TrackerError {
             fail(error.description)
+        } catch let error as HookError {
+            fail(error.description)
         } catch {
             try? Console.flush()
             exit(withError: error)
@@ -95,4 +104,9 @@ func configIfInStore() -> StoreConfig {
 func isFolder(_ path: String) -> Bool {
     var isDirectory: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+}
+
+/// A release's short name: `refs/releases/NAME` or NAME.
+func shortReleaseName(_ name: String) -> String {
+    name.hasPrefix("refs/releases/") ? String(name.dropFirst("refs/releases/".count)) : name
 }

@@ -7,6 +7,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case unknownTracker(String, known: [String])
     case announceInTorrentObject(label: String)
     case verifyFailed(badFiles: Int)
+    case badMetaField(String, reason: String)
+    case unknownRelease(String)
+    case damagedJob(path: String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,12 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(label): a stored torrent carries no announce URL (it would hold the passkey); mkt adds it on export"
         case .verifyFailed(let count):
             "\(counted(count, "file")) missing, resized or damaged"
+        case .badMetaField(let field, let reason):
+            "--meta \(field): \(reason)"
+        case .unknownRelease(let name):
+            "no release named '\(name)' (mkt status lists them)"
+        case .damagedJob(let path):
+            "\(path): not a queued job (damaged; remove it to drop the job)"
         }
     }
 }

@@ -26,6 +26,18 @@ struct CommandLineJourneyTests {
             PORCELAIN SUBCOMMANDS:
               init                    Create an empty mkt store, or fill in what an
                                       existing one lacks.
+              add                     Record release folders in the store: hash them once,
+                                      read their tags, snapshot their metadata.
+              edit                    Change a release's metadata: a new snapshot whose
+                                      parent is the current one.
+              push                    Upload releases to trackers: one torrent per tracker,
+                                      all trackers at once.
+              queue                   List, cancel or reorder the upload jobs in
+                                      .mkt/queue/.
+              status                  Show where each release stands with each tracker.
+              log                     Show the upload history: every attempt, newest first.
+              stats                   Summarize the upload history per tracker: success
+                                      rate, attempts, timings, errors.
               export                  Write a release's torrent for one tracker, with its
                                       announce URL, to a file.
               verify                  Re-read a release's data and check it against its

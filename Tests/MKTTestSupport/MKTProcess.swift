@@ -109,6 +109,8 @@ public struct RunningMKT {
     let process: Process
     let outputs: URL
 
+    public var pid: Int32 { process.processIdentifier }
+
     public func finish() throws -> MKTResult {
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: outputs) }

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import MKTCredentials
+import MKTStore
+import MKTTorrent
+import MKTTrackers
+import MKTWorkflow
+import Synchronization
+
+extension MKT {
+    struct Push: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload releases to trackers: one torrent per tracker, all trackers at once.",
+            discussion: """
+                TRACKER... are tracker names (red, ops, dic, or a [tracker "NAME"] in the
+                config); the names after them are releases (default: every release the
+                tracker does not have yet). For each tracker, .mkt/hooks/pre-push runs first
+                with the tracker's name and URL as arguments and one line per release on
+                standard input, '<local ref> <meta id> <tracker ref> <receipt id or zeros>';
+                if it exits non-zero nothing is sent. Then each release is checked against
+                the tracker's rules, its torrent built from the stored pieces, and a job
+                queued in .mkt/queue/. One worker per tracker uploads, within the tracker's
+                rate limit, retrying what may be retried (push.retries, default 3); every
+                attempt is a receipt, and refs/trackers/TRACKER/RELEASE points at the last.
+                After an attempt whose outcome is unknown (a timeout, a 5xx, mkt killed) the
+                next looks the torrent up on the site before sending anything again.
+                .mkt/hooks/post-push runs last, with the new receipt ids.
+
+                One line per (tracker, release) on standard output. Exit status 1 if any failed.
+                """
+        )
+
+        @Flag(help: "Push to every tracker in the config.")
+        var allTrackers = false
+
+        @Flag(help: "Check everything and upload nothing; no queue, no refs.")
+        var dryRun = false
+
+        @Flag(help: "Try the failed jobs in the queue again.")
+        var retry = false
+
+        @Flag(name: .customLong("queue"), help: "Upload every job waiting in the queue.")
+        var processQueue = false
+
+        @Flag(help: "Show the queue (as 'mkt queue') and upload nothing.")
+        var status = false
+
+        @Argument(help: "Trackers, then releases.")
+        var names: [String] = []
+
+        func run() throws {
+            var repository = try openRepository()
+            if status { return try Queue.list(repository) }
+            let known = Self.knownTrackers(repository.config)
+            var trackers = Array(names.prefix { known.contains($0) })
+            let releaseNames = Array(names.dropFirst(trackers.count))
+            if allTrackers { trackers = Self.configuredTrackers(repository.config) }
+            let queueOnly = retry || processQueue
+            if trackers.isEmpty && !queueOnly {
+                throw ValidationError(names.isEmpty ? "name the trackers to push to (or --all-trackers)"
+                    : "'\(names[0])' is not a tracker (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            repository.objects.barrier = Console.KnownSecretsBarrier()
+            var settings = Pusher.Settings()
+            settings.dryRun = dryRun
+            settings.retries = repository.config.value("push", "retries").flatMap(Int.init) ?? 3
+            settings.policy = RetryPolicy(
+                base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,
+                cap: repository.config.value("push", "backoff-max").flatMap(Double.init) ?? 120)
+            let failures = Atomic<Int>(0)
+            let pusher = Pusher(repository: repository, settings: settings, uploader: Self.uploader(repository.config), report: { result in
+                if !result.succeeded { failures.add(1, ordering: .relaxed) }
+                Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
+                try? Console.flush()
+            }, notice: { Console.error($0 + "\n") })
+
+            var results: [PushResult] = []
+            if queueOnly {
+                if retry { _ = try pusher.requeueFailed(trackers: trackers.isEmpty ? nil : trackers) }
+            } else {
+                let releases = try Self.releases(releaseNames, repository: repository)
+                if let refusal = try pusher.runPrePush(trackers: trackers, releases: releases) {
+                    throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
+                }
+                let settled = try pusher.enqueue(trackers: trackers, releases: releases)
+                results += settled
+                if dryRun {
+                    let checked = Set(settled.map { "\($0.tracker) \($0.release)" })
+                    for tracker in trackers {
+                        results += try pusher.dryRun(trackers: [tracker], releases: releases.filter { !checked.contains("\(tracker) \($0.name)") })
+                    }
+                }
+            }
+            if !dryRun {
+                let uploaded = try pusher.run(trackers: trackers.isEmpty ? nil : trackers)
+                results += uploaded
+                try pusher.runPostPush(uploaded)
+            }
+            if results.isEmpty { Console.error("nothing to push\n") }
+            if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }
+        }
+
+        /// The releases named, or all of them.
+        static func releases(_ names: [String], repository: Repository) throws -> [(name: String, meta: ObjectID)] {
+            let all = try repository.releases()
+            if names.isEmpty { return all }
+            return try names.map { name in
+                let short = shortReleaseName(name)
+                guard let found = all.first(where: { $0.name == short }) else { throw WorkflowError.unknownRelease(name) }
+                return found
+            }
+        }
+
+        static func configuredTrackers(_ config: StoreConfig) -> [String] {
+            Array(Set(config.entries.filter { $0.section == "tracker" }.compactMap(\.subsection))).sorted()
+        }
+
+        static func knownTrackers(_ config: StoreConfig) -> Set<String> {
+            Set(TrackerProfile.builtIn.map(\.name) + configuredTrackers(config))
+        }
+
+        /// An uploader per site, with the key from the helper or the store; every secret learnt is redacted.
+        static func uploader(_ config: StoreConfig) -> @Sendable (TrackerSite) throws -> Uploader {
+            let helper = config.value("credential", "helper")
+            return { site in
+                let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: site.family == .dic ? .cookie : .apiKey)
+                Console.protect(known)
+                return Uploader(site: site, credential: credential, stateDirectory: PushTracker.stateDirectory, userAgent: "mkt/\(MKT.version)") {
+                    Console.protect($0)
+                }
+            }
+        }
+    }
+}

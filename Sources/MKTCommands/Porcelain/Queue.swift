@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import MKTStore
+import MKTWorkflow
+
+extension MKT {
+    struct Queue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List, cancel or reorder the upload jobs in .mkt/queue/.",
+            discussion: """
+                Without a subcommand: one line per job, in the order workers take them:
+                state, tracker, release, and the last outcome. A job shown as uploading is
+                being worked on by a running mkt; one whose process died shows as
+                outcome-unknown and is looked up on the site before anything is resent.
+                JOB is TRACKER/RELEASE, or RELEASE for its jobs at every tracker.
+                """,
+            subcommands: [List.self, Cancel.self, Prioritize.self],
+            defaultSubcommand: List.self
+        )
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the jobs (the default).")
+
+            func run() throws {
+                try Queue.list(try openRepository())
+            }
+        }
+
+        struct Cancel: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Drop jobs that are not being uploaded right now.")
+
+            @Argument(help: "TRACKER/RELEASE or RELEASE.")
+            var jobs: [String]
+
+            func run() throws {
+                let repository = try openRepository()
+                let queue = UploadQueue(repository: repository)
+                for job in try Queue.select(jobs, in: queue) {
+                    guard let lock = try queue.claim(tracker: job.tracker, release: job.release) else {
+                        throw ValidationError("\(job.tracker)/\(job.release) is being uploaded right now; it cannot be cancelled")
+                    }
+                    defer { lock.release() }
+                    try queue.remove(job)
+                    Console.write("cancelled \(job.tracker)/\(job.release)\n")
+                }
+            }
+        }
+
+        struct Prioritize: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Move jobs to the front of the queue.")
+
+            @Argument(help: "TRACKER/RELEASE or RELEASE.")
+            var jobs: [String]
+
+            func run() throws {
+                let queue = UploadQueue(repository: try openRepository())
+                var top = (try queue.jobs().map(\.priority).max() ?? 0) + 1
+                for var job in try Queue.select(jobs, in: queue).reversed() {
+                    job.priority = top
+                    top += 1
+                    try queue.save(job)
+                }
+            }
+        }
+
+        static func select(_ names: [String], in queue: UploadQueue) throws -> [QueuedJob] {
+            let all = try queue.jobs()
+            return try names.flatMap { name in
+                let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+                let found = all.filter { parts.count == 2 ? ($0.tracker == parts[0] && $0.release == parts[1]) : $0.release == name }
+                if found.isEmpty { throw ValidationError("no queued job '\(name)' (mkt queue lists them)") }
+                return found
+            }
+        }
+
+        static func list(_ repository: Repository) throws {
+            let queue = UploadQueue(repository: repository)
+            for job in try queue.jobs() {
+                var state = job.state.rawValue
+                if job.state == .uploading && !queue.isLocked(tracker: job.tracker, release: job.release) { state = "outcome-unknown" }
+                Console.write("\(state.padding(toLength: 16, withPad: " ", startingAt: 0)) \(job.tracker)/\(job.release)\(job.message.map { "  \($0)" } ?? "")\n")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show where each release stands with each tracker.",
+            discussion: """
+                For every release, each configured tracker and each tracker it was pushed to:
+                not pushed, queued, uploading, uploaded (with the torrent's page), failed
+                (with the reason), or needs attention (the outcome is unknown).
+                """
+        )
+
+        @Argument(help: "Releases to show (default: all).")
+        var releases: [String] = []
+
+        func run() throws {
+            let repository = try openRepository()
+            let configured = Push.configuredTrackers(repository.config)
+            let all = try repository.status(trackers: configured)
+            let wanted = Set(releases.map(shortReleaseName))
+            for name in wanted where !all.contains(where: { $0.release == name }) { throw WorkflowError.unknownRelease(name) }
+            if all.isEmpty { Console.write("no releases yet (mkt add DIR)\n") }
+            for (release, trackers) in all where wanted.isEmpty || wanted.contains(release) {
+                Console.write("\(release)\n")
+                if trackers.isEmpty { Console.write("    not pushed anywhere\n") }
+                let width = trackers.map(\.name.count).max() ?? 0
+                for (tracker, state) in trackers {
+                    Console.write("    \(tracker.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.describe(state))\n")
+                }
+            }
+        }
+
+        static func describe(_ state: TrackerState) -> String {
+            switch state {
+            case .notPushed: "not pushed"
+            case .queued: "queued"
+            case .uploading: "uploading"
+            case .uploaded(let receipt): "uploaded" + (receipt.url.map { "  \($0)" } ?? "")
+            case .failed(let receipt): receipt.summary
+            case .needsAttention(let why): "needs attention: \(why)"
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import MKTStore
+import MKTWorkflow
+
+extension MKT {
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarize the upload history per tracker: success rate, attempts, timings, errors.",
+            discussion: """
+                Per tracker: releases tried and uploaded (the success rate counts a release
+                once, by its newest attempt), attempts per success, the time of a successful
+                attempt (p50, p95), failed attempts by cause, and successes per ISO week.
+                --since takes a date (2026-11-01) or an age (30d, 12w, 48h).
+                """
+        )
+
+        @Option(help: "Only attempts started since then.")
+        var since: String?
+
+        @Flag(help: "Print the numbers as JSON.")
+        var json = false
+
+        @Option(help: "Also write an HTML report with charts to FILE.")
+        var html: String?
+
+        func run() throws {
+            let repository = try openRepository()
+            let cutoff = try since.map { try Self.parseSince($0, now: Date()) }
+            let stats = UploadStats.compute(try repository.history(), since: cutoff)
+            if let html {
+                try DurableFile.replace(html, contents: Data(StatsReport.html(stats, generated: Date(), since: since).utf8), mode: 0o644)
+            }
+            if json {
+                let objects = stats.map { item -> [String: Any] in
+                    var object: [String: Any] = [
+                        "tracker": item.tracker, "releases": item.releases, "uploaded": item.uploaded, "attempts": item.attempts,
+                        "successes": item.successes, "errors": item.errors, "weeks": item.weeks,
+                    ]
+                    object["successRate"] = item.successRate
+                    object["attemptsPerSuccess"] = item.attemptsPerSuccess
+                    object["p50Milliseconds"] = item.p50Milliseconds
+                    object["p95Milliseconds"] = item.p95Milliseconds
+                    return object
+                }
+                Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys]))
+                Console.write("\n")
+                return
+            }
+            guard !stats.isEmpty else { return Console.write("no uploads yet\n") }
+            let width = max(7, stats.map(\.tracker.count).max() ?? 0)
+            Console.write("TRACKER".padding(toLength: width, withPad: " ", startingAt: 0) + "  RELEASES  UPLOADED  SUCCESS  ATTEMPTS/SUCCESS     P50     P95  ERRORS\n")
+            for item in stats {
+                let errors = item.errors.keys.sorted().map { "\($0) \(item.errors[$0]!)" }.joined(separator: ", ")
+                Console.write(item.tracker.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + Self.column(String(item.releases), 10) + Self.column(String(item.uploaded), 10)
+                    + Self.column(StatsReport.percent(item.successRate), 9)
+                    + Self.column(item.attemptsPerSuccess.map { String(format: "%.2f", $0) } ?? "–", 18)
+                    + Self.column(StatsReport.seconds(item.p50Milliseconds), 8) + Self.column(StatsReport.seconds(item.p95Milliseconds), 8)
+                    + (errors.isEmpty ? "" : "  \(errors)") + "\n")
+            }
+        }
+
+        static func column(_ text: String, _ width: Int) -> String {
+            String(repeating: " ", count: max(1, width - text.count)) + text
+        }
+
+        /// `YYYY-MM-DD` (UTC) or an age: `30d`, `12w`, `48h`. Milliseconds since the epoch.
+        static func parseSince(_ text: String, now: Date) throws -> Int64 {
+            if let unit = text.last, let amount = Double(text.dropLast()), amount >= 0, let hours = ["h": 1.0, "d": 24, "w": 168][String(unit)] {
+                return Int64((now.timeIntervalSince1970 - amount * hours * 3600) * 1000)
+            }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            guard let date = formatter.date(from: text) else {
+                throw ValidationError("--since \(text): expected a date (2026-11-01) or an age (30d, 12w, 48h)")
+            }
+            return Int64(date.timeIntervalSince1970 * 1000)
+        }
+    }
+}

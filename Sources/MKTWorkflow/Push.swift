@@ -1,0 +1,281 @@
+import Foundation
+import MKTHooks
+import MKTMetadata
+import MKTStore
+import MKTTorrent
+import MKTTrackers
+import Synchronization
+
+/// How one (release, tracker) ended in a push.
+public struct PushResult: Sendable {
+    public var tracker: String
+    public var release: String
+    public var receiptID: ObjectID?
+    public var receipt: UploadReceipt?
+    /// Set when no attempt was made: why (a rule the release breaks, a missing key…).
+    public var refusal: String?
+    public var upToDate = false
+
+    public var succeeded: Bool { upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun }
+    public var summary: String { upToDate ? "up to date" : refusal.map { "refused (local): \($0)" } ?? receipt?.summary ?? "" }
+}
+
+/// `mkt push`: the pre-push hook, the rules, one torrent per tracker from
+/// the stored pieces, a job per (release, tracker) in the persistent queue,
+/// one worker per tracker (each within its rate limit), receipts, the
+/// tracker refs, and the post-push hook.
+public struct Pusher: Sendable {
+    public struct Settings: Sendable {
+        public var retries = 3
+        public var policy = RetryPolicy()
+        public var dryRun = false
+        public init() {}
+    }
+
+    public let repository: Repository
+    public let queue: UploadQueue
+    public let settings: Settings
+    /// Makes the uploader for a site (the credential is the caller's business).
+    let uploader: @Sendable (TrackerSite) throws -> Uploader
+    /// Told of each result as it comes, and of each retry.
+    let report: @Sendable (PushResult) -> Void
+    let notice: @Sendable (String) -> Void
+
+    public init(
+        repository: Repository, settings: Settings, uploader: @escaping @Sendable (TrackerSite) throws -> Uploader,
+        report: @escaping @Sendable (PushResult) -> Void, notice: @escaping @Sendable (String) -> Void
+    ) {
+        self.repository = repository
+        queue = UploadQueue(repository: repository)
+        self.settings = settings
+        self.uploader = uploader
+        self.report = report
+        self.notice = notice
+    }
+
+    static let zeroID = String(repeating: "0", count: ObjectID.hexLength)
+
+    static func trackerRef(_ tracker: String, _ release: String) -> String { "refs/trackers/\(tracker)/\(release)" }
+
+    // MARK: - Hooks
+
+    /// `pre-push TRACKER URL`, stdin `<local ref> <meta> <remote ref> <receipt or zeros>` per release.
+    /// - Returns: the first tracker whose hook refused, with its exit status.
+    public func runPrePush(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> (tracker: String, status: Int32)? {
+        for tracker in trackers {
+            if case .ran(let status) = try runHook("pre-push", tracker: tracker, lines: try hookLines(tracker: tracker, releases: releases)), status != 0 {
+                return (tracker, status)
+            }
+        }
+        return nil
+    }
+
+    /// `post-push TRACKER URL`, the same lines with the new receipts; its exit status is ignored.
+    public func runPostPush(_ results: [PushResult]) throws {
+        for tracker in Set(results.map(\.tracker)).sorted() {
+            let lines = results.filter { $0.tracker == tracker && $0.receiptID != nil }.map { result in
+                let meta = (try? repository.refs.read("refs/releases/\(result.release)"))??.hex ?? Self.zeroID
+                return "refs/releases/\(result.release) \(meta) \(Self.trackerRef(tracker, result.release)) \(result.receiptID!.hex)\n"
+            }
+            _ = try runHook("post-push", tracker: tracker, lines: lines)
+        }
+    }
+
+    func hookLines(tracker: String, releases: [(name: String, meta: ObjectID)]) throws -> [String] {
+        try releases.map { release in
+            let remote = try repository.refs.read(Self.trackerRef(tracker, release.name))
+            return "refs/releases/\(release.name) \(release.meta.hex) \(Self.trackerRef(tracker, release.name)) \(remote?.hex ?? Self.zeroID)\n"
+        }
+    }
+
+    private func runHook(_ name: String, tracker: String, lines: [String]) throws -> Hook.Outcome {
+        let hook = Hook(name: name, directory: "\(repository.directory)/hooks")
+        let url = (try? TrackerSite(name: tracker, profile: repository.config.trackerProfile(tracker), config: repository.config).url) ?? ""
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MKT_") }
+        environment["MKT_DIR"] = repository.directory
+        let outcome = try hook.run(
+            arguments: [tracker, url], input: Data(lines.joined().utf8),
+            directory: (repository.directory as NSString).deletingLastPathComponent, environment: environment)
+        if case .skipped(let why) = outcome { notice("hint: \(why)") }
+        return outcome
+    }
+
+    // MARK: - Queueing
+
+    /// Queues a job per (release, tracker) unless the tracker has this very
+    /// torrent already, or the release breaks the tracker's rules.
+    /// - Returns: the results (also reported) of pairs that will not be uploaded.
+    public func enqueue(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> [PushResult] {
+        var settled: [PushResult] = [] {
+            didSet { report(settled.last!) }
+        }
+        for release in releases {
+            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
+            let stored = try repository.release(named: snapshot.pieces)
+            var facts: (facts: [String: AudioFacts], failures: [String: MetadataError])?
+            for tracker in trackers {
+                let profile = try repository.config.trackerProfile(tracker)
+                let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+                if let current = try repository.refs.read(Self.trackerRef(tracker, release.name)),
+                    let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
+                    receipt.succeeded, receipt.torrent == torrentID.hex {
+                    settled.append(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
+                    continue
+                }
+                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree) }
+                let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
+                var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
+                errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
+                    .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+                if let first = errors.first {
+                    settled.append(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release \(tracker) \(release.name))" : "")))
+                    continue
+                }
+                if settings.dryRun { continue }
+                try queueJob(tracker: tracker, release: release.name, meta: release.meta, torrent: torrentID)
+            }
+        }
+        return settled
+    }
+
+    private func queueJob(tracker: String, release: String, meta: ObjectID, torrent: ObjectID) throws {
+        let lock = try queue.claim(tracker: tracker, release: release)
+        defer { lock?.release() }
+        guard lock != nil else { return }  // another mkt is uploading it right now
+        if var job = try queue.job(tracker: tracker, release: release) {
+            // A job whose outcome is unknown keeps its torrent: the lookup must ask for the one that was sent.
+            guard job.state != .outcomeUnknown && job.state != .uploading else { return }
+            job.meta = meta.hex
+            job.torrent = torrent.hex
+            job.state = .pending
+            try queue.save(job)
+            return
+        }
+        let previous = try repository.refs.read(Self.trackerRef(tracker, release))
+        try queue.save(QueuedJob(tracker: tracker, release: release, meta: meta.hex, torrent: torrent.hex, queued: Self.now(), previousReceipt: previous?.hex))
+    }
+
+    /// Puts failed jobs back in line (`mkt push --retry`).
+    public func requeueFailed(trackers: [String]?) throws -> Int {
+        var count = 0
+        for var job in try queue.jobs() where job.state == .failed && (trackers?.contains(job.tracker) ?? true) {
+            job.state = .pending
+            try queue.save(job)
+            count += 1
+        }
+        return count
+    }
+
+    // MARK: - Uploading
+
+    /// Works through the waiting jobs of `trackers` (all when nil), one
+    /// worker thread per tracker.
+    public func run(trackers: [String]?) throws -> [PushResult] {
+        let waiting = try queue.jobs().filter { ($0.isWaiting || $0.state == .uploading) && (trackers?.contains($0.tracker) ?? true) }
+        let results = Mutex<[PushResult]>([])
+        let names = Array(Set(waiting.map(\.tracker))).sorted()
+        DispatchQueue.concurrentPerform(iterations: names.count) { index in
+            let found = work(tracker: names[index])
+            results.withLock { $0 += found }
+        }
+        return results.withLock { $0 }
+    }
+
+    private func work(tracker: String) -> [PushResult] {
+        var results: [PushResult] = []
+        func finish(_ result: PushResult) {
+            results.append(result)
+            report(result)
+        }
+        let site: TrackerSite
+        let worker: Uploader
+        do {
+            site = try TrackerSite(name: tracker, profile: repository.config.trackerProfile(tracker), config: repository.config)
+            worker = try uploader(site)
+        } catch {
+            for job in (try? queue.jobs().filter { $0.tracker == tracker && $0.isWaiting }) ?? [] {
+                finish(PushResult(tracker: tracker, release: job.release, refusal: "\(error)"))
+            }
+            return results
+        }
+        var tried: Set<String> = []
+        while let next = (try? queue.jobs())?.first(where: { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) && !tried.contains($0.release) }) {
+            tried.insert(next.release)
+            do {
+                guard let lock = try queue.claim(tracker: tracker, release: next.release) else { continue }
+                defer { lock.release() }
+                guard var job = try queue.job(tracker: tracker, release: next.release), job.isWaiting || job.state == .uploading else { continue }
+                if let result = try upload(&job, site: site, with: worker) { finish(result) }
+            } catch {
+                finish(PushResult(tracker: tracker, release: next.release, refusal: "\(error)"))
+            }
+        }
+        return results
+    }
+
+    /// One job to its end, under its lock.
+    private func upload(_ job: inout QueuedJob, site: TrackerSite, with worker: Uploader) throws -> PushResult? {
+        let (_, uploadJob) = try repository.uploadJob(tracker: job.tracker, torrent: job.torrent, meta: job.meta, dryRun: false)
+        if job.state == .uploading {
+            // The process that was uploading it is gone: whether the site took it is unknown.
+            job.receipt = try interruptedReceipt(job, site: site, infohash: uploadJob.torrent.infoHashHex).hex
+        }
+        job.state = .uploading
+        try queue.save(job)
+        var saved = job
+        let (id, receipt) = try repository.push(
+            uploadJob, with: worker, previous: job.receipt.flatMap(ObjectID.init(hex:)), retries: settings.retries, policy: settings.policy
+        ) { id, receipt, pause in
+            saved.receipt = id.hex
+            saved.message = receipt.summary
+            try? queue.save(saved)
+            if let pause { notice("\(saved.tracker) \(saved.release): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s") }
+        }
+        job = saved
+        try repository.update([RefUpdate(name: Self.trackerRef(job.tracker, job.release), action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
+        if receipt.succeeded {
+            try queue.remove(job)
+        } else {
+            job.state = receipt.outcome == .outcomeUnknown ? .outcomeUnknown : .failed
+            try queue.save(job)
+        }
+        return PushResult(tracker: job.tracker, release: job.release, receiptID: id, receipt: receipt)
+    }
+
+    private func interruptedReceipt(_ job: QueuedJob, site: TrackerSite, infohash: String) throws -> ObjectID {
+        let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+        var receipt = UploadReceipt(
+            tracker: job.tracker, site: "\(URLComponents(string: site.url)?.scheme ?? "https")://\(site.host)", torrent: job.torrent,
+            infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+        receipt.meta = job.meta
+        receipt.previous = job.receipt
+        receipt.category = .outcomeUnknown
+        receipt.message = "the mkt process making this attempt stopped before it ended"
+        return try repository.objects.write(type: .receipt, body: receipt.objectBody())
+    }
+
+    /// A dry run of every (release, tracker): no queue, no refs.
+    public func dryRun(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> [PushResult] {
+        let results = Mutex<[PushResult]>([])
+        DispatchQueue.concurrentPerform(iterations: trackers.count) { index in
+            let tracker = trackers[index]
+            for release in releases {
+                var result = PushResult(tracker: tracker, release: release.name)
+                do {
+                    let profile = try repository.config.trackerProfile(tracker)
+                    let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
+                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces), options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+                    let (site, job) = try repository.uploadJob(tracker: tracker, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
+                    (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
+                } catch {
+                    result.refusal = "\(error)"
+                }
+                report(result)
+                results.withLock { $0.append(result) }
+            }
+        }
+        return results.withLock { $0 }
+    }
+
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import MKTStore
+
+/// One (tracker, release) upload waiting, running or done, kept in
+/// `.mkt/queue/<tracker>/<release>.json`. The job file is rewritten durably
+/// at every step, so a restart finds each job where it was.
+public struct QueuedJob: Codable, Equatable, Sendable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case pending, uploading, success, failed
+        case outcomeUnknown = "outcome-unknown"
+    }
+
+    public var tracker: String
+    /// The release's name: `refs/releases/<release>`.
+    public var release: String
+    public var meta: String
+    public var torrent: String
+    public var state: State
+    /// Higher goes first; then older first.
+    public var priority: Int
+    /// Milliseconds since the epoch.
+    public var queued: Int64
+    /// The newest receipt of this job's chain, if any attempt was made.
+    public var receipt: String?
+    /// The last outcome in words, for `mkt queue` and `mkt status`.
+    public var message: String?
+
+    public init(tracker: String, release: String, meta: String, torrent: String, queued: Int64, previousReceipt: String? = nil) {
+        self.tracker = tracker
+        self.release = release
+        self.meta = meta
+        self.torrent = torrent
+        state = .pending
+        priority = 0
+        self.queued = queued
+        receipt = previousReceipt
+    }
+
+    /// Waiting for a worker: new, or stopped with its outcome unknown.
+    public var isWaiting: Bool { state == .pending || state == .outcomeUnknown }
+}
+
+/// The queue's directory, with one lock per job: `flock` on
+/// `<tracker>/<release>.lock` while a process works on it. The kernel drops
+/// the lock when that process dies, so a job marked `uploading` whose lock is
+/// free was cut off mid-attempt: its outcome is unknown (reliability.md §2.3).
+public struct UploadQueue: Sendable {
+    public let directory: String
+
+    public init(repository: Repository) {
+        directory = "\(repository.directory)/queue"
+    }
+
+    func path(_ tracker: String, _ release: String) -> String { "\(directory)/\(tracker)/\(release).json" }
+
+    public func job(tracker: String, release: String) throws -> QueuedJob? {
+        guard let data = try DurableFile.read(path(tracker, release)) else { return nil }
+        do {
+            return try JSONDecoder().decode(QueuedJob.self, from: data)
+        } catch {
+            throw WorkflowError.damagedJob(path: path(tracker, release))
+        }
+    }
+
+    /// Every job, in the order workers take them: priority, then age.
+    public func jobs() throws -> [QueuedJob] {
+        var found: [QueuedJob] = []
+        for tracker in try DurableFile.list(directory).sorted() {
+            for name in try DurableFile.list("\(directory)/\(tracker)") where name.hasSuffix(".json") {
+                if let job = try job(tracker: tracker, release: String(name.dropLast(".json".count))) { found.append(job) }
+            }
+        }
+        return found.sorted { ($0.priority, -$0.queued, $0.tracker, $0.release) > ($1.priority, -$1.queued, $1.tracker, $1.release) }
+    }
+
+    public func save(_ job: QueuedJob) throws {
+        try DurableFile.makeDirectories("\(directory)/\(job.tracker)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try DurableFile.replace(path(job.tracker, job.release), contents: try encoder.encode(job) + Data("\n".utf8), mode: 0o644)
+    }
+
+    public func remove(_ job: QueuedJob) throws {
+        if unlink(path(job.tracker, job.release)) != 0 && errno != ENOENT {
+            throw StoreError.io(operation: "remove", path: path(job.tracker, job.release), errno: errno)
+        }
+        try DurableFile.syncDirectory(of: path(job.tracker, job.release))
+    }
+
+    /// Takes the job's lock without waiting; nil when another process holds it.
+    public func claim(tracker: String, release: String) throws -> JobLock? {
+        try DurableFile.makeDirectories("\(directory)/\(tracker)")
+        let lockPath = "\(directory)/\(tracker)/\(release).lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw StoreError.io(operation: "open lock", path: lockPath, errno: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return JobLock(fd: fd)
+    }
+
+    /// Whether some process holds the job's lock now.
+    public func isLocked(tracker: String, release: String) -> Bool {
+        let fd = open("\(directory)/\(tracker)/\(release).lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) != 0
+    }
+}
+
+/// A held job lock; dropping it (or the process dying) releases it.
+public final class JobLock: @unchecked Sendable {
+    private var fd: Int32
+
+    init(fd: Int32) { self.fd = fd }
+
+    deinit { release() }
+
+    public func release() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+    }
+}

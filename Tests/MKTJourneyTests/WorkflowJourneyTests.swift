@@ -1,0 +1,171 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// `mkt add`, `push`, `queue`, `status` and `log` as a user runs them, with
+/// real audio and fake trackers.
+@Suite(.enabled(if: AudioFixtures.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "the audio encoders, mutagen or curl are missing (scripts/apt-deps.sh test installs them)"))
+struct WorkflowJourneyTests {
+    /// Copies of the FLAC fixture album, one folder and title per release, added with `mkt add`.
+    static func addAlbums(_ count: Int, to world: TrackerWorld, media: String = "WEB") throws -> [String] {
+        let fixture = "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]"
+        return try (1...count).map { number in
+            let folder = "\(world.directory)/music/Fixture Artist - Album \(number) (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: "\(world.directory)/music", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: fixture, toPath: folder)
+            let added = try world.mkt(["add", folder, "--meta", "title=Album \(number)", "--meta", "media=\(media)"])
+            #expect(added.status == 0, "\(added)")
+            return "fixture-artist-album-\(number)-2019-flac"
+        }
+    }
+
+    /// Three fakes with room for a quick test (the real limits are the rate-limit tests' business).
+    static func fakes(_ world: TrackerWorld) throws -> [FakeTracker] {
+        let trackers = [
+            try FakeTracker(site: "red", extra: ["--rate", "100/10"]),
+            try FakeTracker(site: "ops", extra: ["--rate", "100/10"]),
+            try FakeTracker(site: "unit3d", extra: ["--rate", "100/10", "--source", "seedpool"]),
+        ]
+        try world.appendConfig(trackers[0].configSection(extra: ["rate-limit": "100/10s"]))
+        try world.appendConfig(trackers[1].configSection(extra: ["rate-limit": "100/10s"]))
+        try world.appendConfig(trackers[2].configSection(name: "seedpool", extra: ["family": "unit3d", "source": "seedpool", "category-id": "1", "type-id": "1", "rate-limit": "100/10s"]))
+        return trackers
+    }
+
+    /// Ten releases to three trackers in one push, with a 503, a lost answer
+    /// and a rate-limit answer on the way: every pair ends uploaded, once,
+    /// and `mkt status` and `mkt log` tell what the sites recorded.
+    @Test func tenReleasesToThreeTrackers() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let (red, ops, seedpool) = try { let all = try Self.fakes(world); return (all[0], all[1], all[2]) }()
+            let releases = try Self.addAlbums(10, to: world)
+            let again = try world.mkt(["add", "\(directory)/music/Fixture Artist - Album 1 (2019) [FLAC]"])
+            #expect(again.stdout == "unchanged fixture-artist-album-1-2019-flac\n", "\(again)")
+
+            try red.faults(["fail": ["status": 503, "count": 1, "actions": ["upload"]]])
+            try ops.faults(["drop_after_commit": 1])
+            try seedpool.faults(["rate_limited": 1, "retry_after": "1"])
+            let pushed = try world.mkt(["push", "red", "ops", "seedpool"])
+            #expect(pushed.status == 0, "\(pushed)")
+            let lines = pushed.stdout.split(separator: "\n")
+            #expect(lines.count == 30)
+            #expect(lines.allSatisfy { $0.contains(": success: http://127.0.0.1:") || $0.contains(": recovered: the earlier attempt had reached the site") }, "\(pushed)")
+
+            for fake in [red, ops, seedpool] {
+                let torrents = try fake.torrents
+                #expect(torrents.count == 10, "\(fake.site)")
+                #expect(Set(torrents.map { $0["infohash"] as! String }).count == 10)
+            }
+            let status = try world.mkt(["status"]).stdout
+            #expect(status.components(separatedBy: "  uploaded  http://127.0.0.1:").count - 1 == 30, "\(status)")
+            #expect(try world.mkt(["queue"]).stdout.isEmpty)
+
+            // The log holds every attempt: 30 that ended well, the 503 and the
+            // lost answer (outcome unknown), and the upload the site refused for its rate limit.
+            let log = try JSONSerialization.jsonObject(with: try world.mkt(["log", "--json"]).stdoutData) as! [[String: Any]]
+            #expect(log.count == 33)
+            #expect(log.filter { $0["outcome"] as? String == "outcome-unknown" }.map { $0["tracker"] as! String }.sorted() == ["ops", "red"])
+            #expect(log.filter { $0["outcome"] as? String == "failed" }.map { "\($0["tracker"]!) \($0["category"]!)" } == ["seedpool rate-limit"])
+            for (tracker, fake) in [("red", red), ("ops", ops), ("seedpool", seedpool)] {
+                let ids = Set(try fake.torrents.map { $0["id"] as! Int })
+                let logged = Set(log.filter { $0["tracker"] as? String == tracker && ["success", "recovered"].contains($0["outcome"] as? String) }.compactMap { $0["siteTorrentID"] as? Int })
+                #expect(logged == ids, "\(tracker)")
+            }
+            // `mkt stats` counts the same attempts.
+            let stats = try JSONSerialization.jsonObject(with: try world.mkt(["stats", "--json", "--html", "\(directory)/stats.html"]).stdoutData) as! [[String: Any]]
+            #expect(stats.map { $0["tracker"] as! String } == ["ops", "red", "seedpool"])
+            for item in stats {
+                let tracker = item["tracker"] as! String
+                let attempts = log.filter { $0["tracker"] as? String == tracker }.count
+                #expect(item["attempts"] as? Int == attempts && item["releases"] as? Int == 10 && item["uploaded"] as? Int == 10)
+                #expect(item["successRate"] as? Double == 1)
+                #expect((item["errors"] as! [String: Int]).values.reduce(0, +) == attempts - 10)
+            }
+            let report = try String(contentsOfFile: "\(directory)/stats.html", encoding: .utf8)
+            #expect(report.contains("<svg") && report.contains("30 releases uploaded in 33 attempts to 3 trackers"))
+
+            let oneline = try world.mkt(["log", "--oneline", "--tracker", "ops", releases[0]]).stdout.split(separator: "\n")
+            #expect(oneline.count >= 1 && oneline.allSatisfy { $0.contains(" ops \(releases[0]) ") })
+
+            // Pushing again sends nothing.
+            let requestsBefore = try red.requests.count
+            let second = try world.mkt(["push", "red"])
+            #expect(second.stdout.split(separator: "\n").allSatisfy { $0.hasSuffix(": up to date") })
+            #expect(try red.requests.count == requestsBefore)
+            #expect(try world.mkt(["fsck"]).status == 0)
+        }
+    }
+
+    /// A pre-push hook that refuses stops everything before any request;
+    /// one that exits 0 without reading its input lets the push go on.
+    @Test func prePushHooks() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red")
+            try world.appendConfig(red.configSection())
+            let releases = try Self.addAlbums(2, to: world)
+            let hook = "\(directory)/.mkt/hooks/pre-push"
+            try writeFile(hook, "#!/bin/sh\necho \"checking $1 $2\"\ncat > \"$MKT_DIR/../hook-input\"\nexit 1\n")
+            chmod(hook, 0o755)
+            let refused = try world.mkt(["push", "red"])
+            #expect(refused.status == 1)
+            #expect(refused.stderr == "checking red \(red.url)\nerror: the pre-push hook refused the push to red (exit status 1); nothing was sent\n", "\(refused)")
+            #expect(try red.requests.isEmpty)
+            let zeros = String(repeating: "0", count: 64)
+            let input = try String(contentsOfFile: "\(directory)/hook-input", encoding: .utf8)
+            let metas = try releases.map { try world.mkt(["rev-parse", "refs/releases/\($0)"]).line }
+            #expect(input == zip(releases, metas).map { "refs/releases/\($0) \($1) refs/trackers/red/\($0) \(zeros)\n" }.joined())
+            #expect(try world.mkt(["queue"]).stdout.isEmpty)
+
+            try writeFile(hook, "#!/bin/sh\nexit 0\n")
+            let pushed = try world.mkt(["push", "red"])
+            #expect(pushed.status == 0, "\(pushed)")
+            #expect(try red.torrents.count == 2)
+
+            // A hook others may write to is not run, and mkt says so.
+            chmod(hook, 0o777)
+            try writeFile(hook, "#!/bin/sh\nexit 1\n")
+            chmod(hook, 0o777)
+            let skipped = try world.mkt(["push", "red"])
+            #expect(skipped.status == 0)
+            #expect(skipped.stderr == "hint: \(directory)/.mkt/hooks/pre-push is writable by group or others; it was not run (chmod go-w)\n", "\(skipped)")
+        }
+    }
+
+    /// `mkt push` killed with SIGKILL at random moments, ten times, then
+    /// resumed: every job ends uploaded exactly once, and fsck is clean.
+    @Test func killedPushesResumeWithoutDuplicates() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            let ops = try FakeTracker(site: "ops", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]) + ops.configSection(extra: ["rate-limit": "100/10s"]))
+            _ = try Self.addAlbums(4, to: world)
+            // Each request takes 0.15 s after the site acted: a kill lands mid-upload often.
+            try red.faults(["slow": 0.15])
+            try ops.faults(["slow": 0.15])
+            var generator = SystemRandomNumberGenerator()
+            for _ in 1...10 {
+                let running = try MKTProcess.start(["push", "red", "ops"], in: directory, environment: world.environment)
+                usleep(UInt32.random(in: 50_000...900_000, using: &generator))
+                kill(running.pid, SIGKILL)
+                _ = try running.finish()
+            }
+            try red.faults(["slow": NSNull()])
+            try ops.faults(["slow": NSNull()])
+            let resumed = try world.mkt(["push", "--queue"])
+            #expect(resumed.status == 0, "\(resumed)")
+            let finished = try world.mkt(["push", "red", "ops"])
+            #expect(finished.status == 0, "\(finished)")
+            for fake in [red, ops] {
+                let torrents = try fake.torrents
+                #expect(torrents.count == 4, "\(fake.site): \(torrents)")
+            }
+            let status = try world.mkt(["status"]).stdout
+            #expect(status.components(separatedBy: "  uploaded  ").count - 1 == 8, "\(status)")
+            let fsck = try world.mkt(["fsck"])
+            #expect(fsck.status == 0, "\(fsck)")
+        }
+    }
+}
