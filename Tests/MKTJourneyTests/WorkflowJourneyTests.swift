@@ -133,6 +133,38 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// The sample hooks `mkt init` installs, switched on: pre-push refuses a
+    /// release of unknown encoding and a CD rip without its log; post-push
+    /// reports each upload.
+    @Test func theSampleHooks() throws {
+        try withTemporaryDirectory { directory in
+            var world = try TrackerWorld(directory)
+            let binDirectory = (MKTProcess.binary as NSString).deletingLastPathComponent
+            world.environment["PATH"] = "\(binDirectory):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+            let red = try FakeTracker(site: "red")
+            try world.appendConfig(red.configSection())
+            let releases = try Self.addAlbums(3, to: world)
+            for hook in ["pre-push", "post-push"] {
+                try FileManager.default.copyItem(atPath: "\(directory)/.mkt/hooks/\(hook).sample", toPath: "\(directory)/.mkt/hooks/\(hook)")
+                chmod("\(directory)/.mkt/hooks/\(hook)", 0o755)
+            }
+            #expect(try world.mkt(["edit", releases[1], "--meta", "encoding="]).status == 0)
+            try FileManager.default.removeItem(atPath: "\(directory)/music/Fixture Artist - Album 3 (2019) [FLAC]/Fixture Artist - Fixture Album.log")
+            let cd = try world.mkt(["add", "\(directory)/music/Fixture Artist - Album 3 (2019) [FLAC]", "--meta", "title=Album 3", "--meta", "media=CD"])
+            #expect(cd.status == 0, "\(cd)")
+            let refused = try world.mkt(["push", "red"])
+            #expect(refused.status == 1)
+            let lines = refused.stderr.split(separator: "\n")
+            #expect(lines.first == "pre-push: \(releases[1]): the encoding is unknown; set it with: mkt edit \(releases[1]) --meta encoding=...", "\(refused)")
+            #expect(lines.dropFirst().first?.hasPrefix("pre-push: \(releases[2]): error: ") == true && lines.dropFirst().first?.contains("log") == true, "\(refused)")
+            #expect(try red.requests.isEmpty)
+
+            let pushed = try world.mkt(["push", "red", releases[0]])
+            #expect(pushed.status == 0, "\(pushed)")
+            #expect(pushed.stderr.hasPrefix("post-push: red \(releases[0]): success \(red.url)/torrents.php?id="), "\(pushed)")
+        }
+    }
+
     /// `mkt push` killed with SIGKILL at random moments, ten times, then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
     @Test func killedPushesResumeWithoutDuplicates() throws {
