@@ -133,6 +133,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MKTHooksTests",
+            dependencies: ["MKTHooks", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MKTWorkflowTests",
             dependencies: ["MKTWorkflow", "MKTTestSupport"],
             swiftSettings: strict

@@ -1,0 +1,68 @@
+import Foundation
+import MKTMetadata
+import MKTStore
+import MKTTrackers
+@testable import MKTWorkflow
+import Testing
+
+struct ReleaseNameTests {
+    @Test func namesComeFromTheFolder() throws {
+        let id = ObjectID(hex: String(repeating: "ab", count: 32))!
+        #expect(ReleaseName.make(folder: "Fixture Artist - Fixture Album (2019) [FLAC]", releaseID: id) == "fixture-artist-fixture-album-2019-flac")
+        #expect(ReleaseName.make(folder: "Björk – Médúlla (2004) [MP3 V0]", releaseID: id) == "bjork-medulla-2004-mp3-v0")
+        #expect(ReleaseName.make(folder: "坂本龍一 - 戦場のメリークリスマス", releaseID: id).allSatisfy { $0.isASCII })
+        #expect(ReleaseName.make(folder: "---", releaseID: id) == "release-abababababab")
+        let long = ReleaseName.make(folder: String(repeating: "a b ", count: 80), releaseID: id)
+        #expect(long.count <= ReleaseName.maximumLength && !long.hasSuffix("-"))
+        #expect(RefName.isValid("refs/releases/\(long)"))
+    }
+}
+
+struct MetaEditTests {
+    @Test func fieldsAreSetClearedAndChecked() throws {
+        var description = ReleaseDescription()
+        description.title = "Old"
+        description.year = 2001
+        description.encoding = "V0 (VBR)"
+        let edited = try MetaEdit.apply(["title=New  Title", "release-type=ep", "year=2019", "artists=A, B", "encoding=", "catalogue-number=CAT 1"], to: description)
+        #expect(edited.title == "New Title")
+        #expect(edited.releaseType == .ep && edited.releaseTypeIds["red"] == ReleaseType.ep.id(tracker: "red"))
+        #expect(edited.year == 2019 && edited.encoding == nil && edited.catalogueNumber == "CAT 1")
+        #expect(edited.artists == ["A", "B"] && edited.artistRoles["main"] == ["A", "B"])
+        #expect(throws: WorkflowError.badMetaField("year", reason: "'soon' is not a year")) { try MetaEdit.apply(["year=soon"], to: description) }
+        #expect(throws: WorkflowError.self) { try MetaEdit.apply(["tracks=x"], to: description) }
+        #expect(throws: WorkflowError.badMetaField("title", reason: "expected FIELD=VALUE")) { try MetaEdit.apply(["title"], to: description) }
+    }
+}
+
+struct UploadStatsTests {
+    func entry(_ tracker: String, _ release: String, _ outcome: UploadReceipt.Outcome, started: Int64, duration: Int64, category: UploadReceipt.Category? = nil) -> HistoryEntry {
+        var receipt = UploadReceipt(tracker: tracker, site: "https://x", torrent: "t", infohash: "h", attempt: 1, started: started)
+        receipt.finished = started + duration
+        receipt.outcome = outcome
+        receipt.category = category
+        return HistoryEntry(id: ObjectID(hex: String(repeating: "0", count: 63) + "1")!, release: release, receipt: receipt)
+    }
+
+    @Test func ratesPercentilesErrorsAndWeeks() {
+        // Newest first, as history() gives them.
+        let day: Int64 = 86_400_000
+        let history = [
+            entry("red", "b", .failed, started: 1_764_000_000_000 + 3 * day, duration: 100, category: .server),
+            entry("red", "a", .success, started: 1_764_000_000_000 + 2 * day, duration: 3000),
+            entry("red", "b", .success, started: 1_764_000_000_000 + day, duration: 1000),
+            entry("red", "a", .outcomeUnknown, started: 1_764_000_000_000, duration: 60000, category: .outcomeUnknown),
+            entry("ops", "a", .dryRun, started: 1_764_000_000_000, duration: 10),
+        ]
+        let stats = UploadStats.compute(history)
+        #expect(stats.map(\.tracker) == ["red"])
+        let red = stats[0]
+        #expect(red.releases == 2 && red.uploaded == 1 && red.successRate == 0.5)
+        #expect(red.attempts == 4 && red.successes == 2 && red.attemptsPerSuccess == 2)
+        #expect(red.p50Milliseconds == 1000 && red.p95Milliseconds == 3000)
+        #expect(red.errors == ["server": 1, "outcome-unknown": 1])
+        #expect(red.weeks.values.reduce(0, +) == 2)
+        #expect(UploadStats.compute(history, since: 1_764_000_000_000 + 2 * day).first?.attempts == 2)
+        #expect(UploadStats.isoWeek(1_764_460_800_000) == "2025-W48")
+    }
+}
