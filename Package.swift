@@ -112,7 +112,7 @@ let package = Package(
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
-            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials"],
+            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
         /** Temp directories and a runner for the built `mkt`, shared by the test targets. */

@@ -1,6 +1,7 @@
 import Foundation
 import MKTStore
 import MKTTrackers
+import Synchronization
 
 /// One receipt in the history, with the release it was for.
 public struct HistoryEntry: Sendable {
@@ -23,24 +24,73 @@ public enum TrackerState: Equatable, Sendable {
 
 extension Repository {
     /// Every receipt reachable from `refs/trackers/`, newest first: each
-    /// tracker ref's chain walked through `previous`, as `git log` walks commits.
-    public func history(release: String? = nil, tracker: String? = nil) throws -> [HistoryEntry] {
-        var entries: [HistoryEntry] = []
-        var seen: Set<ObjectID> = []
+    /// tracker ref's chain walked through `previous`, as `git log` walks
+    /// commits. With a `limit`, only as many receipts are read as are shown
+    /// (a merge of the chains by start time); without, the chains are read
+    /// on all cores.
+    public func history(release: String? = nil, tracker: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
+        var heads: [(release: String, id: ObjectID)] = []
         for ref in try refs.list(under: "refs/trackers") {
             let parts = ref.name.split(separator: "/", maxSplits: 3)
             guard parts.count == 4, case .success(let head) = ref.value else { continue }
-            let (refTracker, refRelease) = (String(parts[2]), String(parts[3]))
-            if let tracker, tracker != refTracker { continue }
-            if let release, release != refRelease { continue }
-            var next: ObjectID? = head
-            while let id = next, seen.insert(id).inserted {
-                let receipt = try UploadReceipt(objectBody: objects.read(id, as: .receipt))
-                entries.append(HistoryEntry(id: id, release: refRelease, receipt: receipt))
-                next = receipt.previous.flatMap(ObjectID.init(hex:))
+            if let tracker, tracker != parts[2] { continue }
+            if let release, release != parts[3] { continue }
+            heads.append((String(parts[3]), head))
+        }
+        if let limit { return try newest(limit, of: heads) }
+        let starts = heads
+        let chains = Mutex<[Result<[HistoryEntry], any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: heads.count) { index in
+            let chain = Result { try self.chain(from: starts[index].id, release: starts[index].release) }
+            chains.withLock { $0.append(chain) }
+        }
+        var entries: [HistoryEntry] = []
+        for chain in chains.withLock({ $0 }) { entries += try chain.get() }
+        // The same receipt can head two chains only if refs were set by hand: keep it once.
+        var seen: Set<ObjectID> = []
+        entries = entries.filter { seen.insert($0.id).inserted }
+        let order = entries.indices.sorted { Self.isNewer(entries[$0], entries[$1]) }
+        return order.map { entries[$0] }
+    }
+
+    private func chain(from head: ObjectID, release: String) throws -> [HistoryEntry] {
+        var entries: [HistoryEntry] = []
+        var seen: Set<ObjectID> = []
+        var next: ObjectID? = head
+        while let id = next, seen.insert(id).inserted {
+            let entry = try historyEntry(id, release: release)
+            entries.append(entry)
+            next = entry.receipt.previous.flatMap(ObjectID.init(hex:))
+        }
+        return entries
+    }
+
+    private func historyEntry(_ id: ObjectID, release: String) throws -> HistoryEntry {
+        HistoryEntry(id: id, release: release, receipt: try UploadReceipt(objectBody: objects.read(id, as: .receipt)))
+    }
+
+    /// The `limit` newest receipts: each chain's newest is its head, so the
+    /// newest of all heads comes next, and its `previous` takes its place.
+    private func newest(_ limit: Int, of heads: [(release: String, id: ObjectID)]) throws -> [HistoryEntry] {
+        var fronts = try heads.map { try historyEntry($0.id, release: $0.release) }
+        var seen: Set<ObjectID> = []
+        var entries: [HistoryEntry] = []
+        while entries.count < limit, let index = fronts.indices.max(by: { Self.isNewer(fronts[$1], fronts[$0]) }) {
+            let entry = fronts[index]
+            if seen.insert(entry.id).inserted { entries.append(entry) }
+            if let previous = entry.receipt.previous.flatMap(ObjectID.init(hex:)), !seen.contains(previous) {
+                fronts[index] = try historyEntry(previous, release: entry.release)
+            } else {
+                fronts.remove(at: index)
             }
         }
-        return entries.sorted { ($0.receipt.started, $0.receipt.attempt, $0.id.hex) > ($1.receipt.started, $1.receipt.attempt, $1.id.hex) }
+        return entries
+    }
+
+    static func isNewer(_ a: HistoryEntry, _ b: HistoryEntry) -> Bool {
+        if a.receipt.started != b.receipt.started { return a.receipt.started > b.receipt.started }
+        if a.receipt.attempt != b.receipt.attempt { return a.receipt.attempt > b.receipt.attempt }
+        return a.id.hex > b.id.hex
     }
 
     /// Each release's state with each tracker it was pushed or queued to,

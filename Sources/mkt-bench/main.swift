@@ -1,7 +1,9 @@
 import Foundation
 import MKTCredentials
 import MKTStore
+import MKTMetadata
 import MKTTorrent
+import MKTTrackers
 import MKTWorkflow
 
 // Benchmarks for numbers the issues ask for. Build in release mode:
@@ -10,6 +12,7 @@ import MKTWorkflow
 //   swift run -c release mkt-bench hash PATH [PIECE-LENGTH] [RUNS]   scan + piece hashing, median
 //   swift run -c release mkt-bench torrents PATH     5 tracker torrents from one stored pieces object, against one hash pass
 //   swift run -c release mkt-bench credentials       unlock the credential store (PBKDF2, 600,000 iterations) and read a key
+//   swift run -c release mkt-bench history [RELEASES] [RECEIPTS]   mkt status, log and stats on a store with that history
 // Nothing here is a test: it prints numbers and asserts nothing.
 
 func median(_ values: [Double]) -> Double {
@@ -47,7 +50,8 @@ func benchStore(count: Int) throws {
     print(String(format: "ref updates (lock, reflog, write, fsync): %.0f updates/s (%.2f ms each)", 200 / refTime, refTime * 1000 / 200))
 }
 
-func benchStartup(runs: Int) throws {
+/// The wall times of `runs` runs of the `mkt` beside this binary, output to /dev/null.
+func timeMKT(_ arguments: [String], runs: Int) -> [Double] {
     let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("mkt").path
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         print("no mkt binary at \(binary); build it first (swift build -c release)")
@@ -58,17 +62,65 @@ func benchStartup(runs: Int) throws {
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("--version"), nil]
-    var times: [Double] = []
-    for _ in 0..<runs {
-        times.append(seconds {
+    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+    return (0..<runs).map { _ in
+        seconds {
             var pid: pid_t = 0
             guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
-        })
+        }
     }
-    print(String(format: "mkt --version: median %.1f ms, min %.1f ms over %d runs (%@)", median(times) * 1000, times.min()! * 1000, runs, binary))
+}
+
+func benchStartup(runs: Int) throws {
+    let times = timeMKT(["--version"], runs: runs)
+    print(String(format: "mkt --version: median %.1f ms, min %.1f ms over %d runs", median(times) * 1000, times.min()! * 1000, runs))
+}
+
+/// A store with `releases` releases and `receipts` receipts (two trackers,
+/// chains of equal length), then `mkt status`, `log` and `stats` timed on it.
+func benchHistory(releases: Int, receipts: Int) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
+    // MKT_BENCH_KEEP=1 leaves the store for a profiler.
+    let keep = ProcessInfo.processInfo.environment["MKT_BENCH_KEEP"] == "1"
+    defer { if keep { print("store kept in \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) } }
+    let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+    let perChain = max(1, receipts / (releases * 2))
+    let outcomes: [UploadReceipt.Outcome] = [.failed, .outcomeUnknown, .success]
+    let made = try seconds {
+        var updates: [RefUpdate] = []
+        for number in 0..<releases {
+            let name = "bench-artist-album-\(number)-2024-flac"
+            var description = ReleaseDescription()
+            description.title = "Album \(number)"
+            let meta = try repository.objects.write(type: .meta, body: description.metaObjectBody(release: String(repeating: "a", count: 64), pieces: String(repeating: "b", count: 64)))
+            updates.append(RefUpdate(name: "refs/releases/\(name)", action: .set(meta)))
+            for tracker in ["red", "ops"] {
+                var previous: ObjectID?
+                for attempt in 1...perChain {
+                    var receipt = UploadReceipt(tracker: tracker, site: "https://\(tracker).example", torrent: String(repeating: "c", count: 64), infohash: String(repeating: "d", count: 40), attempt: attempt, started: 1_760_000_000_000 + Int64(number * 100_000 + attempt * 1000))
+                    receipt.finished = receipt.started + 800
+                    receipt.previous = previous?.hex
+                    receipt.outcome = attempt == perChain ? .success : outcomes[attempt % 2]
+                    receipt.category = receipt.outcome == .success ? nil : .server
+                    receipt.url = "https://\(tracker).example/torrents.php?id=\(number)&torrentid=\(number)"
+                    previous = try repository.objects.write(type: .receipt, body: receipt.objectBody())
+                }
+                updates.append(RefUpdate(name: "refs/trackers/\(tracker)/\(name)", action: .set(previous!)))
+            }
+            if updates.count >= 300 {
+                try repository.update(updates, message: "bench")
+                updates = []
+            }
+        }
+        try repository.update(updates, message: "bench")
+    }
+    print(String(format: "made %d releases and %d receipts in %.1f s", releases, releases * 2 * perChain, made))
+    for command in [["status"], ["log"], ["log", "--oneline"], ["log", "-n", "20"], ["stats"]] {
+        let times = timeMKT(["-C", directory] + command, runs: 5)
+        print(String(format: "mkt %@: median %.0f ms, min %.0f ms over 5 runs", command.joined(separator: " "), median(times) * 1000, times.min()! * 1000))
+    }
 }
 
 func benchHash(path: String, pieceLength: Int64?, runs: Int) throws {
@@ -160,6 +212,7 @@ let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "store": try benchStore(count: arguments.dropFirst().first.flatMap(Int.init) ?? 2000)
 case "startup": try benchStartup(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
+case "history": try benchHistory(releases: arguments.dropFirst().first.flatMap(Int.init) ?? 1000, receipts: arguments.dropFirst(2).first.flatMap(Int.init) ?? 20000)
 case "credentials": try benchCredentials(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 9)
 case "steps" where arguments.count == 2: try benchSteps(path: Array(arguments)[1])
 case "torrents" where arguments.count == 2: try benchTorrents(path: Array(arguments)[1])
@@ -167,6 +220,6 @@ case "hash" where arguments.count >= 2:
     let rest = Array(arguments.dropFirst(2))
     try benchHash(path: Array(arguments)[1], pieceLength: rest.first.flatMap(Int64.init), runs: rest.dropFirst().first.flatMap(Int.init) ?? 5)
 default:
-    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | hash PATH [PIECE-LENGTH] [RUNS] | torrents PATH | credentials [RUNS])")
+    print("usage: mkt-bench (store [COUNT] | startup [RUNS] | history [RELEASES] [RECEIPTS] | hash PATH [PIECE-LENGTH] [RUNS] | torrents PATH | credentials [RUNS])")
     exit(64)
 }

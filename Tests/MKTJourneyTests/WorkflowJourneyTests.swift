@@ -72,6 +72,10 @@ struct WorkflowJourneyTests {
                 let logged = Set(log.filter { $0["tracker"] as? String == tracker && ["success", "recovered"].contains($0["outcome"] as? String) }.compactMap { $0["siteTorrentID"] as? Int })
                 #expect(logged == ids, "\(tracker)")
             }
+            // With -n, the chains are merged lazily: the same newest receipts.
+            let newest = try JSONSerialization.jsonObject(with: try world.mkt(["log", "--json", "-n", "7"]).stdoutData) as! [[String: Any]]
+            #expect(newest.map { $0["id"] as! String } == log.prefix(7).map { $0["id"] as! String })
+
             // `mkt stats` counts the same attempts.
             let stats = try JSONSerialization.jsonObject(with: try world.mkt(["stats", "--json", "--html", "\(directory)/stats.html"]).stdoutData) as! [[String: Any]]
             #expect(stats.map { $0["tracker"] as! String } == ["ops", "red", "seedpool"])

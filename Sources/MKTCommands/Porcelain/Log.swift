@@ -38,17 +38,16 @@ extension MKT {
             let repository = try openRepository()
             let name = release.map(shortReleaseName)
             if let name, try repository.refs.read("refs/releases/\(name)") == nil { throw WorkflowError.unknownRelease(name) }
-            var entries = try repository.history(release: name, tracker: tracker)
-            if let maxCount { entries = Array(entries.prefix(maxCount)) }
+            let entries = try repository.history(release: name, tracker: tracker, limit: maxCount)
             if json {
-                let objects = entries.map { entry -> [String: Any] in
-                    var object = (try? JSONSerialization.jsonObject(with: entry.receipt.objectBody()) as? [String: Any]) ?? [:]
-                    object["id"] = entry.id.hex
-                    object["release"] = entry.release
-                    return object
+                // Each receipt's canonical JSON, with its id and release spliced in front.
+                Console.write("[")
+                for (index, entry) in entries.enumerated() {
+                    let release = String(decoding: try JSONEncoder().encode(entry.release), as: UTF8.self)
+                    Console.write("\(index == 0 ? "" : ","){\"id\":\"\(entry.id.hex)\",\"release\":\(release),")
+                    Console.write(entry.receipt.objectBody().dropFirst())
                 }
-                Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))
-                Console.write("\n")
+                Console.write("]\n")
                 return
             }
             let lineFormat = format ?? (oneline ? "%(short) %(tracker) %(release) %(outcome)%(detail)" : nil)
@@ -93,11 +92,12 @@ extension MKT {
             }
         }
 
+        /// ISO 8601 in UTC, to the second.
         static func date(_ milliseconds: Int64) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+            Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(Self.iso8601)
         }
+
+        static let iso8601 = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
 
         static func seconds(_ milliseconds: Int64) -> String { String(format: "%.1f s", Double(milliseconds) / 1000) }
     }
