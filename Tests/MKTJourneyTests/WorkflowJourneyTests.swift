@@ -101,6 +101,19 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// scripts/demo.sh, which the install script runs last: the whole job
+    /// against the fake trackers.
+    @Test func theDemoRuns() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/demo.sh").standardized.path
+        let demo = try MKTProcess.shell("bash '\(script)' '\(MKTProcess.binary)'", in: "/")
+        #expect(demo.status == 0, "\(demo)")
+        #expect(demo.stdout.contains("red demo-artist-demo-album-2024-flac: success: http://127.0.0.1:"), "\(demo.stdout)")
+        #expect(demo.stdout.contains("ops demo-artist-demo-album-2024-flac: success: http://127.0.0.1:"))
+        #expect(demo.stdout.contains("ops demo-artist-demo-album-2024-flac: up to date"))
+        // fsck reports on stderr; nothing else may be there.
+        #expect(demo.stderr == "checked 8 objects and 3 refs: ok\n", "\(demo.stderr)")
+    }
+
     /// A pre-push hook that refuses stops everything before any request;
     /// one that exits 0 without reading its input lets the push go on.
     @Test func prePushHooks() throws {
