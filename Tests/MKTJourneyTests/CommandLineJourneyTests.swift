@@ -164,4 +164,19 @@ struct CommandLineJourneyTests {
             #expect(broken.stderr == "error: \(directory)/broken/.mkt/config:3: expected 'key = value', got 'this is not config'\n")
         }
     }
+
+    /// contrib/completion/generate.sh: completions for three shells, from the command definitions.
+    @Test func completionScripts() throws {
+        try withTemporaryDirectory { directory in
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../contrib/completion/generate.sh").standardized.path
+            let generated = try MKTProcess.shell("bash '\(script)' '\(MKTProcess.binary)' '\(directory)/out'", in: directory)
+            #expect(generated.status == 0, "\(generated)")
+            let bash = try String(contentsOfFile: "\(directory)/out/bash/mkt", encoding: .utf8)
+            #expect(bash.contains("push") && bash.contains("--all-trackers"))
+            #expect(try MKTProcess.shell("bash -n '\(directory)/out/bash/mkt'", in: directory).status == 0)
+            for file in ["zsh/_mkt", "fish/mkt.fish"] {
+                #expect(try String(contentsOfFile: "\(directory)/out/\(file)", encoding: .utf8).contains("queue"), "\(file)")
+            }
+        }
+    }
 }
