@@ -38,6 +38,13 @@ public enum MetaEdit {
                     guard let year = Int(value), (1000...9999).contains(year) else { throw .badMetaField(name, reason: "'\(value)' is not a year") }
                     json[field] = year
                 }
+            case "media":
+                // The names mkt stores; the adapters turn BD into Blu-Ray where a site says so.
+                let names = ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"]
+                guard value.isEmpty || names.contains(where: { $0.lowercased() == value.lowercased() || (value.lowercased() == "blu-ray" && $0 == "BD") }) else {
+                    throw .badMetaField(name, reason: "'\(value)' is not a media (\(names.joined(separator: ", ")))")
+                }
+                json[field] = value.isEmpty ? nil : names.first { $0.lowercased() == value.lowercased() } ?? "BD"
             case "releaseType":
                 guard let type = ReleaseType.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) else {
                     throw .badMetaField(name, reason: "'\(value)' is not a release type (\(ReleaseType.allCases.map(\.rawValue).joined(separator: ", ")))")

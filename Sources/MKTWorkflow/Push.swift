@@ -155,6 +155,16 @@ public struct Pusher: Sendable {
         try queue.save(QueuedJob(tracker: tracker, release: release, meta: meta.hex, torrent: torrent.hex, queued: Self.now(), previousReceipt: previous?.hex))
     }
 
+    /// The releases waiting in the queue, by tracker: what `pre-push` is told
+    /// before `mkt push --queue` works through them.
+    public func waitingReleases(trackers: [String]?) throws -> [String: [(name: String, meta: ObjectID)]] {
+        var waiting: [String: [(name: String, meta: ObjectID)]] = [:]
+        for job in try queue.jobs() where (job.isWaiting || job.state == .uploading) && (trackers?.contains(job.tracker) ?? true) {
+            if let meta = ObjectID(hex: job.meta) { waiting[job.tracker, default: []].append((job.release, meta)) }
+        }
+        return waiting
+    }
+
     /// Puts failed jobs back in line (`mkt push --retry`).
     public func requeueFailed(trackers: [String]?) throws -> Int {
         var count = 0

@@ -19,29 +19,62 @@ public struct AddedRelease: Sendable {
     public var unreadable: [String: MetadataError]
 }
 
+/// A folder read but not yet added: its scan and description, nothing
+/// stored. What `mkt add` shows and asks about before it writes anything.
+public struct PreparedRelease: Sendable {
+    public let folder: String
+    let scan: ScanOptions
+    public let tree: ReleaseTree
+    public let name: String
+    /// The release's current snapshot, if it was added before.
+    public let parent: ObjectID?
+    /// Set when the folder is as it was at its current snapshot: nothing was read.
+    public let unchangedDescription: ReleaseDescription?
+    public var description: ReleaseDescription
+    public let unreadable: [String: MetadataError]
+}
+
 extension Repository {
-    /// Adds a release folder: its tree and pieces (hashed once; an unchanged
-    /// scan reuses them), its description, a `meta` snapshot whose parent is
-    /// the release's previous snapshot, and `refs/releases/<name>`.
-    public func add(
-        folder: String, metaEdits: [String] = [], media: String? = nil, scan: ScanOptions = ScanOptions(),
-        progress: (@Sendable (Int64) -> Void)? = nil
-    ) throws -> AddedRelease {
-        let (stored, cached) = try addRelease(at: folder, scan: scan, progress: progress)
-        let name = ReleaseName.make(folder: stored.tree.name, releaseID: stored.releaseID)
-        let ref = "refs/releases/\(name)"
-        let parent = try refs.read(ref)
-        if let parent, metaEdits.isEmpty, media == nil,
+    /// Scans `folder` and, unless it is unchanged since its current
+    /// snapshot, reads its tags and describes it. Stores nothing.
+    public func prepareAdd(folder: String, media: String? = nil, scan: ScanOptions = ScanOptions()) throws -> PreparedRelease {
+        let tree = try ReleaseScanner.scan(folder, options: scan)
+        let releaseID = LooseObject.id(type: .release, body: tree.objectBody())
+        let name = ReleaseName.make(folder: tree.name, releaseID: releaseID)
+        let parent = try refs.read("refs/releases/\(name)")
+        if let parent, media == nil,
             let snapshot = try? MetaSnapshot(objectBody: objects.read(parent, as: .meta), label: "meta \(parent)"),
-            snapshot.release == stored.releaseID.hex, snapshot.pieces == stored.piecesID.hex {
-            return AddedRelease(name: name, metaID: parent, parent: parent, description: snapshot.description, unchanged: true, cachedPieces: cached, unreadable: [:])
+            snapshot.release == releaseID.hex, ObjectID(hex: snapshot.pieces).map(objects.contains) == true {
+            return PreparedRelease(folder: folder, scan: scan, tree: tree, name: name, parent: parent, unchangedDescription: snapshot.description, description: snapshot.description, unreadable: [:])
         }
-        let (facts, failures) = ReleaseAudio.facts(of: stored.tree)
-        var description = ReleaseDescriber.describe(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts, media: media)
-        description = try MetaEdit.apply(metaEdits, to: description)
-        let metaID = try objects.write(type: .meta, body: description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex, parent: parent?.hex))
-        try update([RefUpdate(name: ref, action: .set(metaID), expected: parent.map { .value($0) } ?? .missing)], message: "add: \(stored.tree.name)")
-        return AddedRelease(name: name, metaID: metaID, parent: parent, description: description, unchanged: false, cachedPieces: cached, unreadable: failures)
+        let (facts, failures) = ReleaseAudio.facts(of: tree)
+        let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
+        return PreparedRelease(folder: folder, scan: scan, tree: tree, name: name, parent: parent, unchangedDescription: nil, description: description, unreadable: failures)
+    }
+
+    /// Stores a prepared release with `edits` applied: its tree and pieces
+    /// (hashed once; an unchanged scan reuses them), a `meta` snapshot whose
+    /// parent is the release's previous one, and `refs/releases/<name>`,
+    /// moved only if no one moved it since `prepareAdd`.
+    public func commitAdd(_ prepared: PreparedRelease, edits: [String] = [], progress: (@Sendable (Int64) -> Void)? = nil) throws -> AddedRelease {
+        let (stored, cached) = try addRelease(at: prepared.folder, scan: prepared.scan, progress: progress)
+        if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty {
+            return AddedRelease(name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:])
+        }
+        let description = try MetaEdit.apply(edits, to: prepared.description)
+        let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex, parent: prepared.parent?.hex)
+        let metaID = try objects.write(type: .meta, body: body)
+        try update(
+            [RefUpdate(name: "refs/releases/\(prepared.name)", action: .set(metaID), expected: prepared.parent.map { .value($0) } ?? .missing)],
+            message: "add: \(stored.tree.name)")
+        return AddedRelease(
+            name: prepared.name, metaID: metaID, parent: prepared.parent, description: description, unchanged: false, cachedPieces: cached,
+            unreadable: prepared.unreadable)
+    }
+
+    /// Adds a release folder in one go: `prepareAdd`, then `commitAdd`.
+    public func add(folder: String, metaEdits: [String] = [], media: String? = nil, scan: ScanOptions = ScanOptions()) throws -> AddedRelease {
+        try commitAdd(prepareAdd(folder: folder, media: media, scan: scan), edits: metaEdits)
     }
 
     /// A new snapshot of a release's description with `edits` applied, its

@@ -3,19 +3,26 @@ import Foundation
 import MKTMetadata
 import MKTStore
 import MKTWorkflow
+import Synchronization
 
 extension MKT {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record release folders in the store: hash them once, read their tags, snapshot their metadata.",
             discussion: """
-                For each DIR: scan the files, hash the pieces (once: an unchanged folder is not
-                read again), read the tags, clean and classify them, and store a meta snapshot
+                For each DIR: scan the files, read the tags, clean and classify them, hash the
+                pieces (once: an unchanged folder is not read again), and store a meta snapshot
                 as refs/releases/NAME, where NAME comes from the folder's name. Adding a folder
                 again after it changed makes a new snapshot whose parent is the old one.
 
+                On a terminal, mkt shows what it found and asks only for what it could not
+                tell: the media, a release type, an encoding (an unknown VBR preset), and the
+                trackers to queue the release for. Nothing is stored before the answers;
+                Ctrl-C leaves the store as it was. --yes (or no terminal) asks nothing.
+
                 --meta FIELD=VALUE sets what the tags do not say or say wrong (repeatable):
                 media=CD, release-type=EP, year=2019, catalogue-number=…, artists=A,B, …
+                --tracker T queues the release for T ('mkt push --queue' uploads it).
                 Prints one line per release: its name, and what is still missing.
                 """
         )
@@ -26,6 +33,12 @@ extension MKT {
         @Option(help: "Where the audio came from: CD, WEB, Vinyl, … (otherwise read from the folder name).")
         var media: String?
 
+        @Option(name: .customLong("tracker"), help: ArgumentHelp("Queue the release for this tracker (repeatable).", valueName: "TRACKER"))
+        var trackers: [String] = []
+
+        @Flag(name: .shortAndLong, help: "Ask nothing: what is unknown stays unknown.")
+        var yes = false
+
         @Flag(name: .shortAndLong, help: "Print nothing but errors.")
         var quiet = false
 
@@ -33,16 +46,42 @@ extension MKT {
         var folders: [String]
 
         func run() throws {
-            let repository = try openRepository()
+            var repository = try openRepository()
+            let interactive = !yes && isatty(0) == 1 && isatty(2) == 1
+            let known = Push.knownTrackers(repository.config)
+            for tracker in trackers where !known.contains(tracker) {
+                throw WorkflowError.unknownTracker(tracker, known: known.sorted())
+            }
+            var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for folder in folders {
                 guard isFolder(folder) else { throw CommandError.unreadable(folder, errno: ENOTDIR) }
-                let added = try repository.add(folder: folder, metaEdits: metaEdits, media: media)
-                for path in added.unreadable.keys.sorted() { Console.error("warning: \(added.unreadable[path]!)\n") }
+                let prepared = try repository.prepareAdd(folder: folder, media: media)
+                for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
+                var edits = metaEdits
+                var pushTo = trackers
+                if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
+                    let preview = try MetaEdit.apply(edits, to: prepared.description)
+                    Self.show(prepared, preview)
+                    edits += try Self.ask(about: preview)
+                    if pushTo.isEmpty { pushTo = try Self.askTrackers(Push.configuredTrackers(repository.config)) }
+                }
+                let added = try repository.commitAdd(prepared, edits: edits, progress: interactive ? Self.progressBar(total: prepared.tree.totalSize) : nil)
+                if interactive { Console.error("\r\u{1B}[K") }
+                if !pushTo.isEmpty { queued.append((added.name, added.metaID, pushTo)) }
                 guard !quiet else { continue }
                 let missing = Self.missing(added.description)
                 let state = added.unchanged ? "unchanged" : added.parent == nil ? "added" : "updated"
                 Console.write("\(state) \(added.name)\(missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")); mkt edit \(added.name) --meta FIELD=VALUE)")\n")
             }
+            guard !queued.isEmpty else { return }
+            repository.objects.barrier = Console.KnownSecretsBarrier()
+            let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: Push.uploader(repository.config), report: { result in
+                Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
+            }, notice: { Console.error($0 + "\n") })
+            for release in queued {
+                _ = try pusher.enqueue(trackers: release.trackers, releases: [(release.name, release.meta)])
+            }
+            if !quiet { Console.write("queued: 'mkt push --queue' uploads (see 'mkt queue')\n") }
         }
 
         /// What an upload form needs that the tags did not tell.
@@ -53,6 +92,84 @@ extension MKT {
             if description.year == nil { missing.append("year") }
             if description.encoding == nil { missing.append("encoding") }
             return missing
+        }
+
+        static func show(_ prepared: PreparedRelease, _ description: ReleaseDescription) {
+            let audio = prepared.tree.files.filter { ReleaseRules.isAudio($0.path) }.count
+            let rows: [(String, String?)] = [
+                ("artists", description.artists.joined(separator: ", ")), ("title", description.title),
+                ("year", description.year.map(String.init)), ("label", description.label), ("catalogue", description.catalogueNumber),
+                ("format", [description.format, description.encoding].compactMap { $0 }.joined(separator: " ")),
+                ("media", description.media), ("type", description.releaseType == .unknown ? nil : description.releaseType.rawValue),
+                ("files", "\(audio) audio of \(prepared.tree.files.count), \(ByteCountFormatter.string(fromByteCount: prepared.tree.totalSize, countStyle: .file))"),
+            ]
+            var text = "\(prepared.tree.name)\n"
+            for (label, value) in rows where !(value ?? "").isEmpty {
+                text += "    \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value!)\n"
+            }
+            for problem in description.problems { text += "    note      \(problem)\n" }
+            Console.error(text)
+        }
+
+        /// Questions for what is unknown; each answer is checked as `--meta` would check it.
+        static func ask(about description: ReleaseDescription) throws -> [String] {
+            var edits: [String] = []
+            let questions: [(field: String, prompt: String, needed: Bool)] = [
+                ("media", "Media (CD, WEB, Vinyl, SACD, DVD, BD, Soundboard, Cassette, DAT)", description.media == nil),
+                ("release-type", "Release type (\(ReleaseType.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")))", description.releaseType == .unknown),
+                ("encoding", "Encoding (Lossless, 24bit Lossless, 320, V0 (VBR), V2 (VBR), …)", description.encoding == nil),
+            ]
+            for question in questions where question.needed {
+                while true {
+                    let answer = try prompt(question.prompt + ": ")
+                    let edit = "\(question.field)=\(answer)"
+                    do {
+                        _ = try MetaEdit.apply([edit], to: description)
+                        if !answer.isEmpty { edits.append(edit) }
+                        break
+                    } catch {
+                        Console.error("\(error)\n")
+                    }
+                }
+            }
+            return edits
+        }
+
+        static func askTrackers(_ configured: [String]) throws -> [String] {
+            guard !configured.isEmpty else { return [] }
+            while true {
+                let answer = try prompt("Queue for which trackers (\(configured.joined(separator: " ")); empty for none): ")
+                let names = answer.split(separator: " ").map(String.init)
+                if let unknown = names.first(where: { !configured.contains($0) }) {
+                    Console.error("'\(unknown)' is not a configured tracker\n")
+                    continue
+                }
+                return names
+            }
+        }
+
+        static func prompt(_ text: String) throws -> String {
+            Console.error(text)
+            guard let line = readLine() else { throw CommandError.noAnswer }
+            return line.trimmingCharacters(in: .whitespaces)
+        }
+
+        /// `hashing  42% 812 MB/s` on one line of stderr, redrawn at most ten times a second.
+        static func progressBar(total: Int64) -> @Sendable (Int64) -> Void {
+            let start = ContinuousClock.now
+            let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+            return { done in
+                let now = ContinuousClock.now
+                let draw = lastDrawn.withLock { last in
+                    guard last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return false }
+                    last = now
+                    return true
+                }
+                guard draw else { return }
+                let seconds = max(0.001, Double((now - start).components.attoseconds) / 1e18 + Double((now - start).components.seconds))
+                let percent = total == 0 ? 100 : Int(done * 100 / total)
+                Console.error(String(format: "\rhashing %3d%% %.0f MB/s", percent, Double(done) / seconds / 1e6))
+            }
         }
     }
 

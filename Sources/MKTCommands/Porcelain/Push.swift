@@ -77,6 +77,11 @@ extension MKT {
             var results: [PushResult] = []
             if queueOnly {
                 if retry { _ = try pusher.requeueFailed(trackers: trackers.isEmpty ? nil : trackers) }
+                for (tracker, releases) in try pusher.waitingReleases(trackers: trackers.isEmpty ? nil : trackers).sorted(by: { $0.key < $1.key }) {
+                    if let refusal = try pusher.runPrePush(trackers: [tracker], releases: releases) {
+                        throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
+                    }
+                }
             } else {
                 let releases = try Self.releases(releaseNames, repository: repository)
                 if let refusal = try pusher.runPrePush(trackers: trackers, releases: releases) {
