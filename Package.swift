@@ -29,6 +29,7 @@ let package = Package(
                 "MKTMetadata",
                 "MKTTrackers",
                 "MKTHooks",
+                "MKTArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -37,6 +38,12 @@ let package = Package(
         .target(
             name: "MKTWorkflow",
             dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks"],
+            swiftSettings: strict
+        ),
+        /** Releases that come as archives, unpacked safely through libarchive. */
+        .target(
+            name: "MKTArchive",
+            dependencies: ["CMKTArchive"],
             swiftSettings: strict
         ),
         /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
@@ -90,6 +97,12 @@ let package = Package(
             name: "CMKTCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        /** libarchive from Debian's libarchive-dev. */
+        .systemLibrary(
+            name: "CMKTArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
         ),
         /** OpenSSL's libcrypto from Debian's libssl-dev. */
         .systemLibrary(

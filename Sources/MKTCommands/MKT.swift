@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTArchive
 import MKTCredentials
 import MKTHooks
 import MKTStore
@@ -73,6 +74,8 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as TrackerError {
             fail(error.description)
         } catch let error as HookError {
+            fail(error.description)
+        } catch let error as ArchiveError {
             fail(error.description)
         } catch {
             try? Console.flush()

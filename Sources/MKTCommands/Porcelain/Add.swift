@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTArchive
 import MKTMetadata
 import MKTStore
 import MKTWorkflow
@@ -23,6 +24,9 @@ extension MKT {
                 --meta FIELD=VALUE sets what the tags do not say or say wrong (repeatable):
                 media=CD, release-type=EP, year=2019, catalogue-number=…, artists=A,B, …
                 --tracker T queues the release for T ('mkt push --queue' uploads it).
+                A DIR may be an archive (.zip, .tar, .tar.gz, .7z, …) with --extract-to: it is
+                unpacked there first, refusing absolute paths, '..', links, and more than
+                --max-extract-size bytes; nothing is left behind when it is refused.
                 Prints one line per release: its name, and what is still missing.
                 """
         )
@@ -35,6 +39,12 @@ extension MKT {
 
         @Option(name: .customLong("tracker"), help: ArgumentHelp("Queue the release for this tracker (repeatable).", valueName: "TRACKER"))
         var trackers: [String] = []
+
+        @Option(help: ArgumentHelp("Where to unpack a release given as an archive (.zip, .tar[.gz|.xz|…], .7z).", valueName: "DIR"))
+        var extractTo: String?
+
+        @Option(help: ArgumentHelp("The most an archive may unpack to, in bytes.", valueName: "BYTES"))
+        var maxExtractSize: Int64 = ArchiveExtractor().maximumBytes
 
         @Flag(name: .shortAndLong, help: "Ask nothing: what is unknown stays unknown.")
         var yes = false
@@ -53,8 +63,8 @@ extension MKT {
                 throw WorkflowError.unknownTracker(tracker, known: known.sorted())
             }
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
-            for folder in folders {
-                guard isFolder(folder) else { throw CommandError.unreadable(folder, errno: ENOTDIR) }
+            for argument in folders {
+                let folder = try unpackedIfArchive(argument)
                 let prepared = try repository.prepareAdd(folder: folder, media: media)
                 for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
                 var edits = metaEdits
@@ -82,6 +92,20 @@ extension MKT {
                 _ = try pusher.enqueue(trackers: release.trackers, releases: [(release.name, release.meta)])
             }
             if !quiet { Console.write("queued: 'mkt push --queue' uploads (see 'mkt queue')\n") }
+        }
+
+        /// The folder itself, or the folder an archive was unpacked into.
+        func unpackedIfArchive(_ path: String) throws -> String {
+            if isFolder(path) { return path }
+            guard FileManager.default.fileExists(atPath: path) else { throw CommandError.unreadable(path, errno: ENOENT) }
+            guard let extractTo else {
+                throw ValidationError("\(path) is not a folder; for an archive, say where to unpack it with --extract-to DIR")
+            }
+            var extractor = ArchiveExtractor()
+            extractor.maximumBytes = maxExtractSize
+            let folder = try extractor.extract(path, into: extractTo)
+            if !quiet { Console.error("unpacked \(path) into \(folder)\n") }
+            return folder
         }
 
         /// What an upload form needs that the tags did not tell.
