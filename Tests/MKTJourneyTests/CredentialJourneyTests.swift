@@ -123,33 +123,10 @@ struct CredentialJourneyTests {
     func promptsOnATerminalWithoutEcho() throws {
         try withTemporaryDirectory { directory in
             // A pseudo-terminal drives `credential set` as a person would: password twice, then the secret.
-            let script = """
-                import os, pty, sys, time
-                pid, fd = pty.fork()
-                if pid == 0:
-                    os.environ['MKT_CREDENTIALS'] = sys.argv[2]
-                    os.execv(sys.argv[1], [sys.argv[1], 'credential', 'set', 'red', '--passkey'])
-                seen = b''
-                def until(text):
-                    global seen
-                    while text not in seen:
-                        seen += os.read(fd, 1024)
-                until(b'new mkt master password: '); os.write(fd, b'typed-password\\n')
-                until(b'again: '); os.write(fd, b'typed-password\\n')
-                until(b'passkey for red: '); os.write(fd, b'TypedPasskey0123456789\\n')
-                while True:
-                    try:
-                        chunk = os.read(fd, 1024)
-                    except OSError:
-                        break
-                    if not chunk:
-                        break
-                    seen += chunk
-                _, status = os.waitpid(pid, 0)
-                sys.stdout.write(seen.decode(errors='replace'))
-                sys.exit(os.waitstatus_to_exitcode(status))
-                """
-            let result = try Oracle.run(Oracle.python, ["-c", script, MKTProcess.binary, "\(directory)/c/credentials"], in: directory)
+            let result = try Terminal.drive(
+                ["credential", "set", "red", "--passkey"],
+                answering: [("new mkt master password: ", "typed-password"), ("again: ", "typed-password"), ("passkey for red: ", "TypedPasskey0123456789")],
+                in: directory, environment: ["MKT_CREDENTIALS": "\(directory)/c/credentials"])
             #expect(result.status == 0, "\(result)")
             #expect(!result.stdout.contains("typed-password") && !result.stdout.contains("TypedPasskey"), "nothing typed is echoed: \(result.stdout)")
             let list = try MKTProcess.run(["credential", "list"], in: directory, environment: ["MKT_CREDENTIALS": "\(directory)/c/credentials", "MKT_PASSWORD": "typed-password"])

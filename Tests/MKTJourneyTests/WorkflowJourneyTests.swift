@@ -182,39 +182,6 @@ struct WorkflowJourneyTests {
         }
     }
 
-    /// Drives `mkt add` through a pseudo-terminal: waits for each prompt and
-    /// types the answer, or Ctrl-C for `^C`. Prints what the terminal showed.
-    static let terminalScript = """
-        import os, pty, sys
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.chdir(sys.argv[2])
-            os.execv(sys.argv[1], [sys.argv[1]] + sys.argv[4:])
-        seen = b''
-        def until(text):
-            global seen
-            while text not in seen:
-                chunk = os.read(fd, 1024)
-                if not chunk:
-                    raise SystemExit('mkt ended before ' + repr(text) + ': ' + seen.decode(errors='replace'))
-                seen += chunk
-        for step in sys.argv[3].split('|'):
-            prompt, answer = step.split('=>')
-            until(prompt.encode())
-            os.write(fd, b'\\x03' if answer == '^C' else answer.encode() + b'\\n')
-        while True:
-            try:
-                chunk = os.read(fd, 1024)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        _, status = os.waitpid(pid, 0)
-        sys.stdout.write(seen.decode(errors='replace'))
-        sys.exit(128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))
-        """
-
     /// On a terminal, `mkt add` shows what it found and asks only what it
     /// could not tell; Ctrl-C at a question leaves the store as it was.
     @Test(.timeLimit(.minutes(1)))
@@ -230,12 +197,13 @@ struct WorkflowJourneyTests {
                 FileManager.default.enumerator(atPath: "\(directory)/.mkt")!.compactMap { $0 as? String }.sorted()
             }
             let before = files()
-            let interrupted = try Oracle.run(Oracle.python, ["-c", Self.terminalScript, MKTProcess.binary, directory, "Media (=>^C", "add", folder], in: directory)
+            let interrupted = try Terminal.drive(["add", folder], answering: [("Media (", "^C")], in: directory)
             #expect(interrupted.status == 128 + SIGINT, "\(interrupted)")
             #expect(interrupted.stdout.contains("Fixture Artist - Fixture Album (2019) [FLAC]") && interrupted.stdout.contains("title     Fixture Album"))
             #expect(files() == before)
 
-            let answered = try Oracle.run(Oracle.python, ["-c", Self.terminalScript, MKTProcess.binary, directory, "Media (=>Tape|Media (=>WEB|Queue for which trackers (red; empty for none): =>red", "add", folder], in: directory)
+            let answered = try Terminal.drive(
+                ["add", folder], answering: [("Media (", "Tape"), ("Media (", "WEB"), ("Queue for which trackers (red; empty for none): ", "red")], in: directory)
             #expect(answered.status == 0, "\(answered)")
             #expect(answered.stdout.contains("--meta media: 'Tape' is not a media (CD, WEB, "), "\(answered.stdout)")
             #expect(answered.stdout.contains("added fixture-artist-fixture-album-2019-flac\r\n"), "\(answered.stdout)")
