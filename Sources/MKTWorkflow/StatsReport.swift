@@ -65,8 +65,14 @@ public enum StatsReport {
         guard !weeks.isEmpty else { return "<p>No uploads in this period.</p>\n" }
         let peak = max(1, weeks.map { week in stats.reduce(0) { $0 + ($1.weeks[week] ?? 0) } }.max() ?? 1)
         let height = 180, bar = max(12, min(40, 640 / weeks.count)), left = 36
-        var svg = "<svg width=\"\(left + weeks.count * (bar + 6) + 10)\" height=\"\(height + 40)\" role=\"img\" aria-label=\"uploads per week\">\n"
-        svg += "<text x=\"0\" y=\"12\">\(peak)</text><line x1=\"\(left - 4)\" y1=\"\(height)\" x2=\"\(left + weeks.count * (bar + 6))\" y2=\"\(height)\" stroke=\"#999\"/>\n"
+        let width = max(320, left + weeks.count * (bar + 6) + 10)
+        var svg = "<svg width=\"\(width)\" height=\"\(height + 40)\" role=\"img\" aria-label=\"uploads per week\">\n"
+        // Grid lines at the peak and half of it, labelled; the base line darker.
+        for value in Set([peak, peak / 2]).sorted() where value > 0 {
+            let y = height - value * (height - 10) / peak
+            svg += "<text x=\"0\" y=\"\(y + 4)\">\(value)</text><line x1=\"\(left - 4)\" y1=\"\(y)\" x2=\"\(width - 10)\" y2=\"\(y)\" stroke=\"#e4e4e4\"/>\n"
+        }
+        svg += "<text x=\"0\" y=\"\(height + 4)\">0</text><line x1=\"\(left - 4)\" y1=\"\(height)\" x2=\"\(width - 10)\" y2=\"\(height)\" stroke=\"#999\"/>\n"
         for (column, week) in weeks.enumerated() {
             let x = left + column * (bar + 6)
             var top = height
