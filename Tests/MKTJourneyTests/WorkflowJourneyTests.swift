@@ -216,6 +216,48 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// Jobs queued by `mkt add --tracker`, listed, reordered, cancelled;
+    /// a refused upload retried with `mkt push --retry` once the site is fixed.
+    @Test func theQueueByHand() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            let fixture = "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]"
+            var names: [String] = []
+            for number in 1...3 {
+                let folder = "\(directory)/Fixture Artist - Album \(number) (2019) [FLAC]"
+                try FileManager.default.copyItem(atPath: fixture, toPath: folder)
+                let added = try world.mkt(["add", "-y", folder, "--tracker", "red", "--meta", "title=Album \(number)", "--meta", "media=WEB"])
+                #expect(added.status == 0 && added.stdout.hasSuffix("queued: 'mkt push --queue' uploads (see 'mkt queue')\n"), "\(added)")
+                names.append("fixture-artist-album-\(number)-2019-flac")
+            }
+            #expect(try red.requests.isEmpty)
+            func queue() throws -> [String] { try world.mkt(["queue"]).stdout.split(separator: "\n").map { String($0) } }
+            #expect(try queue() == names.map { "pending          red/\($0)" })
+            #expect(try world.mkt(["queue", "prioritize", "red/\(names[2])"]).status == 0)
+            #expect(try world.mkt(["queue", "cancel", names[1]]).stdout == "cancelled red/\(names[1])\n")
+            #expect(try queue() == ["pending          red/\(names[2])", "pending          red/\(names[0])"])
+            let unknown = try world.mkt(["queue", "cancel", "red/nothing"])
+            #expect(unknown.status == 64 && unknown.stderr.contains("no queued job 'red/nothing' (mkt queue lists them)"), "\(unknown)")
+
+            try red.faults(["validation": "The year is invalid."])
+            let refused = try world.mkt(["push", "--queue"])
+            #expect(refused.status == 1)
+            #expect(refused.stdout == "red \(names[2]): rejected (validation): 127.0.0.1: The year is invalid.\nred \(names[0]): rejected (validation): 127.0.0.1: The year is invalid.\n", "\(refused)")
+            #expect(try queue().allSatisfy { $0.hasPrefix("failed           red/") })
+            #expect(try world.mkt(["status", names[0]]).stdout == "\(names[0])\n    red  rejected (validation): 127.0.0.1: The year is invalid.\n")
+
+            try red.faults(["validation": NSNull()])
+            let retried = try world.mkt(["push", "--retry"])
+            #expect(retried.status == 0, "\(retried)")
+            #expect(try queue().isEmpty)
+            #expect(try red.torrents.count == 2)
+            let formatted = try world.mkt(["log", "--format", "%(tracker)/%(release) %(attempt) %(outcome)", names[0]]).stdout
+            #expect(formatted == "red/\(names[0]) 2 success\nred/\(names[0]) 1 rejected\n", "\(formatted)")
+        }
+    }
+
     /// `mkt push` killed with SIGKILL at random moments, ten times, then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
     @Test func killedPushesResumeWithoutDuplicates() throws {
