@@ -93,11 +93,73 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     }
 
     public init(objectBody: Data) throws(TrackerError) {
+        if let fields = FlatJSON.parse(objectBody), let receipt = Self(fields) {
+            self = receipt
+            return
+        }
         do {
             self = try JSONDecoder().decode(Self.self, from: objectBody)
         } catch {
             throw .local("not a receipt: \(error.localizedDescription)")
         }
+    }
+
+    /// The fast path of `init(objectBody:)`: nil unless every field is there
+    /// with its type and no other key is (JSONDecoder then decides).
+    init?(_ fields: [String: FlatJSON.Value]) {
+        var used = 0
+        func string(_ key: String) -> String?? {
+            switch fields[key] {
+            case .string(let text)?: used += 1; return .some(text)
+            case nil: return .some(nil)
+            case .null?: used += 1; return .some(nil)
+            default: return nil
+            }
+        }
+        func integer(_ key: String) -> Int64?? {
+            switch fields[key] {
+            case .integer(let number)?: used += 1; return .some(number)
+            case nil: return .some(nil)
+            case .null?: used += 1; return .some(nil)
+            default: return nil
+            }
+        }
+        guard let tracker = string("tracker").flatMap({ $0 }), let site = string("site").flatMap({ $0 }),
+            let torrent = string("torrent").flatMap({ $0 }), let infohash = string("infohash").flatMap({ $0 }),
+            let attempt = integer("attempt").flatMap({ $0 }).flatMap({ Int(exactly: $0) }), let started = integer("started").flatMap({ $0 }),
+            let finished = integer("finished").flatMap({ $0 }), let outcomeText = string("outcome").flatMap({ $0 }),
+            let outcome = Outcome(rawValue: outcomeText), let requests = integer("requests").flatMap({ $0 }).flatMap({ Int(exactly: $0) }),
+            let wait = integer("rateLimitWaitMilliseconds").flatMap({ $0 }),
+            case .bool(let rewritten)? = fields["rewritten"], case .strings(let warnings)? = fields["warnings"],
+            let meta = string("meta"), let key = string("key"), let previous = string("previous"), let categoryText = string("category"),
+            let message = string("message"), let field = string("field"), let status = integer("httpStatus"),
+            let torrentID = integer("siteTorrentID"), let groupID = integer("siteGroupID"), let url = string("url"),
+            let siteInfohash = string("siteInfohash"), let siteTorrent = string("siteTorrent")
+        else { return nil }
+        used += 2
+        guard used == fields.count else { return nil }
+        self.init(tracker: tracker, site: site, torrent: torrent, infohash: infohash, attempt: attempt, started: started)
+        self.finished = finished
+        self.outcome = outcome
+        self.requests = requests
+        self.rateLimitWaitMilliseconds = wait
+        self.rewritten = rewritten
+        self.warnings = warnings
+        self.meta = meta
+        self.key = key
+        self.previous = previous
+        if let categoryText {
+            guard let category = Category(rawValue: categoryText) else { return nil }
+            self.category = category
+        }
+        self.message = message
+        self.field = field
+        self.httpStatus = status.flatMap { Int(exactly: $0) }
+        self.siteTorrentID = torrentID.flatMap { Int(exactly: $0) }
+        self.siteGroupID = groupID.flatMap { Int(exactly: $0) }
+        self.url = url
+        self.siteInfohash = siteInfohash
+        self.siteTorrent = siteTorrent
     }
 
     /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
