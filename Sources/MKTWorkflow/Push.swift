@@ -242,7 +242,12 @@ public struct Pusher: Sendable {
             if let pause { notice("\(saved.tracker) \(saved.release): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s") }
         }
         job = saved
-        try repository.update([RefUpdate(name: Self.trackerRef(job.tracker, job.release), action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
+        let ref = Self.trackerRef(job.tracker, job.release)
+        // An mkt killed while moving this ref left its lock behind. Under the
+        // job's lock no other push can be moving it, and its writer is dead.
+        let refLock = repository.refs.path(of: ref) + ".lock"
+        if case .gone = LockFile.holder(of: refLock) { unlink(refLock) }
+        try repository.update([RefUpdate(name: ref, action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
         if receipt.succeeded {
             try queue.remove(job)
         } else {

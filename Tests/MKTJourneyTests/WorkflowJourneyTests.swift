@@ -249,6 +249,10 @@ struct WorkflowJourneyTests {
             #expect(try world.mkt(["status", names[0]]).stdout == "\(names[0])\n    red  rejected (validation): 127.0.0.1: The year is invalid.\n")
 
             try red.faults(["validation": NSNull()])
+            // A push killed while moving a tracker ref left its lock: the next push clears it.
+            let dead = try MKTProcess.start(["--version"], in: directory)
+            _ = try dead.finish()
+            try writeFile("\(directory)/.mkt/refs/trackers/red/\(names[0]).lock", "\(dead.pid)\n")
             let retried = try world.mkt(["push", "--retry"])
             #expect(retried.status == 0, "\(retried)")
             #expect(try queue().isEmpty)
