@@ -46,6 +46,12 @@ let package = Package(
             dependencies: ["CMKTArchive"],
             swiftSettings: strict
         ),
+        /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */
+        .target(
+            name: "MKTClients",
+            dependencies: ["MKTHTTP"],
+            swiftSettings: strict
+        ),
         /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
         .target(
             name: "MKTHooks",
@@ -143,6 +149,11 @@ let package = Package(
             name: "MKTTorrentTests",
             dependencies: ["MKTTorrent", "MKTFuzzTargets", "MKTTestSupport"],
             exclude: ["Corpus"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTClientsTests",
+            dependencies: ["MKTClients", "MKTTorrent", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,168 @@
+import Foundation
+import MKTClients
+import MKTTestSupport
+import MKTTorrent
+import Testing
+
+/// A release folder of made-up bytes and its torrent, as mkt builds it.
+struct SeedFixture {
+    let savePath: String
+    let request: SeedRequest
+
+    init(in directory: String, folder: String = "data") throws {
+        savePath = "\(directory)/\(folder)"
+        let release = "\(savePath)/Fixture Artist - Seeded Album (2019) [FLAC]"
+        try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+        for track in 1...3 {
+            try Data((0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* (track + 7) >> 3) }).write(to: URL(fileURLWithPath: "\(release)/0\(track).flac"))
+        }
+        let tree = try ReleaseScanner.scan(release)
+        let hashes = try PieceHasher().hash(tree, pieceLength: 1 << 18)
+        let bytes = TorrentTemplate(tree: tree, pieces: hashes).torrent(options: TorrentOptions(source: "RED"), announce: "http://127.0.0.1:9/announce")
+        let parsed = try TorrentFile.parse(bytes, label: "fixture")
+        request = SeedRequest(torrent: bytes, infohash: parsed.infoHashHex, savePath: savePath, tags: ["red"])
+    }
+}
+
+/// The clients, started from Debian's packages on loopback ports.
+enum Clients {
+    static let qbittorrent = "/usr/bin/qbittorrent-nox"
+    static let transmission = "/usr/bin/transmission-daemon"
+    static let password = "client-password-1"
+
+    static func startQBittorrent(in directory: String) throws -> (Daemon, ClientSettings) {
+        let profile = "\(directory)/qbt"
+        let port = Daemon.freePort()
+        try FileManager.default.createDirectory(atPath: "\(profile)/qBittorrent/config", withIntermediateDirectories: true)
+        // qBittorrent keeps PBKDF2-HMAC-SHA512 (100,000 rounds) of the Web UI password.
+        let hash = Process()
+        hash.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        hash.arguments = ["-c", "import hashlib,base64,os,sys; s=os.urandom(16); k=hashlib.pbkdf2_hmac('sha512', sys.argv[1].encode(), s, 100000, 64); print(base64.b64encode(s).decode()+':'+base64.b64encode(k).decode())", password]
+        let output = Pipe()
+        hash.standardOutput = output
+        try hash.run()
+        hash.waitUntilExit()
+        let pbkdf2 = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try """
+            [LegalNotice]
+            Accepted=true
+
+            [BitTorrent]
+            Session\\Port=\(Daemon.freePort())
+
+            [Preferences]
+            WebUI\\Address=127.0.0.1
+            WebUI\\Port=\(port)
+            WebUI\\Username=mkt
+            WebUI\\Password_PBKDF2="@ByteArray(\(pbkdf2))"
+            WebUI\\LocalHostAuth=true
+            WebUI\\HostHeaderValidation=false
+            Connection\\UPnP=false
+            Bittorrent\\DHT=false
+            Bittorrent\\LSD=false
+            Bittorrent\\PeX=false
+
+            """.write(toFile: "\(profile)/qBittorrent/config/qBittorrent.conf", atomically: true, encoding: .utf8)
+        let daemon = try Daemon(qbittorrent, ["--profile=\(profile)"], log: "\(directory)/qbt.log", environment: ["HOME": directory, "PATH": "/usr/bin:/bin"])
+        let settings = ClientSettings(name: "qbt", kind: .qbittorrent, url: "http://127.0.0.1:\(port)", username: "mkt", password: password, checkTimeout: 60)
+        guard daemon.wait(until: { (try? settings.makeClient(userAgent: "mkt-test").connect()) != nil }) else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "qbittorrent-nox did not come up: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")"])
+        }
+        return (daemon, settings)
+    }
+
+    static func startTransmission(in directory: String) throws -> (Daemon, ClientSettings) {
+        let port = Daemon.freePort()
+        try FileManager.default.createDirectory(atPath: "\(directory)/tr-config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(directory)/tr-downloads", withIntermediateDirectories: true)
+        let daemon = try Daemon(transmission, [
+            "-f", "-g", "\(directory)/tr-config", "-p", String(port), "-P", String(Daemon.freePort()), "-w", "\(directory)/tr-downloads",
+            "-t", "-u", "mkt", "-v", password, "-a", "127.0.0.1", "-M", "-O", "-Y",
+        ], log: "\(directory)/tr.log", environment: ["HOME": directory, "PATH": "/usr/bin:/bin"])
+        let settings = ClientSettings(name: "tr", kind: .transmission, url: "http://127.0.0.1:\(port)", username: "mkt", password: password, checkTimeout: 60)
+        guard daemon.wait(until: { (try? settings.makeClient(userAgent: "mkt-test").connect()) != nil }) else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "transmission-daemon did not come up: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")"])
+        }
+        return (daemon, settings)
+    }
+
+    static func start(_ kind: ClientSettings.Kind, in directory: String) throws -> (Daemon, ClientSettings) {
+        kind == .qbittorrent ? try startQBittorrent(in: directory) : try startTransmission(in: directory)
+    }
+
+    static func installed(_ kind: ClientSettings.Kind) -> Bool {
+        FileManager.default.isExecutableFile(atPath: kind == .qbittorrent ? qbittorrent : transmission)
+    }
+}
+
+@Suite(.enabled(if: Clients.installed(.qbittorrent) && Clients.installed(.transmission), "qbittorrent-nox and transmission-daemon are missing (scripts/apt-deps.sh test installs them)"),
+       .timeLimit(.minutes(2)))
+struct ClientTests {
+    /// The client checks the data mkt points it at, finds all of it (100 %,
+    /// nothing to download), and seeds.
+    @Test(arguments: ClientSettings.Kind.allCases)
+    func seedsWhatIsThere(kind: ClientSettings.Kind) throws {
+        try withTemporaryDirectory { directory in
+            let (daemon, settings) = try Clients.start(kind, in: directory)
+            let fixture = try SeedFixture(in: directory)
+            let client = settings.makeClient(userAgent: "mkt-test")
+            try Seeder.seed(fixture.request, with: client)
+            let state = try #require(try client.torrent(infohash: fixture.request.infohash))
+            #expect(state.progress == 1 && !state.checking, "\(state)")
+            // Again: already there and complete, nothing added twice.
+            try Seeder.seed(fixture.request, with: client)
+            _ = daemon
+        }
+    }
+
+    /// The client sees the files under another path (a Docker volume, a
+    /// mount): `path-map` turns mkt's path into the client's.
+    @Test(arguments: ClientSettings.Kind.allCases)
+    func pathsAreMapped(kind: ClientSettings.Kind) throws {
+        try withTemporaryDirectory { directory in
+            let (daemon, started) = try Clients.start(kind, in: directory)
+            let fixture = try SeedFixture(in: directory, folder: "here/music")
+            try FileManager.default.createDirectory(atPath: "\(directory)/there", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/there/volume", withDestinationPath: "\(directory)/here/music")
+            var settings = started
+            settings.pathMaps = [("\(directory)/here", "\(directory)/elsewhere"), ("\(directory)/here/music", "\(directory)/there/volume")]
+            #expect(settings.clientPath(fixture.savePath) == "\(directory)/there/volume")
+            #expect(settings.clientPath("\(directory)/here/musical") == "\(directory)/elsewhere/musical")
+            try Seeder.seed(fixture.request, with: settings.makeClient(userAgent: "mkt-test"))
+            #expect(try settings.makeClient(userAgent: "mkt-test").torrent(infohash: fixture.request.infohash)?.progress == 1)
+            _ = daemon
+        }
+    }
+
+    /// A wrong password, data the client cannot see, a client that is down:
+    /// one clear error each, and nothing left in the client.
+    @Test(arguments: ClientSettings.Kind.allCases)
+    func failuresAreNamed(kind: ClientSettings.Kind) throws {
+        try withTemporaryDirectory { directory in
+            let (daemon, settings) = try Clients.start(kind, in: directory)
+            let fixture = try SeedFixture(in: directory)
+            var wrong = settings
+            wrong.password = "not the password"
+            #expect(throws: ClientError.auth(client: settings.name)) { try Seeder.seed(fixture.request, with: wrong.makeClient(userAgent: "mkt-test")) }
+
+            var moved = fixture.request
+            moved.savePath = "\(directory)/nowhere"
+            let client = settings.makeClient(userAgent: "mkt-test")
+            #expect(throws: ClientError.dataNotFound(client: settings.name, path: "\(directory)/nowhere", progress: 0)) {
+                try Seeder.seed(moved, with: client, settle: 2)
+            }
+            #expect(try client.torrent(infohash: fixture.request.infohash) == nil)
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/nowhere/Fixture Artist - Seeded Album (2019) [FLAC]/01.flac"))
+
+            var down = settings
+            down.url = "http://127.0.0.1:\(Daemon.freePort())"
+            #expect {
+                try Seeder.seed(fixture.request, with: down.makeClient(userAgent: "mkt-test"))
+            } throws: { error in
+                guard case .unreachable(let name, _) = error as? ClientError else { return false }
+                return name == settings.name
+            }
+            _ = daemon
+        }
+    }
+}
