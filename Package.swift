@@ -30,6 +30,7 @@ let package = Package(
                 "MKTTrackers",
                 "MKTHooks",
                 "MKTArchive",
+                "MKTClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -37,7 +38,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTArchive
+import MKTClients
 import MKTCredentials
 import MKTHooks
 import MKTStore
@@ -26,7 +27,7 @@ public struct MKT: AsyncParsableCommand {
             CommandGroup(
                 name: "Porcelain",
                 subcommands: [
-                    Init.self, Add.self, Edit.self, Push.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self,
+                    Init.self, Add.self, Edit.self, Push.self, Seed.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self,
                     Credential.self, Fsck.self, GC.self,
                 ]
             ),
@@ -76,6 +77,8 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as HookError {
             fail(error.description)
         } catch let error as ArchiveError {
+            fail(error.description)
+        } catch let error as ClientError {
             fail(error.description)
         } catch {
             try? Console.flush()

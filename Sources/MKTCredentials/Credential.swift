@@ -4,12 +4,15 @@ public enum CredentialKind: String, Codable, CaseIterable, Sendable, CustomStrin
     case apiKey = "api-key"
     case passkey
     case cookie
+    /// A BitTorrent client's Web UI or RPC password; the "tracker" is the client's name.
+    case password
 
     public var description: String {
         switch self {
         case .apiKey: "API key"
         case .passkey: "passkey"
         case .cookie: "session cookie"
+        case .password: "password"
         }
     }
 }

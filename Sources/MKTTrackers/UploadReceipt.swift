@@ -60,6 +60,10 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     public var siteInfohash: String?
     /// The site's copy of the torrent, stored without its announce URL.
     public var siteTorrent: String?
+    /// The BitTorrent client the torrent was handed to after the upload, and
+    /// why it is not seeding if it is not (nil: it is).
+    public var seedClient: String?
+    public var seedError: String?
 
     public init(tracker: String, site: String, torrent: String, infohash: String, attempt: Int, started: Int64) {
         self.tracker = tracker
@@ -134,7 +138,8 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
             let meta = string("meta"), let key = string("key"), let previous = string("previous"), let categoryText = string("category"),
             let message = string("message"), let field = string("field"), let status = integer("httpStatus"),
             let torrentID = integer("siteTorrentID"), let groupID = integer("siteGroupID"), let url = string("url"),
-            let siteInfohash = string("siteInfohash"), let siteTorrent = string("siteTorrent")
+            let siteInfohash = string("siteInfohash"), let siteTorrent = string("siteTorrent"),
+            let seedClient = string("seedClient"), let seedError = string("seedError")
         else { return nil }
         used += 2
         guard used == fields.count else { return nil }
@@ -160,6 +165,8 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         self.url = url
         self.siteInfohash = siteInfohash
         self.siteTorrent = siteTorrent
+        self.seedClient = seedClient
+        self.seedError = seedError
     }
 
     /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
@@ -168,6 +175,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         if let category, !succeeded { text += " (\(category.rawValue))" }
         if let message { text += ": \(message)" }
         if let url { text += (message == nil ? ": " : " ") + url }
+        if let seedClient { text += seedError.map { "; not seeding: \($0)" } ?? "; seeding in \(seedClient)" }
         return text
     }
 }

@@ -15,7 +15,8 @@ public enum TrackerState: Equatable, Sendable {
     case notPushed
     case queued
     case uploading
-    case uploaded(UploadReceipt)
+    /// With whether a client seeds it (the seeding ref names this receipt).
+    case uploaded(UploadReceipt, seeding: Bool)
     /// The last attempt was refused or failed and nothing is queued.
     case failed(UploadReceipt)
     /// The site may or may not have it: `mkt push --queue` looks it up.
@@ -121,7 +122,7 @@ extension Repository {
                 guard let id = pushed[release.name]?[tracker] else { return (tracker, .notPushed) }
                 let receipt = try UploadReceipt(objectBody: objects.read(id, as: .receipt))
                 switch receipt.outcome {
-                case .success, .recovered: return (tracker, .uploaded(receipt))
+                case .success, .recovered: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
                 case .outcomeUnknown: return (tracker, .needsAttention("outcome unknown; mkt push --queue looks the torrent up"))
                 case .dryRun, .rejected, .failed: return (tracker, .failed(receipt))
                 }

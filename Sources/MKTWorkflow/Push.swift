@@ -29,6 +29,8 @@ public struct Pusher: Sendable {
         public var retries = 3
         public var policy = RetryPolicy()
         public var dryRun = false
+        /// Hands each uploaded torrent to this BitTorrent client, when one is configured.
+        public var seed: (client: String, action: SeedAction)?
         public init() {}
     }
 
@@ -233,8 +235,18 @@ public struct Pusher: Sendable {
         job.state = .uploading
         try queue.save(job)
         var saved = job
+        let release = job.release
+        let seed = settings.seed.map { client, action in
+            { (siteCopy: [UInt8]?, receipt: UploadReceipt) -> (client: String, error: String?)? in
+                do {
+                    return action(try repository.seedJob(for: receipt, release: release, siteCopy: siteCopy))
+                } catch {
+                    return (client, "\(error)")
+                }
+            }
+        }
         let (id, receipt) = try repository.push(
-            uploadJob, with: worker, previous: job.receipt.flatMap(ObjectID.init(hex:)), retries: settings.retries, policy: settings.policy
+            uploadJob, with: worker, previous: job.receipt.flatMap(ObjectID.init(hex:)), retries: settings.retries, policy: settings.policy, seed: seed
         ) { id, receipt, pause in
             saved.receipt = id.hex
             saved.message = receipt.summary
@@ -248,6 +260,9 @@ public struct Pusher: Sendable {
         let refLock = repository.refs.path(of: ref) + ".lock"
         if case .gone = LockFile.holder(of: refLock) { unlink(refLock) }
         try repository.update([RefUpdate(name: ref, action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
+        if let client = receipt.seedClient, receipt.seedError == nil {
+            try repository.recordSeeding(tracker: job.tracker, release: job.release, receipt: id, client: client)
+        }
         if receipt.succeeded {
             try queue.remove(job)
         } else {

@@ -43,8 +43,12 @@ extension Repository {
     ///   - previous: the receipt the first attempt follows (for a retry after an unknown outcome).
     ///   - report: told of each stored attempt, and the pause before the next if there is one.
     /// - Returns: the last receipt and its id.
+    /// - Parameter seed: called once the site has the torrent, before that
+    ///   attempt's receipt is written, with the site's copy if it made one;
+    ///   what it returns (the client, and why it does not seed) goes into the receipt.
     public func push(
         _ job: UploadJob, with uploader: Uploader, previous: ObjectID?, retries: Int, policy: RetryPolicy,
+        seed: (([UInt8]?, UploadReceipt) -> (client: String, error: String?)?)? = nil,
         report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in }
     ) throws -> (id: ObjectID, receipt: UploadReceipt) {
         var last = try previous.map { ($0, try UploadReceipt(objectBody: objects.read($0, as: .receipt))) }
@@ -54,6 +58,10 @@ extension Repository {
             var result = uploader.attempt(job, previous: last.map { (id: $0.0.hex, receipt: $0.1) })
             if let copy = result.siteTorrent {
                 result.receipt.siteTorrent = try objects.write(type: .torrent, body: Data(copy)).hex
+            }
+            if result.receipt.succeeded, let seeded = seed?(result.siteTorrent, result.receipt) {
+                result.receipt.seedClient = seeded.client
+                result.receipt.seedError = seeded.error
             }
             let id = try objects.write(type: .receipt, body: result.receipt.objectBody())
             let again = result.receipt.isRetryable && attemptsLeft > 0

@@ -24,78 +24,21 @@ struct SeedFixture {
     }
 }
 
-/// The clients, started from Debian's packages on loopback ports.
+/// The daemons, as ClientSettings see them.
 enum Clients {
-    static let qbittorrent = "/usr/bin/qbittorrent-nox"
-    static let transmission = "/usr/bin/transmission-daemon"
-    static let password = "client-password-1"
-
-    static func startQBittorrent(in directory: String) throws -> (Daemon, ClientSettings) {
-        let profile = "\(directory)/qbt"
-        let port = Daemon.freePort()
-        try FileManager.default.createDirectory(atPath: "\(profile)/qBittorrent/config", withIntermediateDirectories: true)
-        // qBittorrent keeps PBKDF2-HMAC-SHA512 (100,000 rounds) of the Web UI password.
-        let hash = Process()
-        hash.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        hash.arguments = ["-c", "import hashlib,base64,os,sys; s=os.urandom(16); k=hashlib.pbkdf2_hmac('sha512', sys.argv[1].encode(), s, 100000, 64); print(base64.b64encode(s).decode()+':'+base64.b64encode(k).decode())", password]
-        let output = Pipe()
-        hash.standardOutput = output
-        try hash.run()
-        hash.waitUntilExit()
-        let pbkdf2 = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        try """
-            [LegalNotice]
-            Accepted=true
-
-            [BitTorrent]
-            Session\\Port=\(Daemon.freePort())
-
-            [Preferences]
-            WebUI\\Address=127.0.0.1
-            WebUI\\Port=\(port)
-            WebUI\\Username=mkt
-            WebUI\\Password_PBKDF2="@ByteArray(\(pbkdf2))"
-            WebUI\\LocalHostAuth=true
-            WebUI\\HostHeaderValidation=false
-            Connection\\UPnP=false
-            Bittorrent\\DHT=false
-            Bittorrent\\LSD=false
-            Bittorrent\\PeX=false
-
-            """.write(toFile: "\(profile)/qBittorrent/config/qBittorrent.conf", atomically: true, encoding: .utf8)
-        let daemon = try Daemon(qbittorrent, ["--profile=\(profile)"], log: "\(directory)/qbt.log", environment: ["HOME": directory, "PATH": "/usr/bin:/bin"])
-        let settings = ClientSettings(name: "qbt", kind: .qbittorrent, url: "http://127.0.0.1:\(port)", username: "mkt", password: password, checkTimeout: 60)
-        guard daemon.wait(until: { (try? settings.makeClient(userAgent: "mkt-test").connect()) != nil }) else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "qbittorrent-nox did not come up: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")"])
-        }
-        return (daemon, settings)
-    }
-
-    static func startTransmission(in directory: String) throws -> (Daemon, ClientSettings) {
-        let port = Daemon.freePort()
-        try FileManager.default.createDirectory(atPath: "\(directory)/tr-config", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: "\(directory)/tr-downloads", withIntermediateDirectories: true)
-        let daemon = try Daemon(transmission, [
-            "-f", "-g", "\(directory)/tr-config", "-p", String(port), "-P", String(Daemon.freePort()), "-w", "\(directory)/tr-downloads",
-            "-t", "-u", "mkt", "-v", password, "-a", "127.0.0.1", "-M", "-O", "-Y",
-        ], log: "\(directory)/tr.log", environment: ["HOME": directory, "PATH": "/usr/bin:/bin"])
-        let settings = ClientSettings(name: "tr", kind: .transmission, url: "http://127.0.0.1:\(port)", username: "mkt", password: password, checkTimeout: 60)
-        guard daemon.wait(until: { (try? settings.makeClient(userAgent: "mkt-test").connect()) != nil }) else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "transmission-daemon did not come up: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")"])
-        }
-        return (daemon, settings)
-    }
-
     static func start(_ kind: ClientSettings.Kind, in directory: String) throws -> (Daemon, ClientSettings) {
-        kind == .qbittorrent ? try startQBittorrent(in: directory) : try startTransmission(in: directory)
-    }
-
-    static func installed(_ kind: ClientSettings.Kind) -> Bool {
-        FileManager.default.isExecutableFile(atPath: kind == .qbittorrent ? qbittorrent : transmission)
+        let (daemon, url) = kind == .qbittorrent ? try ClientDaemons.startQBittorrent(in: directory) : try ClientDaemons.startTransmission(in: directory)
+        let settings = ClientSettings(
+            name: kind == .qbittorrent ? "qbt" : "tr", kind: kind, url: url, username: ClientDaemons.username, password: ClientDaemons.password, checkTimeout: 60)
+        // The port answers before the login does.
+        guard daemon.wait(until: { (try? settings.makeClient(userAgent: "mkt-test").connect()) != nil }) else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(kind) did not log in: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")"])
+        }
+        return (daemon, settings)
     }
 }
 
-@Suite(.enabled(if: Clients.installed(.qbittorrent) && Clients.installed(.transmission), "qbittorrent-nox and transmission-daemon are missing (scripts/apt-deps.sh test installs them)"),
+@Suite(.enabled(if: ClientDaemons.installed, "qbittorrent-nox and transmission-daemon are missing (scripts/apt-deps.sh test installs them)"),
        .timeLimit(.minutes(2)))
 struct ClientTests {
     /// The client checks the data mkt points it at, finds all of it (100 %,

@@ -32,6 +32,8 @@ struct CommandLineJourneyTests {
                                       parent is the current one.
               push                    Upload releases to trackers: one torrent per tracker,
                                       all trackers at once.
+              seed                    Hand uploaded torrents to the BitTorrent client, to
+                                      seed.
               queue                   List, cancel or reorder the upload jobs in
                                       .mkt/queue/.
               status                  Show where each release stands with each tracker.

@@ -39,6 +39,24 @@ public final class Daemon {
         return false
     }
 
+    /// Waits until something accepts connections on 127.0.0.1:`port`.
+    public func waitForPort(_ port: Int, timeout: TimeInterval = 20) throws {
+        let up = wait(timeout: timeout) {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            return withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+        }
+        guard up else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "nothing listens on port \(port): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")"])
+        }
+    }
+
     /// A TCP port on 127.0.0.1 that was free a moment ago.
     public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -23,6 +23,8 @@ struct FlatJSONTests {
         receipt.rewritten = true
         receipt.siteInfohash = String(repeating: "a", count: 40)
         receipt.siteTorrent = String(repeating: "b", count: 64)
+        receipt.seedClient = "qbt"
+        receipt.seedError = "client qbt cannot be reached"
         return receipt
     }
 

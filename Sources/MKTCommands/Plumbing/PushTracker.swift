@@ -67,11 +67,11 @@ extension MKT {
             let policy = RetryPolicy(
                 base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,
                 cap: repository.config.value("push", "backoff-max").flatMap(Double.init) ?? 120)
-            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: policy) { _, receipt, pause in
+            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: policy, report: { _, receipt, pause in
                 if let pause {
                     Console.error("\(tracker): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s\n")
                 }
-            }
+            })
             Console.write(id.hex + "\n")
             guard receipt.succeeded || receipt.outcome == .dryRun else {
                 throw CommandError.pushFailed(tracker: tracker, summary: receipt.summary)

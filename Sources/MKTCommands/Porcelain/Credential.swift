@@ -60,12 +60,13 @@ enum CredentialCommand {
         return secret
     }
 
-    static func kind(apiKey: Bool, passkey: Bool, cookie: Bool) throws -> CredentialKind {
-        switch (apiKey, passkey, cookie) {
-        case (_, false, false): .apiKey
-        case (false, true, false): .passkey
-        case (false, false, true): .cookie
-        default: throw ValidationError("give one of --api-key, --passkey, --cookie")
+    static func kind(apiKey: Bool, passkey: Bool, cookie: Bool, password: Bool) throws -> CredentialKind {
+        switch (apiKey, passkey, cookie, password) {
+        case (_, false, false, false): .apiKey
+        case (false, true, false, false): .passkey
+        case (false, false, true, false): .cookie
+        case (false, false, false, true): .password
+        default: throw ValidationError("give one of --api-key, --passkey, --cookie, --password")
         }
     }
 }
@@ -89,11 +90,14 @@ extension MKT.Credential {
         @Flag(help: "A session cookie, for sites without an API.")
         var cookie = false
 
+        @Flag(help: "A BitTorrent client's password (give the client's name, as in [client \"NAME\"]).")
+        var password = false
+
         @Option(help: "A label, such as the machine or the key's purpose.")
         var label = ""
 
         func run() throws {
-            let kind = try CredentialCommand.kind(apiKey: apiKey, passkey: passkey, cookie: cookie)
+            let kind = try CredentialCommand.kind(apiKey: apiKey, passkey: passkey, cookie: cookie, password: password)
             let id = try CredentialCommand.withStore(creating: true) { store in
                 let secret = try CredentialCommand.readSecret(prompt: "\(kind) for \(tracker): ")
                 let added = try store.add(tracker: tracker, kind: kind, secret: secret, label: label, replacing: false)
@@ -192,7 +196,7 @@ extension MKT.Credential {
         static let configuration = CommandConfiguration(
             abstract: "Plumbing: answer a credential-helper request from the store.",
             discussion: """
-                Reads key=value lines (tracker=..., kind=api-key|passkey|cookie) up to a
+                Reads key=value lines (tracker=..., kind=api-key|passkey|cookie|password) up to a
                 blank line, and prints them back with secret=... added: the same protocol
                 mkt speaks to helpers, so scripts and other tools can use the store.
                 This is the one command that prints a secret, by design.
@@ -205,7 +209,7 @@ extension MKT.Credential {
             let request = CredentialHelper.parse(lines.joined(separator: "\n"))
             guard let tracker = request["tracker"] else { throw CommandError.badInput(source: "credential fill", line: 1, reason: "no tracker=") }
             guard let kind = CredentialKind(rawValue: request["kind"] ?? "api-key") else {
-                throw CommandError.badInput(source: "credential fill", line: 1, reason: "kind must be api-key, passkey or cookie")
+                throw CommandError.badInput(source: "credential fill", line: 1, reason: "kind must be api-key, passkey, cookie or password")
             }
             let secret = try CredentialCommand.withStore { store in
                 let credential = try store.use(tracker: tracker, kind: kind)

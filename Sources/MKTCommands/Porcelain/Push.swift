@@ -23,7 +23,9 @@ extension MKT {
                 rate limit, retrying what may be retried (push.retries, default 3); every
                 attempt is a receipt, and refs/trackers/TRACKER/RELEASE points at the last.
                 After an attempt whose outcome is unknown (a timeout, a 5xx, mkt killed) the
-                next looks the torrent up on the site before sending anything again.
+                next looks the torrent up on the site before sending anything again. When a
+                BitTorrent client is configured, each uploaded torrent is handed to it to seed
+                (see 'mkt help seed'); an upload whose seeding failed says so on its line.
                 .mkt/hooks/post-push runs last, with the new receipt ids.
 
                 One line per (tracker, release) on standard output. Exit status 1 if any failed.
@@ -45,6 +47,9 @@ extension MKT {
         @Flag(help: "Show the queue (as 'mkt queue') and upload nothing.")
         var status = false
 
+        @Flag(help: "Do not hand the uploaded torrents to the BitTorrent client.")
+        var noSeed = false
+
         @Argument(help: "Trackers, then releases.")
         var names: [String] = []
 
@@ -63,6 +68,9 @@ extension MKT {
             repository.objects.barrier = Console.KnownSecretsBarrier()
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
+            if !dryRun && !noSeed, let client = repository.config.seedingClient {
+                settings.seed = (client, SeedingSetup.action(client: client, config: repository.config))
+            }
             settings.retries = repository.config.value("push", "retries").flatMap(Int.init) ?? 3
             settings.policy = RetryPolicy(
                 base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,

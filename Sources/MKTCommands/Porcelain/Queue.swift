@@ -118,7 +118,9 @@ extension MKT {
             case .notPushed: "not pushed"
             case .queued: "queued"
             case .uploading: "uploading"
-            case .uploaded(let receipt): "uploaded" + (receipt.url.map { "  \($0)" } ?? "")
+            case .uploaded(let receipt, let seeding):
+                "uploaded" + (receipt.url.map { "  \($0)" } ?? "")
+                    + (seeding ? "  seeding" : receipt.seedError.map { "  not seeding: \($0)" } ?? "")
             case .failed(let receipt): receipt.summary
             case .needsAttention(let why): "needs attention: \(why)"
             }

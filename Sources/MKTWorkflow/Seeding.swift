@@ -1,0 +1,92 @@
+import Foundation
+import MKTClients
+import MKTStore
+import MKTTorrent
+import MKTTrackers
+
+/// What is handed to a client after an upload: the torrent to seed (the
+/// site's copy when the site changed it), without announce URL, and the
+/// folder that holds the release.
+public struct SeedJob: Sendable {
+    public var tracker: String
+    public var release: String
+    public var torrent: TorrentFile
+    public var savePath: String
+}
+
+/// Hands a job to a client: the command layer renders the announce URL
+/// (with the passkey) and fetches the client's password. Returns the
+/// client's name and, if it does not seed, why.
+public typealias SeedAction = @Sendable (SeedJob) -> (client: String, error: String?)
+
+extension StoreConfig {
+    /// Every `[client "NAME"]` section.
+    public var clientNames: [String] {
+        Array(Set(entries.filter { $0.section == "client" }.compactMap(\.subsection))).sorted()
+    }
+
+    /// The client pushes hand their torrents to: `seed.client`, or the only one configured.
+    public var seedingClient: String? {
+        if let named = value("seed", "client") { return named.isEmpty ? nil : named }
+        return clientNames.count == 1 ? clientNames[0] : nil
+    }
+
+    /// `[client "NAME"]`: `type` (qbittorrent, transmission), `url`, `username`,
+    /// `path-map = LOCAL:REMOTE` (repeatable), `category`, `paused`, `check-timeout`.
+    public func clientSettings(_ name: String) throws(ClientError) -> ClientSettings {
+        guard clientNames.contains(name) else {
+            throw .config(client: name, reason: "no [client \"\(name)\"] section in the config (known: \(clientNames.joined(separator: ", ")))")
+        }
+        guard let typeName = value("client", "type", subsection: name), let kind = ClientSettings.Kind(rawValue: typeName.lowercased()) else {
+            throw .config(client: name, reason: "type must be qbittorrent or transmission")
+        }
+        guard let url = value("client", "url", subsection: name), url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw .config(client: name, reason: "url must be the client's http:// or https:// address")
+        }
+        var maps: [(local: String, remote: String)] = []
+        for entry in entries where entry.section == "client" && entry.subsection == name && entry.key == "path-map" {
+            let parts = entry.value.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts.allSatisfy({ $0.hasPrefix("/") }) else {
+                throw .config(client: name, reason: "path-map '\(entry.value)' must be LOCAL:REMOTE, both absolute")
+            }
+            maps.append((parts[0], parts[1]))
+        }
+        return ClientSettings(
+            name: name, kind: kind, url: url, username: value("client", "username", subsection: name), pathMaps: maps,
+            category: value("client", "category", subsection: name), paused: value("client", "paused", subsection: name) == "true",
+            checkTimeout: value("client", "check-timeout", subsection: name).flatMap(TimeInterval.init) ?? 600)
+    }
+}
+
+extension Repository {
+    /// The seed job for an upload receipt: its torrent (the site's copy if it
+    /// rewrote ours) and the folder above the release.
+    public func seedJob(for receipt: UploadReceipt, release: String, siteCopy: [UInt8]? = nil) throws -> SeedJob {
+        let torrentBytes: [UInt8]
+        if let siteCopy {
+            torrentBytes = siteCopy
+        } else if receipt.rewritten, let site = receipt.siteTorrent.flatMap(ObjectID.init(hex:)) {
+            torrentBytes = Array(try objects.read(site, as: .torrent))
+        } else {
+            guard let ours = ObjectID(hex: receipt.torrent) else { throw WorkflowError.unknownRelease(release) }
+            torrentBytes = Array(try objects.read(ours, as: .torrent))
+        }
+        let torrent = try TorrentFile.parse(torrentBytes, label: "torrent of \(receipt.tracker)/\(release)")
+        guard let metaID = receipt.meta.flatMap(ObjectID.init(hex:)) else { throw WorkflowError.unknownRelease(release) }
+        let meta = try MetaSnapshot(objectBody: objects.read(metaID, as: .meta), label: "meta \(metaID)")
+        let root = try self.release(named: meta.pieces).tree.root
+        return SeedJob(tracker: receipt.tracker, release: release, torrent: torrent, savePath: (root as NSString).deletingLastPathComponent)
+    }
+
+    static func seedingRef(_ tracker: String, _ release: String) -> String { "refs/seeding/\(tracker)/\(release)" }
+
+    /// Records that the torrent of `receipt` is being seeded.
+    public func recordSeeding(tracker: String, release: String, receipt: ObjectID, client: String) throws {
+        try update([RefUpdate(name: Self.seedingRef(tracker, release), action: .set(receipt))], message: "seed: \(client)")
+    }
+
+    /// The upload receipt whose torrent a client seeds, if any.
+    public func seeding(tracker: String, release: String) throws -> ObjectID? {
+        try refs.read(Self.seedingRef(tracker, release))
+    }
+}

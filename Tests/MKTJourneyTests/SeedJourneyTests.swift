@@ -1,0 +1,76 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// `mkt push` handing the uploaded torrent to a real qbittorrent-nox, and
+/// `mkt seed` picking up what failed.
+@Suite(.enabled(if: ClientDaemons.installed && AudioFixtures.available, "qbittorrent-nox, transmission-daemon or the audio tools are missing (scripts/apt-deps.sh test installs them)"),
+       .timeLimit(.minutes(2)))
+struct SeedJourneyTests {
+    /// qBittorrent's view of its torrents: name, progress, state, save path.
+    static func qbittorrentTorrents(_ url: String, in directory: String) throws -> [[String: Any]] {
+        let login = try MKTProcess.shell("curl -s -c '\(directory)/qbt.cookies' --data 'username=\(ClientDaemons.username)&password=\(ClientDaemons.password)' \(url)/api/v2/auth/login", in: directory)
+        #expect(login.stdout == "Ok.")
+        let list = try MKTProcess.shell("curl -s -b '\(directory)/qbt.cookies' \(url)/api/v2/torrents/info", in: directory)
+        return try JSONSerialization.jsonObject(with: list.stdoutData) as! [[String: Any]]
+    }
+
+    static func trackers(_ url: String, hash: String, in directory: String) throws -> [String] {
+        let list = try MKTProcess.shell("curl -s -b '\(directory)/qbt.cookies' '\(url)/api/v2/torrents/trackers?hash=\(hash)'", in: directory)
+        return (try JSONSerialization.jsonObject(with: list.stdoutData) as! [[String: Any]]).compactMap { $0["url"] as? String }.filter { $0.hasPrefix("http") }
+    }
+
+    @Test func pushSeedsAndSeedRetries() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            // One helper for every secret: the client's password, the site's key and passkey.
+            try world.appendConfig("""
+                [credential]
+                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
+                [push]
+                    backoff = 0.05
+
+                """)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            let (daemon, url) = try ClientDaemons.startQBittorrent(in: directory)
+            try world.appendConfig("[client \"qbt\"]\n    type = qbittorrent\n    url = \(url)\n    username = \(ClientDaemons.username)\n    category = music\n")
+            let releases = try WorkflowJourneyTests.addAlbums(2, to: world)
+
+            let pushed = try world.mkt(["push", "red", releases[0]])
+            #expect(pushed.status == 0, "\(pushed)")
+            #expect(pushed.stdout.hasPrefix("red \(releases[0]): success: \(red.url)/torrents.php?id=") && pushed.stdout.hasSuffix("; seeding in qbt\n"), "\(pushed)")
+            var torrents = try Self.qbittorrentTorrents(url, in: directory)
+            #expect(torrents.count == 1)
+            let torrent = torrents[0]
+            #expect(torrent["progress"] as? Double == 1 && torrent["name"] as? String == "Fixture Artist - Album 1 (2019) [FLAC]", "\(torrent)")
+            #expect(torrent["save_path"] as? String == "\(directory)/music" && torrent["category"] as? String == "music")
+            #expect(try Self.trackers(url, hash: torrent["hash"] as! String, in: directory) == ["\(red.url)/fake-api-key/announce"])
+            #expect(try world.mkt(["status", releases[0]]).stdout.contains("  seeding\n"))
+
+            // The client is down: the upload stands, the line says it is not seeding.
+            try world.appendConfig("[client \"qbt\"]\n    url = http://127.0.0.1:\(Daemon.freePort())\n")
+            let unseeded = try world.mkt(["push", "red", releases[1]])
+            #expect(unseeded.status == 0, "\(unseeded)")
+            #expect(unseeded.stdout.contains(": success: ") && unseeded.stdout.contains("; not seeding: client qbt cannot be reached: "), "\(unseeded)")
+            #expect(try world.mkt(["status", releases[1]]).stdout.contains("not seeding: client qbt cannot be reached"))
+            #expect(try red.torrents.count == 2)
+
+            // Back up: `mkt seed red` hands over what is not seeding, and only that.
+            try world.appendConfig("[client \"qbt\"]\n    url = \(url)\n")
+            let seeded = try world.mkt(["seed", "red"])
+            #expect(seeded.status == 0 && seeded.stdout == "red \(releases[1]): seeding in qbt\n", "\(seeded)")
+            torrents = try Self.qbittorrentTorrents(url, in: directory)
+            #expect(torrents.count == 2 && torrents.allSatisfy { $0["progress"] as? Double == 1 })
+            #expect(try world.mkt(["seed", "red"]).stdout.isEmpty)
+            #expect(try world.mkt(["status"]).stdout.components(separatedBy: "  seeding\n").count - 1 == 2)
+
+            // A wrong password is one clear line, and the receipt stays as it was.
+            try world.appendConfig("[client \"qbt\"]\n    username = someone-else\n")
+            let refused = try world.mkt(["seed", "red", releases[0]])
+            #expect(refused.status == 1 && refused.stdout == "red \(releases[0]): not seeding: client qbt refused the username or password\n", "\(refused)")
+            #expect(try world.mkt(["fsck"]).status == 0)
+            _ = daemon
+        }
+    }
+}
