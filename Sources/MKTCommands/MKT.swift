@@ -27,7 +27,7 @@ public struct MKT: AsyncParsableCommand {
             CommandGroup(
                 name: "Porcelain",
                 subcommands: [
-                    Init.self, Add.self, Edit.self, Push.self, Seed.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self,
+                    Init.self, Add.self, Edit.self, Push.self, Seed.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self, Doctor.self,
                     Credential.self, Fsck.self, GC.self,
                 ]
             ),

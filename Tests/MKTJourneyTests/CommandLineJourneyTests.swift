@@ -44,6 +44,8 @@ struct CommandLineJourneyTests {
                                       announce URL, to a file.
               verify                  Re-read a release's data and check it against its
                                       stored piece hashes.
+              doctor                  Check the setup: tracker sections, and each
+                                      BitTorrent client end to end.
               credential              Keep tracker API keys, passkeys and cookies in the
                                       encrypted credential store.
               fsck                    Verify the store: re-hash every object, check every

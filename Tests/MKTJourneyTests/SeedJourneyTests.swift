@@ -73,4 +73,53 @@ struct SeedJourneyTests {
             _ = daemon
         }
     }
+
+    /// `mkt doctor`: each client answers, takes its password, and sees each
+    /// mapped folder — proven with a probe file it must find.
+    @Test func doctorChecksEveryClient() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            try world.appendConfig("""
+                [credential]
+                    helper = "!f() { read tracker; read kind; case $tracker in tracker=wrong) echo secret=nope;; *) echo secret=\(ClientDaemons.password);; esac; }; f"
+
+                """)
+            let (qbt, qbtURL) = try ClientDaemons.startQBittorrent(in: directory)
+            let (tr, trURL) = try ClientDaemons.startTransmission(in: directory)
+            try FileManager.default.createDirectory(atPath: "\(directory)/here/music", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: "\(directory)/there", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/there/volume", withDestinationPath: "\(directory)/here/music")
+            try world.appendConfig("""
+                [client "qbt"]
+                    type = qbittorrent
+                    url = \(qbtURL)
+                    username = mkt
+                    path-map = \(directory)/here/music:\(directory)/there/volume
+                [client "tr"]
+                    type = transmission
+                    url = \(trURL)
+                    username = mkt
+                    path-map = \(directory)/here/music:\(directory)/nowhere
+                [client "wrong"]
+                    type = qbittorrent
+                    url = \(qbtURL)
+                    username = mkt
+
+                """)
+            // qBittorrent answers its login before it is ready for torrents.
+            _ = qbt.wait { (try? MKTProcess.shell("curl -sf --data 'username=mkt&password=\(ClientDaemons.password)' \(qbtURL)/api/v2/auth/login", in: directory).stdout) == "Ok." }
+            let doctor = try world.mkt(["doctor"])
+            #expect(doctor.status == 1)
+            let lines = doctor.stdout.split(separator: "\n").map(String.init)
+            #expect(lines == [
+                "ok   client qbt (qbittorrent) answers at \(qbtURL) and takes the password",
+                "ok   client qbt sees \(directory)/here/music as \(directory)/there/volume",
+                "ok   client tr (transmission) answers at \(trURL) and takes the password",
+                "fail client tr does not find the data under \(directory)/nowhere (0 % there); the torrent was removed again, nothing downloaded",
+                "fail client wrong refused the username or password",
+            ], "\(doctor)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/here/music").isEmpty)
+            _ = (qbt, tr)
+        }
+    }
 }
