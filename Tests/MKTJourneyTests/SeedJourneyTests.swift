@@ -122,4 +122,70 @@ struct SeedJourneyTests {
             _ = (qbt, tr)
         }
     }
+
+    /// The whole way: mkt adds a release and pushes it (to a fake site whose
+    /// announce URL is a real opentracker), qbittorrent-nox seeds it, and a
+    /// second qbittorrent-nox downloads it from that swarm into another
+    /// folder: the same bytes arrive.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/opentracker"), "opentracker is missing (scripts/apt-deps.sh test installs it)"))
+    func aSwarmGetsTheRelease() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            try world.appendConfig("""
+                [credential]
+                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
+
+                """)
+            let trackerPort = Daemon.freePort()
+            let site = try FakeTracker(site: "red", extra: ["--rate", "100/10", "--source", "SWARM"])
+            try world.appendConfig("""
+                [tracker "swarm"]
+                    family = red
+                    url = \(site.url)
+                    source = SWARM
+                    announce = http://127.0.0.1:\(trackerPort)/announce
+                    rate-limit = 100/10s
+
+                """)
+            let (qbt, qbtURL) = try ClientDaemons.startQBittorrent(in: directory)
+            _ = qbt.wait { (try? MKTProcess.shell("curl -sf --data 'username=mkt&password=\(ClientDaemons.password)' \(qbtURL)/api/v2/auth/login", in: directory).stdout) == "Ok." }
+            try world.appendConfig("[client \"qbt\"]\n    type = qbittorrent\n    url = \(qbtURL)\n    username = mkt\n")
+            let release = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+            // Debian's opentracker serves only the infohashes on its whitelist (read in its chroot).
+            let torrent = try world.mkt(["make-torrent", "--release", "refs/releases/\(release)", "--tracker", "swarm", "-w"]).line
+            let infohash = try #require(world.mkt(["cat-file", "-p", torrent]).stdout.split(separator: "\n").first { $0.hasPrefix("Info hash: ") }?.dropFirst("Info hash: ".count))
+            try writeFile("\(directory)/whitelist", "\(infohash)\n")
+            let opentracker = try Daemon("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", String(trackerPort), "-P", String(trackerPort), "-d", directory, "-w", "whitelist"], log: "\(directory)/opentracker.log")
+            try opentracker.waitForPort(trackerPort)
+            let pushed = try world.mkt(["push", "swarm"])
+            #expect(pushed.status == 0 && pushed.stdout.hasSuffix("; seeding in qbt\n"), "\(pushed)")
+
+            // A second qBittorrent gets the same torrent from `mkt export` and downloads it
+            // into its own folder. (Not Transmission: it refuses peers on 127.0.0.0/8 as
+            // "martian", and tests talk over loopback only.)
+            try FileManager.default.createDirectory(atPath: "\(directory)/leecher", withIntermediateDirectories: true)
+            let (leecher, leecherURL) = try ClientDaemons.startQBittorrent(in: "\(directory)/leecher")
+            _ = leecher.wait { (try? MKTProcess.shell("curl -sf -c leecher.cookies --data 'username=mkt&password=\(ClientDaemons.password)' \(leecherURL)/api/v2/auth/login", in: directory).stdout) == "Ok." }
+            // Both clients would be 127.0.0.1 to the tracker, and libtorrent keeps one peer per
+            // address: the second one talks from 127.0.0.2 (loopback too).
+            let multi = try MKTProcess.shell("curl -s -b leecher.cookies --data 'json={\"enable_multi_connections_from_same_ip\":true,\"current_interface_address\":\"127.0.0.2\"}' \(leecherURL)/api/v2/app/setPreferences", in: directory)
+            #expect(multi.status == 0)
+            #expect(try world.mkt(["export", "--tracker", "swarm", "refs/releases/\(release)", "-o", "\(directory)/swarm.torrent"]).status == 0)
+            let downloads = "\(directory)/downloads"
+            let add = try MKTProcess.shell("curl -s -b leecher.cookies -F torrents=@swarm.torrent -F savepath=\(downloads) \(leecherURL)/api/v2/torrents/add", in: directory)
+            #expect(add.stdout == "Ok.", "\(add)")
+            let folder = "Fixture Artist - Album 1 (2019) [FLAC]"
+            let complete = leecher.wait(timeout: 60) {
+                let files = ((try? FileManager.default.contentsOfDirectory(atPath: "\(downloads)/\(folder)")) ?? []).filter { !$0.hasSuffix(".parts") }
+                return files.count == 6
+                    && files.allSatisfy { FileManager.default.contentsEqual(atPath: "\(downloads)/\(folder)/\($0)", andPath: "\(directory)/music/\(folder)/\($0)") }
+            }
+            if !complete {
+                let trackers = try MKTProcess.shell("curl -s -b leecher.cookies '\(leecherURL)/api/v2/torrents/trackers?hash=\(infohash)'", in: directory).stdout
+                let peers = try MKTProcess.shell("curl -s -b leecher.cookies '\(leecherURL)/api/v2/sync/torrentPeers?hash=\(infohash)'; echo; cat leecher/qbt/qBittorrent/data/logs/qbittorrent.log | tail -20; echo; cat qbt/qBittorrent/data/logs/qbittorrent.log | tail -20; echo; curl -s -b leecher.cookies '\(leecherURL)/api/v2/torrents/info'", in: directory).stdout
+                Issue.record("the second client did not get the release; its trackers: \(trackers); peers: \(peers)")
+            }
+            _ = (opentracker, qbt, leecher)
+        }
+    }
 }
