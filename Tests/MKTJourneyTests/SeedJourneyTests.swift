@@ -74,6 +74,32 @@ struct SeedJourneyTests {
         }
     }
 
+    /// OPS forced its own source flag: the client gets the site's copy, whose
+    /// infohash is the one the site announces.
+    @Test func aRewrittenTorrentIsSeededFromTheSitesCopy() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            try world.appendConfig("""
+                [credential]
+                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
+
+                """)
+            let ops = try FakeTracker(site: "ops", extra: ["--rate", "100/10"])
+            try world.appendConfig(ops.configSection(extra: ["rate-limit": "100/10s"]))
+            let (daemon, url) = try ClientDaemons.startQBittorrent(in: directory)
+            try world.appendConfig("[client \"qbt\"]\n    type = qbittorrent\n    url = \(url)\n    username = mkt\n")
+            let release = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+            try ops.faults(["site_source": "OPS-SITE"])
+            let pushed = try world.mkt(["push", "ops"])
+            #expect(pushed.status == 0 && pushed.stdout.hasSuffix("; seeding in qbt\n"), "\(pushed)")
+            let receipt = try world.object("refs/trackers/ops/\(release)")
+            #expect(receipt["rewritten"] as? Bool == true)
+            let torrents = try Self.qbittorrentTorrents(url, in: directory)
+            #expect(torrents.map { $0["hash"] as? String } == [receipt["siteInfohash"] as? String] && torrents.first?["progress"] as? Double == 1, "\(torrents)")
+            _ = daemon
+        }
+    }
+
     /// `mkt doctor`: each client answers, takes its password, and sees each
     /// mapped folder — proven with a probe file it must find.
     @Test func doctorChecksEveryClient() throws {
