@@ -7,6 +7,20 @@ import Testing
 @Suite(.enabled(if: ClientDaemons.installed && AudioFixtures.available, "qbittorrent-nox, transmission-daemon or the audio tools are missing (scripts/apt-deps.sh test installs them)"),
        .timeLimit(.minutes(2)))
 struct SeedJourneyTests {
+    /// A store whose credential helper answers every secret: the client's
+    /// password, and the fake sites' key (also used as the passkey).
+    static func world(_ directory: String) throws -> TrackerWorld {
+        let world = try TrackerWorld(directory, credentialHelper: false)
+        try world.appendConfig("""
+            [credential]
+                helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
+            [push]
+                backoff = 0.05
+
+            """)
+        return world
+    }
+
     /// qBittorrent's view of its torrents: name, progress, state, save path.
     static func qbittorrentTorrents(_ url: String, in directory: String) throws -> [[String: Any]] {
         let login = try MKTProcess.shell("curl -s -c '\(directory)/qbt.cookies' --data 'username=\(ClientDaemons.username)&password=\(ClientDaemons.password)' \(url)/api/v2/auth/login", in: directory)
@@ -22,15 +36,7 @@ struct SeedJourneyTests {
 
     @Test func pushSeedsAndSeedRetries() throws {
         try withTemporaryDirectory { directory in
-            let world = try TrackerWorld(directory, credentialHelper: false)
-            // One helper for every secret: the client's password, the site's key and passkey.
-            try world.appendConfig("""
-                [credential]
-                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
-                [push]
-                    backoff = 0.05
-
-                """)
+            let world = try Self.world(directory)
             let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
             try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
             let (daemon, url) = try ClientDaemons.startQBittorrent(in: directory)
@@ -78,12 +84,7 @@ struct SeedJourneyTests {
     /// infohash is the one the site announces.
     @Test func aRewrittenTorrentIsSeededFromTheSitesCopy() throws {
         try withTemporaryDirectory { directory in
-            let world = try TrackerWorld(directory, credentialHelper: false)
-            try world.appendConfig("""
-                [credential]
-                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
-
-                """)
+            let world = try Self.world(directory)
             let ops = try FakeTracker(site: "ops", extra: ["--rate", "100/10"])
             try world.appendConfig(ops.configSection(extra: ["rate-limit": "100/10s"]))
             let (daemon, url) = try ClientDaemons.startQBittorrent(in: directory)
@@ -156,12 +157,7 @@ struct SeedJourneyTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/opentracker"), "opentracker is missing (scripts/apt-deps.sh test installs it)"))
     func aSwarmGetsTheRelease() throws {
         try withTemporaryDirectory { directory in
-            let world = try TrackerWorld(directory, credentialHelper: false)
-            try world.appendConfig("""
-                [credential]
-                    helper = "!f() { read tracker; read kind; case $kind in kind=password) echo secret=\(ClientDaemons.password);; *) echo secret=fake-api-key;; esac; }; f"
-
-                """)
+            let world = try Self.world(directory)
             let trackerPort = Daemon.freePort()
             let site = try FakeTracker(site: "red", extra: ["--rate", "100/10", "--source", "SWARM"])
             try world.appendConfig("""
