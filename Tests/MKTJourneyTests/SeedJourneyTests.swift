@@ -76,6 +76,19 @@ struct SeedJourneyTests {
             let refused = try world.mkt(["seed", "red", releases[0]])
             #expect(refused.status == 1 && refused.stdout == "red \(releases[0]): not seeding: client qbt refused the username or password\n", "\(refused)")
             #expect(try world.mkt(["fsck"]).status == 0)
+
+            // The passkey went to the client, the password to its login: neither into the store or any output.
+            for secret in ["fake-api-key", ClientDaemons.password] {
+                for output in [pushed, unseeded, seeded, refused] {
+                    #expect(!CredentialJourneyTests.leaks(output.stdoutData, of: secret) && !CredentialJourneyTests.leaks(Data(output.stderr.utf8), of: secret))
+                }
+                // (.mkt/config holds this test's credential helper, secrets and all: not mkt's doing.)
+                for file in FileManager.default.enumerator(atPath: "\(directory)/.mkt")!.compactMap({ $0 as? String }) where file != "config" {
+                    if let data = FileManager.default.contents(atPath: "\(directory)/.mkt/\(file)") {
+                        #expect(!CredentialJourneyTests.leaks(data, of: secret), ".mkt/\(file)")
+                    }
+                }
+            }
             _ = daemon
         }
     }
