@@ -31,6 +31,7 @@ let package = Package(
                 "MKTHooks",
                 "MKTArchive",
                 "MKTClients",
+                "MKTSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -45,6 +46,12 @@ let package = Package(
         .target(
             name: "MKTArchive",
             dependencies: ["CMKTArchive"],
+            swiftSettings: strict
+        ),
+        /** Web metadata sources: MusicBrainz and the Cover Art Archive, rate-limited and cached. */
+        .target(
+            name: "MKTSources",
+            dependencies: ["MKTHTTP", "MKTMetadata", "MKTTrackers", "MKTCrypto"],
             swiftSettings: strict
         ),
         /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */
@@ -155,6 +162,11 @@ let package = Package(
         .testTarget(
             name: "MKTClientsTests",
             dependencies: ["MKTClients", "MKTTorrent", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTSourcesTests",
+            dependencies: ["MKTSources"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -36,7 +36,7 @@ public struct MKT: AsyncParsableCommand {
                 subcommands: [
                     HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
                     HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self,
-                    DescribeRelease.self, PushTracker.self,
+                    DescribeRelease.self, Lookup.self, PushTracker.self,
                 ]
             ),
         ]

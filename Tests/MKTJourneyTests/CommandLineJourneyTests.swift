@@ -73,6 +73,8 @@ struct CommandLineJourneyTests {
                                       it would refuse.
               describe-release        Consolidate a release's tags into what an upload form
                                       asks for; print it as JSON.
+              lookup                  Find a release in web metadata sources; print the
+                                      candidates, best first, as JSON.
               push-tracker            Upload one stored torrent to one tracker; write a
                                       receipt object and print its id.
 

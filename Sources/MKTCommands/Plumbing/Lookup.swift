@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import MKTMetadata
+import MKTSources
+import MKTStore
+import MKTTorrent
+import MKTTrackers
+import MKTWorkflow
+
+extension MKT {
+    struct Lookup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find a release in web metadata sources; print the candidates, best first, as JSON.",
+            discussion: """
+                REL is a release folder, or a release in the store. Its description (tags, or
+                the stored snapshot) is searched for in MusicBrainz; each candidate is scored
+                0-100 against it (title, artist, track count, year, catalogue number) and gets
+                its release type mapped for the trackers and its front cover from the Cover Art
+                Archive (1200 px when there is one). Requests keep to MusicBrainz's one per
+                second, shared by every mkt process, name mkt and sources.contact in their
+                User-Agent, and are cached in $XDG_CACHE_HOME/mkt/sources. Without network
+                (or with --offline, or sources.offline = true) it prints [] and says why on
+                standard error: the tags alone stand.
+                Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url.
+                """
+        )
+
+        @Option(help: "The source: mb (MusicBrainz, the default).")
+        var source = "mb"
+
+        @Flag(help: "Ask no web source.")
+        var offline = false
+
+        @Option(help: "At most this many candidates.")
+        var limit = 5
+
+        @Argument(help: "The release folder, or a release in the store.")
+        var release: String
+
+        func validate() throws {
+            guard source == "mb" || source == "musicbrainz" else { throw ValidationError("--source: only mb (MusicBrainz) so far") }
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let config = configIfInStore()
+            let local = try Self.description(of: release)
+            if offline || config.value("sources", "offline") == "true" {
+                Console.error("lookup: offline; the tags alone stand\n")
+                return Console.write("[]\n")
+            }
+            let musicBrainz = MusicBrainz(
+                service: Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
+                coverArt: Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+            let candidates: [ReleaseCandidate]
+            do {
+                candidates = try musicBrainz.candidates(for: local, limit: limit)
+            } catch {
+                Console.error("warning: \(error); the tags alone stand\n")
+                return Console.write("[]\n")
+            }
+            Console.write(try JSONSerialization.data(withJSONObject: candidates.map(\.json), options: [.sortedKeys, .withoutEscapingSlashes]))
+            Console.write("\n")
+        }
+
+        /// The description to look for: the stored snapshot, or the folder's tags.
+        static func description(of release: String) throws -> ReleaseDescription {
+            if isFolder(release) {
+                let tree = try ReleaseScanner.scan(release)
+                let (facts, _) = ReleaseAudio.facts(of: tree)
+                return ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: nil)
+            }
+            let repository = try openRepository()
+            let id = try repository.resolve(release)
+            return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
+        }
+
+        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: StoreConfig) -> SourceConnection {
+            let environment = ProcessInfo.processInfo.environment
+            let cacheBase = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(NSHomeDirectory())/.cache"
+            let contact = config.value("sources", "contact") ?? "set sources.contact in the mkt config"
+            return SourceConnection(
+                name: name, baseURL: config.value("source", "url", subsection: name) ?? url,
+                limit: config.value("source", "rate-limit", subsection: name).flatMap(RateLimiter.Limit.init(parsing:)) ?? limit,
+                userAgent: "mkt/\(MKT.version) ( \(contact) )", stateDirectory: PushTracker.stateDirectory, cacheDirectory: "\(cacheBase)/mkt/sources")
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import MKTMetadata
+
+/// A release a web source offers for the local one, scored against it.
+public struct ReleaseCandidate: Equatable, Sendable {
+    public var source: String
+    public var id: String
+    public var url: String
+    public var title: String
+    public var artists: [String]
+    public var guests: [String]
+    public var year: Int?
+    public var label: String?
+    public var catalogueNumber: String?
+    public var barcode: String?
+    public var media: String?
+    public var trackCount: Int
+    public var releaseType: ReleaseType
+    /// 0 to 100: how well it matches the local files.
+    public var score: Int
+    public var cover: String?
+    /// MusicBrainz's release group: where the Cover Art Archive looks when the release has no front.
+    public var releaseGroup: String?
+
+    public var json: [String: Any] {
+        var object: [String: Any] = [
+            "source": source, "id": id, "url": url, "title": title, "artists": artists, "guests": guests,
+            "trackCount": trackCount, "releaseType": releaseType.rawValue, "score": score,
+        ]
+        object["year"] = year
+        object["label"] = label
+        object["catalogueNumber"] = catalogueNumber
+        object["barcode"] = barcode
+        object["media"] = media
+        object["cover"] = cover
+        object["releaseGroup"] = releaseGroup
+        return object
+    }
+}
+
+/// MusicBrainz web service v2 (searches in Lucene syntax, JSON answers) and
+/// the Cover Art Archive, which is keyed by MusicBrainz release ids.
+public struct MusicBrainz: Sendable {
+    public let service: SourceConnection
+    public let coverArt: SourceConnection?
+
+    public init(service: SourceConnection, coverArt: SourceConnection?) {
+        self.service = service
+        self.coverArt = coverArt
+    }
+
+    /// Releases matching the local description, best first.
+    public func candidates(for local: ReleaseDescription, limit: Int = 5) throws(SourceError) -> [ReleaseCandidate] {
+        guard let title = local.title else { return [] }
+        var terms = ["release:(\(Self.escape(title)))"]
+        if let artist = local.artistRoles["main"]?.first ?? local.artists.first { terms.append("artist:(\(Self.escape(artist)))") }
+        if !local.tracks.isEmpty { terms.append("tracks:\(local.tracks.count)") }
+        let query = terms.joined(separator: " AND ").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        guard let answer = try service.json("/ws/2/release/?query=\(query)&fmt=json&limit=\(max(limit * 2, 10))") else { return [] }
+        let releases = answer["releases"] as? [[String: Any]] ?? []
+        var candidates = releases.compactMap { Self.candidate($0, base: service.baseURL) }
+        for index in candidates.indices { candidates[index].score = Self.score(candidates[index], against: local) }
+        candidates.sort { ($0.score, $0.id) > ($1.score, $1.id) }
+        candidates = Array(candidates.prefix(limit))
+        if let coverArt {
+            for index in candidates.indices { candidates[index].cover = try? Self.front(of: candidates[index], from: coverArt) }
+        }
+        return candidates
+    }
+
+    // MARK: - Answers
+
+    static func candidate(_ release: [String: Any], base: String) -> ReleaseCandidate? {
+        guard let id = release["id"] as? String, let title = release["title"] as? String else { return nil }
+        let (artists, guests) = Self.artists(release["artist-credit"] as? [[String: Any]] ?? [])
+        let group = release["release-group"] as? [String: Any] ?? [:]
+        let labelInfo = (release["label-info"] as? [[String: Any]])?.first
+        let media = release["media"] as? [[String: Any]] ?? []
+        let trackCount = (release["track-count"] as? Int) ?? media.reduce(0) { $0 + (($1["track-count"] as? Int) ?? 0) }
+        return ReleaseCandidate(
+            source: "musicbrainz", id: id, url: "https://musicbrainz.org/release/\(id)", title: TextSanitizer.clean(title),
+            artists: artists, guests: guests, year: (release["date"] as? String).flatMap { Int($0.prefix(4)) },
+            label: ((labelInfo?["label"] as? [String: Any])?["name"] as? String).map(TextSanitizer.clean),
+            catalogueNumber: (labelInfo?["catalog-number"] as? String).map(TextSanitizer.clean),
+            barcode: release["barcode"] as? String, media: (media.first?["format"] as? String).map(Self.media),
+            trackCount: trackCount,
+            releaseType: Self.releaseType(primary: group["primary-type"] as? String, secondary: group["secondary-types"] as? [String] ?? [],
+                                          status: release["status"] as? String, artists: artists.count),
+            score: 0, cover: nil, releaseGroup: group["id"] as? String)
+    }
+
+    /// Names joined by their join phrases; everyone after a "feat." phrase is a guest.
+    static func artists(_ credits: [[String: Any]]) -> (main: [String], guests: [String]) {
+        var main: [String] = []
+        var guests: [String] = []
+        var featuring = false
+        for credit in credits {
+            let name = TextSanitizer.clean(credit["name"] as? String ?? (credit["artist"] as? [String: Any])?["name"] as? String ?? "")
+            if !name.isEmpty { featuring ? guests.append(name) : main.append(name) }
+            let phrase = (credit["joinphrase"] as? String ?? "").lowercased()
+            if phrase.contains("feat") || phrase.contains(" ft.") || phrase.contains("with") { featuring = true }
+        }
+        return (main, guests)
+    }
+
+    /// research/metadata.md §3: secondary types first, in this order, then the primary type.
+    static func releaseType(primary: String?, secondary: [String], status: String?, artists: Int) -> ReleaseType {
+        if status == "Bootleg" { return .bootleg }
+        let types = Set(secondary.map { $0.lowercased() })
+        let ordered: [(String, ReleaseType)] = [
+            ("soundtrack", .soundtrack), ("live", .liveAlbum), ("dj-mix", .djMix), ("mixtape/street", .mixtape),
+            ("remix", .remix), ("demo", .demo), ("interview", .interview),
+        ]
+        if let found = ordered.first(where: { types.contains($0.0) }) { return found.1 }
+        if types.contains("compilation") { return artists <= 2 && artists > 0 ? .anthology : .compilation }
+        switch primary?.lowercased() {
+        case "album": return .album
+        case "ep": return .ep
+        case "single": return .single
+        default: return .unknown
+        }
+    }
+
+    static func media(_ format: String) -> String {
+        switch format.lowercased() {
+        case let text where text.contains("vinyl"): "Vinyl"
+        case "digital media": "WEB"
+        case let text where text.contains("sacd"): "SACD"
+        case let text where text.contains("cd"): "CD"
+        case "cassette": "Cassette"
+        case "dvd", "dvd-audio", "dvd-video": "DVD"
+        case "blu-ray": "BD"
+        case "dat": "DAT"
+        default: format
+        }
+    }
+
+    /// Title and artist carry most; the track count, year, catalogue number
+    /// and track durations settle between editions.
+    static func score(_ candidate: ReleaseCandidate, against local: ReleaseDescription) -> Int {
+        var score = 0
+        if let title = local.title { score += Int(40 * similarity(title, candidate.title)) }
+        if let artist = local.artistRoles["main"]?.first ?? local.artists.first, let theirs = candidate.artists.first {
+            score += Int(25 * similarity(artist, theirs))
+        }
+        if !local.tracks.isEmpty { score += local.tracks.count == candidate.trackCount ? 20 : 0 }
+        if let year = local.year, let theirs = candidate.year { score += year == theirs ? 10 : abs(year - theirs) <= 1 ? 5 : 0 }
+        if let number = local.catalogueNumber, let theirs = candidate.catalogueNumber, fold(number) == fold(theirs) { score += 5 }
+        return min(100, score)
+    }
+
+    /// 1 for the same words (case, accents and punctuation aside), less as
+    /// they differ (Dice coefficient over letter pairs).
+    static func similarity(_ a: String, _ b: String) -> Double {
+        let (x, y) = (fold(a), fold(b))
+        if x == y { return 1 }
+        func pairs(_ text: String) -> [String] {
+            let characters = Array(text)
+            return characters.count < 2 ? [text] : (0..<characters.count - 1).map { String(characters[$0...$0 + 1]) }
+        }
+        var remaining = pairs(y)
+        var shared = 0
+        for pair in pairs(x) {
+            if let index = remaining.firstIndex(of: pair) {
+                shared += 1
+                remaining.remove(at: index)
+            }
+        }
+        let total = pairs(x).count + pairs(y).count
+        return total == 0 ? 0 : Double(2 * shared) / Double(total)
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// Lucene's special characters, escaped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if "+-&|!(){}[]^\"~*?:\\/".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    /// The front image of a release, at 1200 px when the archive has that size.
+    static func front(of candidate: ReleaseCandidate, from archive: SourceConnection) throws(SourceError) -> String? {
+        for path in ["/release/\(candidate.id)"] + (candidate.releaseGroup.map { ["/release-group/\($0)"] } ?? []) {
+            guard let answer = try archive.json(path) else { continue }
+            let images = answer["images"] as? [[String: Any]] ?? []
+            guard let front = images.first(where: { ($0["front"] as? Bool) == true || (($0["types"] as? [String]) ?? []).contains("Front") }) else { continue }
+            let thumbnails = front["thumbnails"] as? [String: Any] ?? [:]
+            // The archive's listing can point at a file that is gone: the URL must answer with an image.
+            if let url = [thumbnails["1200"] as? String, front["image"] as? String].compactMap({ $0 }).first(where: { archive.isImage($0) }) {
+                return url
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import MKTCrypto
+import MKTHTTP
+import MKTTrackers
+
+/// One web metadata service: its address, its rate limit (shared by every
+/// mkt process, like the trackers'), a User-Agent that names mkt and a
+/// contact as MusicBrainz requires, and a cache of what it answered.
+public final class SourceConnection: @unchecked Sendable {
+    public let name: String
+    public let baseURL: String
+    let http: HTTPClient
+    let limiter: RateLimiter
+    let cacheDirectory: String?
+
+    /// - Parameters:
+    ///   - stateDirectory: where the rate-limit state lives (`$XDG_STATE_HOME/mkt/ratelimit`).
+    ///   - cacheDirectory: where answers are kept (`$XDG_CACHE_HOME/mkt/sources`); nil for none.
+    public init(name: String, baseURL: String, limit: RateLimiter.Limit, userAgent: String, stateDirectory: String, cacheDirectory: String?) {
+        self.name = name
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        http = HTTPClient(userAgent: userAgent)
+        limiter = RateLimiter(statePath: "\(stateDirectory)/source-\(name)", limit: limit)
+        self.cacheDirectory = cacheDirectory.map { "\($0)/\(name)" }
+    }
+
+    /// GETs `path` (with its query) and returns the JSON object, from the
+    /// cache when it is there. 503 and 429 are waited out (Retry-After, at
+    /// most 30 s, twice); anything else that is not a JSON object is an error.
+    public func json(_ path: String) throws(SourceError) -> [String: Any]? {
+        let url = baseURL + path
+        let key = Hex.encode(DigestAlgorithm.sha256.digest(Array(url.utf8)))
+        if let cacheDirectory, let data = FileManager.default.contents(atPath: "\(cacheDirectory)/\(key)") {
+            // An empty entry remembers a 404.
+            if data.isEmpty { return nil }
+            if let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] { return object }
+        }
+        var tries = 0
+        while true {
+            tries += 1
+            do { try limiter.acquire() } catch { throw .local(name, "\(error)") }
+            let response: HTTPResponse
+            do {
+                response = try http.send(HTTPRequest(url: url, headers: [("Accept", "application/json")]))
+            } catch {
+                throw .unreachable(name, error.description)
+            }
+            if (response.status == 503 || response.status == 429) && tries < 3 {
+                let pause = min(30, response.header("Retry-After").flatMap { RetryAfter.delay($0) } ?? 1)
+                try? limiter.block(for: .milliseconds(Int(pause * 1000)))
+                continue
+            }
+            if response.status == 404 {
+                remember(Data(), key: key)
+                return nil
+            }
+            guard response.status == 200 else { throw .answered(name, "HTTP \(response.status)") }
+            guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else {
+                throw .answered(name, "with something that is not JSON")
+            }
+            remember(response.body, key: key)
+            return object
+        }
+    }
+
+    /// The cache is only a cache: failing to write it changes nothing.
+    private func remember(_ body: Data, key: String) {
+        guard let cacheDirectory else { return }
+        try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        try? body.write(to: URL(fileURLWithPath: "\(cacheDirectory)/\(key)"), options: .atomic)
+    }
+
+    /// Whether `url` answers a HEAD with an image of at least `minimumBytes`
+    /// (following redirects: the Cover Art Archive sends clients to archive.org).
+    /// A yes is cached; a no is asked again next time.
+    public func isImage(_ url: String, minimumBytes: Int = 10_000) -> Bool {
+        let key = Hex.encode(DigestAlgorithm.sha256.digest(Array("HEAD \(url)".utf8)))
+        if let cacheDirectory, FileManager.default.fileExists(atPath: "\(cacheDirectory)/\(key)") { return true }
+        guard (try? limiter.acquire()) != nil else { return false }
+        var request = HTTPRequest(method: "HEAD", url: url)
+        request.followRedirects = true
+        guard let response = try? http.send(request), response.status == 200,
+            (response.header("Content-Type") ?? "").lowercased().hasPrefix("image/"),
+            (response.header("Content-Length").flatMap(Int.init) ?? minimumBytes) >= minimumBytes
+        else { return false }
+        remember(Data("image\n".utf8), key: key)
+        return true
+    }
+}
+
+public enum SourceError: Error, Equatable, CustomStringConvertible {
+    case unreachable(String, String)
+    case answered(String, String)
+    case local(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let source, let reason): "\(source) cannot be reached: \(reason)"
+        case .answered(let source, let reason): "\(source) answered \(reason)"
+        case .local(let source, let reason): "\(source): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// `mkt lookup` against a local MusicBrainz and Cover Art Archive
+/// (Tests/Fixtures/fake_sources.py), with the fixture album's real tags.
+@Suite(.enabled(if: AudioFixtures.available, "the audio tools are missing (scripts/apt-deps.sh test installs them)"))
+struct LookupJourneyTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/fake_sources.py").standardized.path
+    static func folder() throws -> String { try AudioFixtures.directory.get() + "/Fixture Artist - Fixture Album (2019) [FLAC]" }
+
+    static func store(_ directory: String, sources: LocalServer) throws -> [String: String] {
+        try MKTProcess.run(["init", "-q"], in: directory)
+        let config = "[sources]\n    contact = mkt-tests@example.invalid\n[source \"musicbrainz\"]\n    url = \(sources.baseURL)\n[source \"coverartarchive\"]\n    url = \(sources.baseURL)\n"
+        try append(config, to: "\(directory)/.mkt/config")
+        return ["XDG_CACHE_HOME": "\(directory)/cache", "XDG_STATE_HOME": "\(directory)/state"]
+    }
+
+    static func append(_ text: String, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+    }
+
+    static func requests(_ sources: LocalServer, in directory: String) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: MKTProcess.shell("curl -s \(sources.baseURL)/_fake/requests", in: directory).stdoutData) as! [[String: Any]]
+    }
+
+    @Test func candidatesAreScoredTypedAndCovered() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let looked = try MKTProcess.run(["lookup", try Self.folder()], in: directory, environment: environment)
+            #expect(looked.status == 0 && looked.stderr.isEmpty, "\(looked)")
+            let candidates = try JSONSerialization.jsonObject(with: looked.stdoutData) as! [[String: Any]]
+            // The exact edition; then the same artist's deluxe edition; then a stranger's record with the right track count.
+            try #require(candidates.map { $0["id"] as! String } == ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "33333333-3333-4333-8333-333333333333"])
+            let best = candidates[0]
+            #expect(best["score"] as? Int == 100)
+            #expect(best["releaseType"] as? String == "Live album" && best["artists"] as? [String] == ["Fixture Artist"] && best["guests"] as? [String] == ["Guest Singer"])
+            #expect(best["label"] as? String == "Fixture Records & Sons" && best["catalogueNumber"] as? String == "FIX-001" && best["media"] as? String == "WEB")
+            #expect(best["cover"] as? String == "\(sources.baseURL)/images/front-1-1200.jpg")
+            // The deluxe edition has no front of its own: its release group's.
+            #expect(candidates[1]["cover"] as? String == "\(sources.baseURL)/images/group-front-2-1200.jpg" && candidates[1]["media"] as? String == "CD")
+            #expect(candidates[2]["releaseType"] as? String == "Bootleg" && candidates[2]["media"] as? String == "Vinyl" && candidates[2]["cover"] == nil)
+            #expect((candidates[0]["score"] as! Int) > (candidates[1]["score"] as! Int) && (candidates[1]["score"] as! Int) > (candidates[2]["score"] as! Int))
+
+            let seen = try Self.requests(sources, in: directory)
+            #expect(seen.allSatisfy { $0["userAgent"] as? String == "mkt/0.1.0 ( mkt-tests@example.invalid )" }, "\(seen)")
+            // Asked again: every answer comes from the cache.
+            #expect(try MKTProcess.run(["lookup", try Self.folder()], in: directory, environment: environment).stdout == looked.stdout)
+            #expect(try Self.requests(sources, in: directory).count == seen.count)
+        }
+    }
+
+    /// MusicBrainz's 503 is waited out; a broken answer or no network leaves the tags alone.
+    @Test func failuresLeaveTheTagsAlone() throws {
+        try withTemporaryDirectory { directory in
+            let busy = try LocalServer("/usr/bin/python3", [Self.script, "--fail", "2"])
+            var environment = try Self.store(directory, sources: busy)
+            let waited = try MKTProcess.run(["lookup", "--limit", "1", try Self.folder()], in: directory, environment: environment)
+            #expect(waited.status == 0 && waited.stdout.contains("11111111-1111-4111-8111-111111111111"), "\(waited)")
+            let paths = try Self.requests(busy, in: directory).map { $0["path"] as! String }
+            // Two 503s, the search, the cover listing, the HEAD that checks the image.
+            #expect(paths.prefix(3).allSatisfy { $0.hasPrefix("/ws/2/release/?query=") } && paths.count == 5, "\(paths)")
+
+            let broken = try LocalServer("/usr/bin/python3", [Self.script, "--bad-json"])
+            try FileManager.default.createDirectory(atPath: "\(directory)/b", withIntermediateDirectories: true)
+            environment = try Self.store("\(directory)/b", sources: broken)
+            let garbled = try MKTProcess.run(["lookup", try Self.folder()], in: "\(directory)/b", environment: environment)
+            #expect(garbled.status == 0 && garbled.stdout == "[]\n")
+            #expect(garbled.stderr == "warning: musicbrainz answered with something that is not JSON; the tags alone stand\n", "\(garbled)")
+
+            try Self.append("[source \"musicbrainz\"]\n    url = http://127.0.0.1:\(Daemon.freePort())\n", to: "\(directory)/b/.mkt/config")
+            let unreachable = try MKTProcess.run(["lookup", try Self.folder()], in: "\(directory)/b", environment: environment)
+            #expect(unreachable.status == 0 && unreachable.stdout == "[]\n" && unreachable.stderr.hasPrefix("warning: musicbrainz cannot be reached: "), "\(unreachable)")
+            let offline = try MKTProcess.run(["lookup", "--offline", try Self.folder()], in: "\(directory)/b", environment: environment)
+            #expect(offline.stdout == "[]\n" && offline.stderr == "lookup: offline; the tags alone stand\n")
+        }
+    }
+}
