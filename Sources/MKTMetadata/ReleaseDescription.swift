@@ -57,6 +57,10 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var chapters: [String: [AudioFacts.Chapter]] = [:]
     /// `embedded:<file>` or the image file chosen as the cover.
     public var cover: String?
+    /// A web address of the cover (the Cover Art Archive's, say): what upload forms take.
+    public var coverURL: String?
+    /// Where fields came from when not from the files: field name -> `source:id`.
+    public var provenance: [String: String]?
     public var tracks: [Track] = []
     public var conflicts: [Conflict] = []
     /// Plain sentences about what does not add up (the folder name against the files, the year against the media).

@@ -199,3 +199,44 @@ public struct MusicBrainz: Sendable {
         return nil
     }
 }
+
+extension ReleaseCandidate {
+    /// The local description with what this candidate knows better or the
+    /// files did not say: the release type, label, catalogue number, year and
+    /// media when missing, the cover's web address. Each field taken is
+    /// named in `provenance` as `source:id`.
+    public func merged(into local: ReleaseDescription) -> ReleaseDescription {
+        var merged = local
+        var provenance = local.provenance ?? [:]
+        let origin = "\(source):\(id)"
+        if releaseType != .unknown, releaseType != local.releaseType {
+            merged.releaseType = releaseType
+            merged.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
+                releaseType.id(tracker: tracker).map { (tracker, $0) }
+            })
+            provenance["releaseType"] = origin
+        }
+        if local.label == nil, let label {
+            merged.label = label
+            provenance["label"] = origin
+        }
+        if local.catalogueNumber == nil, let catalogueNumber {
+            merged.catalogueNumber = catalogueNumber
+            provenance["catalogueNumber"] = origin
+        }
+        if local.year == nil, let year {
+            merged.year = year
+            provenance["year"] = origin
+        }
+        if local.media == nil, let media {
+            merged.media = media
+            provenance["media"] = origin
+        }
+        if let cover {
+            merged.coverURL = cover
+            provenance["coverURL"] = "coverartarchive:\(id)"
+        }
+        merged.provenance = provenance.isEmpty ? nil : provenance
+        return merged
+    }
+}

@@ -74,7 +74,7 @@ public enum UploadForm {
             let media = try required(release.media, "media", "media (CD, WEB, Vinyl, …)")
             fields.append(.value("media", siteMedia(media, family: family)))
         }
-        if let cover = release.cover, cover.hasPrefix("https://") || cover.hasPrefix("http://") {
+        if let cover = release.coverURL ?? release.cover, cover.hasPrefix("https://") || cover.hasPrefix("http://") {
             fields.append(.value("image", cover))
         }
         // OPS otherwise assumes scripts send HTML-escaped text and unescapes ours.

@@ -79,4 +79,43 @@ struct LookupJourneyTests {
             #expect(offline.stdout == "[]\n" && offline.stderr == "lookup: offline; the tags alone stand\n")
         }
     }
+
+    /// `mkt add --lookup`: the clear best match is merged with --yes (release
+    /// type, media, cover URL, each with its provenance); on a terminal the
+    /// user picks; `--offline` asks nothing.
+    @Test func addTakesWhatTheMatchKnows() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let added = try MKTProcess.run(["add", "--lookup", "--yes", try Self.folder()], in: directory, environment: environment)
+            #expect(added.status == 0 && added.stdout == "added fixture-artist-fixture-album-2019-flac\n", "\(added)")
+            let meta = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: directory).stdoutData) as! [String: Any]
+            let description = meta["description"] as! [String: Any]
+            #expect(description["releaseType"] as? String == "Live album" && description["media"] as? String == "WEB")
+            #expect(description["coverURL"] as? String == "\(sources.baseURL)/images/front-1-1200.jpg")
+            #expect(description["provenance"] as? [String: String] == [
+                "releaseType": "musicbrainz:11111111-1111-4111-8111-111111111111", "media": "musicbrainz:11111111-1111-4111-8111-111111111111",
+                "coverURL": "coverartarchive:11111111-1111-4111-8111-111111111111",
+            ])
+            // The tags' own label and catalogue number stand.
+            #expect(description["label"] as? String == "Fixture Records")
+
+            let offlineStore = "\(directory)/offline"
+            try FileManager.default.createDirectory(atPath: offlineStore, withIntermediateDirectories: true)
+            let offlineEnvironment = try Self.store(offlineStore, sources: sources)
+            let before = try Self.requests(sources, in: directory).count
+            let offline = try MKTProcess.run(["add", "--lookup", "--offline", "--yes", try Self.folder()], in: offlineStore, environment: offlineEnvironment)
+            #expect(offline.status == 0 && offline.stdout.hasPrefix("added fixture-artist-fixture-album-2019-flac"), "\(offline)")
+            #expect(try Self.requests(sources, in: directory).count == before)
+
+            let terminalStore = "\(directory)/terminal"
+            try FileManager.default.createDirectory(atPath: terminalStore, withIntermediateDirectories: true)
+            let terminalEnvironment = try Self.store(terminalStore, sources: sources)
+            let picked = try Terminal.drive(["add", "--lookup", try Self.folder()], answering: [("Use which (1-3, 0 for none) [1]: ", "2")], in: terminalStore, environment: terminalEnvironment)
+            #expect(picked.status == 0 && picked.stdout.contains("2) Fixture Artist - Fixture Album (Deluxe Edition) (2021, Album, CD, 12 tracks)"), "\(picked)")
+            let chosen = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: terminalStore).stdoutData) as! [String: Any]
+            let deluxe = chosen["description"] as! [String: Any]
+            #expect(deluxe["releaseType"] as? String == "Album" && deluxe["media"] as? String == "CD" && deluxe["coverURL"] as? String == "\(sources.baseURL)/images/group-front-2-1200.jpg")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTArchive
 import MKTMetadata
+import MKTSources
 import MKTStore
 import MKTWorkflow
 import Synchronization
@@ -46,6 +47,12 @@ extension MKT {
         @Option(help: ArgumentHelp("The most an archive may unpack to, in bytes.", valueName: "BYTES"))
         var maxExtractSize: Int64 = ArchiveExtractor().maximumBytes
 
+        @Flag(help: "Look the release up in MusicBrainz and take the release type, label, catalogue number and cover URL from the match (default: sources.lookup).")
+        var lookup = false
+
+        @Flag(help: "Ask no web source, whatever the config says.")
+        var offline = false
+
         @Flag(name: .shortAndLong, help: "Ask nothing: what is unknown stays unknown.")
         var yes = false
 
@@ -65,10 +72,14 @@ extension MKT {
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for argument in folders {
                 let folder = try unpackedIfArchive(argument)
-                let prepared = try repository.prepareAdd(folder: folder, media: media)
+                var prepared = try repository.prepareAdd(folder: folder, media: media)
                 for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
                 var edits = metaEdits
                 var pushTo = trackers
+                let lookUp = !offline && (lookup || repository.config.value("sources", "lookup") == "true")
+                if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
+                    prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
+                }
                 if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                     let preview = try MetaEdit.apply(edits, to: prepared.description)
                     Self.show(prepared, preview)
@@ -92,6 +103,46 @@ extension MKT {
                 _ = try pusher.enqueue(trackers: release.trackers, releases: [(release.name, release.meta)])
             }
             if !quiet { Console.write("queued: 'mkt push --queue' uploads (see 'mkt queue')\n") }
+        }
+
+        /// The description with the best MusicBrainz match merged in: picked by
+        /// the user on a terminal, otherwise only when it is clearly the one
+        /// (score 90 or more, and 10 ahead of the next).
+        static func lookedUp(_ description: ReleaseDescription, edits: [String], interactive: Bool, config: StoreConfig) throws -> ReleaseDescription {
+            let musicBrainz = MusicBrainz(
+                service: Lookup.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
+                coverArt: Lookup.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+            let candidates: [ReleaseCandidate]
+            do {
+                candidates = try musicBrainz.candidates(for: try MetaEdit.apply(edits, to: description), limit: 3)
+            } catch {
+                Console.error("warning: \(error); the tags alone stand\n")
+                return description
+            }
+            guard let best = candidates.first else {
+                Console.error("note: MusicBrainz knows no such release; the tags alone stand\n")
+                return description
+            }
+            if interactive {
+                var text = "MusicBrainz:\n"
+                for (index, candidate) in candidates.enumerated() {
+                    let details = [candidate.year.map(String.init), candidate.catalogueNumber, candidate.releaseType.rawValue, candidate.media, "\(candidate.trackCount) tracks"]
+                        .compactMap { $0 }.joined(separator: ", ")
+                    text += "    \(index + 1)) \(candidate.artists.joined(separator: ", ")) - \(candidate.title) (\(details))  score \(candidate.score)\n"
+                }
+                Console.error(text)
+                while true {
+                    let answer = try prompt("Use which (1-\(candidates.count), 0 for none) [1]: ")
+                    guard let choice = answer.isEmpty ? 1 : Int(answer), (0...candidates.count).contains(choice) else { continue }
+                    return choice == 0 ? description : candidates[choice - 1].merged(into: description)
+                }
+            }
+            let runnerUp = candidates.dropFirst().first?.score ?? 0
+            guard best.score >= 90, best.score - runnerUp >= 10 else {
+                Console.error("note: no clear MusicBrainz match (best \(best.score), next \(runnerUp)); see 'mkt lookup', then --meta\n")
+                return description
+            }
+            return best.merged(into: description)
         }
 
         /// The folder itself, or the folder an archive was unpacked into.
