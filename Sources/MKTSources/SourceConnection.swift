@@ -12,11 +12,15 @@ public final class SourceConnection: @unchecked Sendable {
     let http: HTTPClient
     let limiter: RateLimiter
     let cacheDirectory: String?
+    /// Sent with every request (Discogs: its token and the plain-text Accept); never part of a cache key.
+    let headers: [(name: String, value: String)]
 
     /// - Parameters:
     ///   - stateDirectory: where the rate-limit state lives (`$XDG_STATE_HOME/mkt/ratelimit`).
     ///   - cacheDirectory: where answers are kept (`$XDG_CACHE_HOME/mkt/sources`); nil for none.
-    public init(name: String, baseURL: String, limit: RateLimiter.Limit, userAgent: String, stateDirectory: String, cacheDirectory: String?) {
+    public init(name: String, baseURL: String, limit: RateLimiter.Limit, userAgent: String, stateDirectory: String, cacheDirectory: String?,
+                headers: [(name: String, value: String)] = [("Accept", "application/json")]) {
+        self.headers = headers
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         http = HTTPClient(userAgent: userAgent)
@@ -41,7 +45,7 @@ public final class SourceConnection: @unchecked Sendable {
             do { try limiter.acquire() } catch { throw .local(name, "\(error)") }
             let response: HTTPResponse
             do {
-                response = try http.send(HTTPRequest(url: url, headers: [("Accept", "application/json")]))
+                response = try http.send(HTTPRequest(url: url, headers: headers))
             } catch {
                 throw .unreachable(name, error.description)
             }
@@ -50,6 +54,7 @@ public final class SourceConnection: @unchecked Sendable {
                 try? limiter.block(for: .milliseconds(Int(pause * 1000)))
                 continue
             }
+            if response.status == 401 || response.status == 403 { throw .refused(name) }
             if response.status == 404 {
                 remember(Data(), key: key)
                 return nil
@@ -92,9 +97,11 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
     case unreachable(String, String)
     case answered(String, String)
     case local(String, String)
+    case refused(String)
 
     public var description: String {
         switch self {
+        case .refused(let source): "\(source) refused the token (mkt credential set \(source))"
         case .unreachable(let source, let reason): "\(source) cannot be reached: \(reason)"
         case .answered(let source, let reason): "\(source) answered \(reason)"
         case .local(let source, let reason): "\(source): \(reason)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A local stand-in for MusicBrainz WS/2 and the Cover Art Archive, for tests.
+"""A local stand-in for MusicBrainz WS/2, the Cover Art Archive and Discogs, for tests.
 
 Serves the JSON layouts the services document (release search with scores,
 artist credits with join phrases, release groups with primary and secondary
@@ -8,7 +8,9 @@ Prints its port on the first line of stdout, then serves until killed.
 
   --fail N       the first N requests get 503 with Retry-After: 1 (MusicBrainz's rate limiter)
   --bad-json     every search answers 200 with a body cut in the middle
-GET /_fake/requests  ->  [{"path": ..., "userAgent": ...}] (not recorded itself)
+  --discogs-429 N  the first N Discogs requests get 429 with Retry-After: 1
+Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise).
+GET /_fake/requests  ->  [{"path", "userAgent", "accept"}] (not recorded itself)
 """
 import argparse, json, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +34,24 @@ RELEASES = [
      "release-group": {"id": "77777777-7777-4777-8777-777777777777", "primary-type": "EP"},
      "media": [{"format": "12\" Vinyl", "track-count": 3}]},
 ]
+# Discogs, in its plain-text flavour: names with the " (2)" suffix and "*" to clean.
+DISCOGS = {
+    501: {"id": 501, "title": "Fixture Album", "year": 2019, "country": "Germany",
+          "artists": [{"name": "Fixture Artist (2)", "anv": "", "join": "Feat."}, {"name": "Guest Singer*", "anv": "", "join": ""}],
+          "labels": [{"name": "Fixture Records", "catno": "FIX-001"}],
+          "formats": [{"name": "File", "qty": "3", "descriptions": ["FLAC", "EP"]}],
+          "tracklist": [{"position": "1", "type_": "track", "title": "Opening Tone", "duration": "0:03"},
+                        {"position": "", "type_": "heading", "title": "Side B", "duration": ""},
+                        {"position": "2", "type_": "track", "title": "Café Interlude", "duration": "0:03"},
+                        {"position": "3", "type_": "track", "title": "Closing Tone", "duration": "0:03"}],
+          "images": [{"type": "secondary", "uri": "https://i.discogs.example/back.jpg"}, {"type": "primary", "uri": "https://i.discogs.example/front.jpg"}]},
+    502: {"id": 502, "title": "Fixture Album", "year": 2020,
+          "artists": [{"name": "Beatles, The", "anv": "", "join": ""}],
+          "labels": [{"name": "Other Label", "catno": "none"}],
+          "formats": [{"name": "Vinyl", "descriptions": ["LP", "Album"]}],
+          "tracklist": [{"position": "A1", "type_": "track", "title": "x"}], "images": []},
+}
+
 # Cover Art Archive: the first release has its own front, the second only its release group's.
 COVERS = {
     "/release/11111111-1111-4111-8111-111111111111": "front-1",
@@ -62,10 +82,24 @@ class Handler(BaseHTTPRequestHandler):
         server = self.server
         if url.path == "/_fake/requests":
             return self.answer(200, server.requests)
+        discogs = url.path.startswith("/database/") or url.path.startswith("/releases/")
         with server.lock:
-            server.requests.append({"path": self.path, "userAgent": self.headers.get("User-Agent", "")})
+            server.requests.append({"path": self.path, "userAgent": self.headers.get("User-Agent", ""), "accept": self.headers.get("Accept", "")})
             failing = server.fail > 0
             server.fail -= 1 if failing else 0
+            throttled = discogs and server.discogs_429 > 0
+            server.discogs_429 -= 1 if throttled else 0
+        if throttled:
+            return self.answer(429, {"message": "You are making requests too quickly."}, [("Retry-After", "1")])
+        if discogs and self.headers.get("Authorization") != "Discogs token=fake-discogs-token":
+            return self.answer(401, {"message": "You must authenticate to access this resource."})
+        if url.path == "/database/search":
+            title = parse_qs(url.query).get("release_title", [""])[0].lower()
+            results = [{"id": i, "type": "release", "title": "x - " + r["title"]} for i, r in DISCOGS.items() if r["title"].lower() == title]
+            return self.answer(200, {"pagination": {"items": len(results)}, "results": results})
+        if url.path.startswith("/releases/"):
+            release = DISCOGS.get(int(url.path.rsplit("/", 1)[1] or 0))
+            return self.answer(200, release) if release else self.answer(404, {"message": "Release not found."})
         if failing:
             return self.answer(503, {"error": "Your requests are exceeding the allowable rate limit."}, [("Retry-After", "1")])
         if url.path == "/ws/2/release/":
@@ -96,9 +130,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fail", type=int, default=0)
     parser.add_argument("--bad-json", action="store_true")
+    parser.add_argument("--discogs-429", type=int, default=0)
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.requests, server.lock, server.fail, server.bad_json = [], threading.Lock(), args.fail, args.bad_json
+    server.discogs_429 = args.discogs_429
     print(server.server_port, flush=True)
     server.serve_forever()
 

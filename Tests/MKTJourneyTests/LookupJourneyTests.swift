@@ -11,7 +11,19 @@ struct LookupJourneyTests {
 
     static func store(_ directory: String, sources: LocalServer) throws -> [String: String] {
         try MKTProcess.run(["init", "-q"], in: directory)
-        let config = "[sources]\n    contact = mkt-tests@example.invalid\n[source \"musicbrainz\"]\n    url = \(sources.baseURL)\n[source \"coverartarchive\"]\n    url = \(sources.baseURL)\n"
+        let config = """
+            [sources]
+                contact = mkt-tests@example.invalid
+            [source "musicbrainz"]
+                url = \(sources.baseURL)
+            [source "coverartarchive"]
+                url = \(sources.baseURL)
+            [source "discogs"]
+                url = \(sources.baseURL)
+            [credential]
+                helper = "!f() { echo secret=fake-discogs-token; }; f"
+
+            """
         try append(config, to: "\(directory)/.mkt/config")
         return ["XDG_CACHE_HOME": "\(directory)/cache", "XDG_STATE_HOME": "\(directory)/state"]
     }
@@ -116,6 +128,33 @@ struct LookupJourneyTests {
             let chosen = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: terminalStore).stdoutData) as! [String: Any]
             let deluxe = chosen["description"] as! [String: Any]
             #expect(deluxe["releaseType"] as? String == "Album" && deluxe["media"] as? String == "CD" && deluxe["coverURL"] as? String == "\(sources.baseURL)/images/group-front-2-1200.jpg")
+        }
+    }
+
+    /// Discogs: the token and the plain-text Accept on every request, its
+    /// names cleaned, formats mapped, a 429 waited out; a wrong token is one line.
+    @Test func discogsCandidates() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script, "--discogs-429", "1"])
+            let environment = try Self.store(directory, sources: sources)
+            let looked = try MKTProcess.run(["lookup", "--source", "discogs", try Self.folder()], in: directory, environment: environment)
+            #expect(looked.status == 0 && looked.stderr.isEmpty, "\(looked)")
+            let candidates = try JSONSerialization.jsonObject(with: looked.stdoutData) as! [[String: Any]]
+            try #require(candidates.map { $0["id"] as! String } == ["501", "502"])
+            let best = candidates[0]
+            #expect(best["artists"] as? [String] == ["Fixture Artist"] && best["guests"] as? [String] == ["Guest Singer"])
+            #expect(best["trackCount"] as? Int == 3 && best["releaseType"] as? String == "EP" && best["media"] as? String == "WEB")
+            #expect(best["catalogueNumber"] as? String == "FIX-001" && best["cover"] as? String == "https://i.discogs.example/front.jpg")
+            #expect(candidates[1]["artists"] as? [String] == ["The Beatles"] && candidates[1]["catalogueNumber"] == nil && candidates[1]["releaseType"] as? String == "Album")
+            let seen = try Self.requests(sources, in: directory)
+            #expect(seen.first?["path"] as? String == seen.dropFirst().first?["path"] as? String, "the 429 was asked again")
+            #expect(seen.allSatisfy { $0["accept"] as? String == "application/vnd.discogs.v2.plaintext+json" })
+            #expect(!looked.stdout.contains("fake-discogs-token"))
+
+            try Self.append("[credential]\n    helper = \"!f() { echo secret=wrong-token; }; f\"\n", to: "\(directory)/.mkt/config")
+            try FileManager.default.removeItem(atPath: "\(directory)/cache")
+            let refused = try MKTProcess.run(["lookup", "--source", "discogs", try Self.folder()], in: directory, environment: environment)
+            #expect(refused.stdout == "[]\n" && refused.stderr == "warning: discogs refused the token (mkt credential set discogs); the tags alone stand\n", "\(refused)")
         }
     }
 }

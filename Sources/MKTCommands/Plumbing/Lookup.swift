@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTCredentials
 import MKTMetadata
 import MKTSources
 import MKTStore
@@ -21,11 +22,14 @@ extension MKT {
                 User-Agent, and are cached in $XDG_CACHE_HOME/mkt/sources. Without network
                 (or with --offline, or sources.offline = true) it prints [] and says why on
                 standard error: the tags alone stand.
-                Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url.
+                Discogs (--source discogs) needs a personal token: 'mkt credential set discogs'; it
+                keeps to 60 requests a minute and gets Discogs's plain-text answers.
+                Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url;
+                [source "discogs"] url, rate-limit.
                 """
         )
 
-        @Option(help: "The source: mb (MusicBrainz, the default).")
+        @Option(help: "The source: mb (MusicBrainz, the default) or discogs (needs 'mkt credential set discogs').")
         var source = "mb"
 
         @Flag(help: "Ask no web source.")
@@ -38,7 +42,7 @@ extension MKT {
         var release: String
 
         func validate() throws {
-            guard source == "mb" || source == "musicbrainz" else { throw ValidationError("--source: only mb (MusicBrainz) so far") }
+            guard ["mb", "musicbrainz", "discogs"].contains(source) else { throw ValidationError("--source: mb or discogs") }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
         }
 
@@ -49,12 +53,22 @@ extension MKT {
                 Console.error("lookup: offline; the tags alone stand\n")
                 return Console.write("[]\n")
             }
-            let musicBrainz = MusicBrainz(
-                service: Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
-                coverArt: Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
             let candidates: [ReleaseCandidate]
             do {
-                candidates = try musicBrainz.candidates(for: local, limit: limit)
+                if source == "discogs" {
+                    let (token, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: "discogs", kind: .apiKey)
+                    Console.protect(known)
+                    let service = Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
+                                                  headers: Discogs.headers(token: token))
+                    candidates = try Discogs(service: service).candidates(for: local, limit: limit)
+                } else {
+                    let musicBrainz = MusicBrainz(
+                        service: Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
+                        coverArt: Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+                    candidates = try musicBrainz.candidates(for: local, limit: limit)
+                }
+            } catch let error as CredentialError {
+                throw error
             } catch {
                 Console.error("warning: \(error); the tags alone stand\n")
                 return Console.write("[]\n")
@@ -75,14 +89,16 @@ extension MKT {
             return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
         }
 
-        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: StoreConfig) -> SourceConnection {
+        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: StoreConfig,
+                               headers: [(name: String, value: String)] = [("Accept", "application/json")]) -> SourceConnection {
             let environment = ProcessInfo.processInfo.environment
             let cacheBase = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(NSHomeDirectory())/.cache"
             let contact = config.value("sources", "contact") ?? "set sources.contact in the mkt config"
             return SourceConnection(
                 name: name, baseURL: config.value("source", "url", subsection: name) ?? url,
                 limit: config.value("source", "rate-limit", subsection: name).flatMap(RateLimiter.Limit.init(parsing:)) ?? limit,
-                userAgent: "mkt/\(MKT.version) ( \(contact) )", stateDirectory: PushTracker.stateDirectory, cacheDirectory: "\(cacheBase)/mkt/sources")
+                userAgent: "mkt/\(MKT.version) ( \(contact) )", stateDirectory: PushTracker.stateDirectory, cacheDirectory: "\(cacheBase)/mkt/sources",
+                headers: headers)
         }
     }
 }
