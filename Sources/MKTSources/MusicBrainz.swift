@@ -21,6 +21,8 @@ public struct ReleaseCandidate: Equatable, Sendable {
     public var cover: String?
     /// MusicBrainz's release group: where the Cover Art Archive looks when the release has no front.
     public var releaseGroup: String?
+    /// Genre tags, most used first (Last.fm).
+    public var tags: [String] = []
 
     public var json: [String: Any] {
         var object: [String: Any] = [
@@ -34,6 +36,7 @@ public struct ReleaseCandidate: Equatable, Sendable {
         object["media"] = media
         object["cover"] = cover
         object["releaseGroup"] = releaseGroup
+        if !tags.isEmpty { object["tags"] = tags }
         return object
     }
 }
@@ -234,7 +237,12 @@ extension ReleaseCandidate {
         }
         if let cover {
             merged.coverURL = cover
-            provenance["coverURL"] = "coverartarchive:\(id)"
+            provenance["coverURL"] = source == "musicbrainz" ? "coverartarchive:\(id)" : origin
+        }
+        if local.tags.isEmpty, !tags.isEmpty {
+            merged.genres = Array(tags.prefix(5))
+            merged.tags = Genres.tags(from: merged.genres)
+            provenance["tags"] = origin
         }
         merged.provenance = provenance.isEmpty ? nil : provenance
         return merged

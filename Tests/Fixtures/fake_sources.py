@@ -9,6 +9,7 @@ Prints its port on the first line of stdout, then serves until killed.
   --fail N       the first N requests get 503 with Retry-After: 1 (MusicBrainz's rate limiter)
   --bad-json     every search answers 200 with a body cut in the middle
   --discogs-429 N  the first N Discogs requests get 429 with Retry-After: 1
+Last.fm (/2.0/?method=album.getinfo) takes api_key=fake-lastfm-key (error 10 otherwise).
 Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise).
 GET /_fake/requests  ->  [{"path", "userAgent", "accept"}] (not recorded itself)
 """
@@ -93,6 +94,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, {"message": "You are making requests too quickly."}, [("Retry-After", "1")])
         if discogs and self.headers.get("Authorization") != "Discogs token=fake-discogs-token":
             return self.answer(401, {"message": "You must authenticate to access this resource."})
+        if url.path == "/2.0/":
+            query = parse_qs(url.query)
+            if query.get("api_key", [""])[0] != "fake-lastfm-key":
+                return self.answer(200, {"error": 10, "message": "Invalid API key - You must be granted a valid key by last.fm"})
+            if query.get("album", [""])[0].lower() != "fixture album":
+                return self.answer(200, {"error": 6, "message": "Album not found"})
+            return self.answer(200, {"album": {"name": "Fixture Album", "artist": "Fixture Artist", "url": "https://www.last.fm/music/Fixture+Artist/Fixture+Album",
+                                               "tags": {"tag": [{"name": "electronic"}, {"name": "ambient"}, {"name": "Hip Hop &amp; <b>Rap</b>"}]},
+                                               "tracks": {"track": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}}})
         if url.path == "/database/search":
             title = parse_qs(url.query).get("release_title", [""])[0].lower()
             results = [{"id": i, "type": "release", "title": "x - " + r["title"]} for i, r in DISCOGS.items() if r["title"].lower() == title]

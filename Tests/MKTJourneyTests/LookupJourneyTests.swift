@@ -21,7 +21,9 @@ struct LookupJourneyTests {
             [source "discogs"]
                 url = \(sources.baseURL)
             [credential]
-                helper = "!f() { echo secret=fake-discogs-token; }; f"
+                helper = "!f() { read tracker; case $tracker in tracker=lastfm) echo secret=fake-lastfm-key;; *) echo secret=fake-discogs-token;; esac; }; f"
+            [source "lastfm"]
+                url = \(sources.baseURL)
 
             """
         try append(config, to: "\(directory)/.mkt/config")
@@ -155,6 +157,24 @@ struct LookupJourneyTests {
             try FileManager.default.removeItem(atPath: "\(directory)/cache")
             let refused = try MKTProcess.run(["lookup", "--source", "discogs", try Self.folder()], in: directory, environment: environment)
             #expect(refused.stdout == "[]\n" && refused.stderr == "warning: discogs refused the token (mkt credential set discogs); the tags alone stand\n", "\(refused)")
+        }
+    }
+
+    /// Last.fm: the album's tags, cleaned; a bad key is one line.
+    @Test func lastFMTags() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let looked = try MKTProcess.run(["lookup", "--source", "lastfm", try Self.folder()], in: directory, environment: environment)
+            #expect(looked.status == 0 && looked.stderr.isEmpty, "\(looked)")
+            let candidates = try JSONSerialization.jsonObject(with: looked.stdoutData) as! [[String: Any]]
+            #expect(candidates.count == 1 && candidates.first?["tags"] as? [String] == ["electronic", "ambient", "Hip Hop & Rap"])
+            #expect(!looked.stdout.contains("fake-lastfm-key"))
+
+            try Self.append("[credential]\n    helper = \"!f() { echo secret=wrong-key; }; f\"\n", to: "\(directory)/.mkt/config")
+            try FileManager.default.removeItem(atPath: "\(directory)/cache")
+            let refused = try MKTProcess.run(["lookup", "--source", "lastfm", try Self.folder()], in: directory, environment: environment)
+            #expect(refused.stdout == "[]\n" && refused.stderr == "warning: lastfm refused the token (mkt credential set lastfm); the tags alone stand\n", "\(refused)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import MKTMetadata
 @testable import MKTSources
 import Testing
 
@@ -24,5 +25,26 @@ struct MusicBrainzTests {
         #expect(MusicBrainz.similarity("Björk", "bjork") == 1)
         #expect(MusicBrainz.similarity("Fixture Album", "Fixture Album (Deluxe Edition)") > 0.5)
         #expect(MusicBrainz.similarity("Fixture Album", "Another Record") < 0.3)
+    }
+
+    /// What a match adds: only what the files left open, the release type and
+    /// the cover always, each field with its source.
+    @Test func mergingKeepsTheFilesWordAndNamesTheSource() {
+        var local = ReleaseDescription()
+        local.title = "Fixture Album"
+        local.label = "From The Tags"
+        local.releaseType = .single
+        var candidate = ReleaseCandidate(
+            source: "musicbrainz", id: "m1", url: "", title: "Fixture Album", artists: ["A"], guests: [], year: 2019, label: "Web Label",
+            catalogueNumber: "CAT-1", barcode: nil, media: "WEB", trackCount: 3, releaseType: .liveAlbum, score: 100, cover: "https://c/1.jpg", releaseGroup: nil)
+        candidate.tags = ["Hip Hop", "electronic"]
+        let merged = candidate.merged(into: local)
+        #expect(merged.label == "From The Tags" && merged.catalogueNumber == "CAT-1" && merged.year == 2019 && merged.media == "WEB")
+        #expect(merged.releaseType == .liveAlbum && merged.releaseTypeIds["red"] == ReleaseType.liveAlbum.id(tracker: "red"))
+        #expect(merged.coverURL == "https://c/1.jpg" && merged.tags == Genres.tags(from: ["Hip Hop", "electronic"]))
+        #expect(merged.provenance == ["catalogueNumber": "musicbrainz:m1", "year": "musicbrainz:m1", "media": "musicbrainz:m1", "releaseType": "musicbrainz:m1",
+                                      "coverURL": "coverartarchive:m1", "tags": "musicbrainz:m1"])
+        local.tags = ["rock"]
+        #expect(candidate.merged(into: local).tags == ["rock"])
     }
 }

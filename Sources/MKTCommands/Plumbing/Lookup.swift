@@ -24,12 +24,14 @@ extension MKT {
                 standard error: the tags alone stand.
                 Discogs (--source discogs) needs a personal token: 'mkt credential set discogs'; it
                 keeps to 60 requests a minute and gets Discogs's plain-text answers.
+                Last.fm (--source lastfm, an API key: 'mkt credential set lastfm') gives the album's
+                tags, which become Gazelle tags when the files name no genre.
                 Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url;
-                [source "discogs"] url, rate-limit.
+                [source "discogs"] url, rate-limit; [source "lastfm"] url, rate-limit.
                 """
         )
 
-        @Option(help: "The source: mb (MusicBrainz, the default) or discogs (needs 'mkt credential set discogs').")
+        @Option(help: "The source: mb (MusicBrainz, the default), discogs or lastfm (each needs 'mkt credential set discogs|lastfm').")
         var source = "mb"
 
         @Flag(help: "Ask no web source.")
@@ -42,7 +44,7 @@ extension MKT {
         var release: String
 
         func validate() throws {
-            guard ["mb", "musicbrainz", "discogs"].contains(source) else { throw ValidationError("--source: mb or discogs") }
+            guard ["mb", "musicbrainz", "discogs", "lastfm"].contains(source) else { throw ValidationError("--source: mb, discogs or lastfm") }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
         }
 
@@ -61,6 +63,11 @@ extension MKT {
                     let service = Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                   headers: Discogs.headers(token: token))
                     candidates = try Discogs(service: service).candidates(for: local, limit: limit)
+                } else if source == "lastfm" {
+                    let (key, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey)
+                    Console.protect(known)
+                    let service = Self.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
+                    candidates = try LastFM(service: service, apiKey: key).candidates(for: local)
                 } else {
                     let musicBrainz = MusicBrainz(
                         service: Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
