@@ -136,7 +136,7 @@ public enum MultipartField: Equatable, Sendable {
 public enum AlbumDescription {
     public static func bbcode(_ release: ReleaseDescription) -> String {
         var lines: [String] = []
-        let heading = [release.artists.joined(separator: " & "), release.title ?? ""].filter { !$0.isEmpty }.joined(separator: " – ")
+        let heading = plain([release.artists.joined(separator: " & "), release.title ?? ""].filter { !$0.isEmpty }.joined(separator: " – "))
         lines.append("[size=4][b]\(heading)[/b][/size]")
         lines.append("")
         if let year = release.originalYear ?? release.year { lines.append("[b]Year:[/b] \(year)") }
@@ -152,9 +152,9 @@ public enum AlbumDescription {
             for (index, track) in release.tracks.enumerated() {
                 let number = String(format: "%02d", track.number ?? index + 1)
                 let position = discs > 1 ? "\(track.disc ?? 1)-\(number)" : number
-                var line = "[b]\(position).[/b] \(track.title ?? (track.path as NSString).lastPathComponent)"
+                var line = "[b]\(position).[/b] \(plain(track.title ?? (track.path as NSString).lastPathComponent))"
                 let artists = track.artists.filter { !release.artists.contains($0) }
-                if !artists.isEmpty { line = "[b]\(position).[/b] \(artists.joined(separator: " & ")) – \(track.title ?? "")" }
+                if !artists.isEmpty { line = "[b]\(position).[/b] \(plain(artists.joined(separator: " & "))) – \(plain(track.title ?? ""))" }
                 if !track.guests.isEmpty { line += " (feat. \(track.guests.joined(separator: " & ")))" }
                 if let milliseconds = track.durationMilliseconds {
                     line += " [i](\(duration(milliseconds)))[/i]"
@@ -167,7 +167,31 @@ public enum AlbumDescription {
                 lines.append("[b]Total length:[/b] \(duration(total))")
             }
         }
+        let links = sourceLinks(release.provenance ?? [:])
+        if !links.isEmpty {
+            lines.append("")
+            lines.append("[b]More info:[/b] " + links.joined(separator: " | "))
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The pages of the releases the metadata came from (research/metadata.md §4: yadg's and smoked-salmon's "More info").
+    static func sourceLinks(_ provenance: [String: String]) -> [String] {
+        let pages = Set(provenance.values.compactMap { origin -> String? in
+            let parts = origin.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return nil }
+            switch parts[0] {
+            case "musicbrainz", "coverartarchive": return "[url=https://musicbrainz.org/release/\(parts[1])]MusicBrainz[/url]"
+            case "discogs": return "[url=https://www.discogs.com/release/\(parts[1])]Discogs[/url]"
+            default: return nil
+            }
+        })
+        return pages.sorted()
+    }
+
+    /// Text with `[` or `]` would read as BBCode: Gazelle's `[plain]` keeps it text.
+    static func plain(_ text: String) -> String {
+        text.contains("[") || text.contains("]") ? "[plain]\(text)[/plain]" : text
     }
 
     /// `3:07`, `1:02:03`.

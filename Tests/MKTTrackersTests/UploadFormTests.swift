@@ -132,6 +132,13 @@ struct UploadFormTests {
 
             [b]Total length:[/b] 4:04
             """)
+        // Titles that look like BBCode stay text; the sources the metadata came from are linked.
+        var sourced = Self.album
+        sourced.title = "Live [Remastered]"
+        sourced.provenance = ["releaseType": "musicbrainz:m1", "coverURL": "coverartarchive:m1", "label": "discogs:42", "tags": "lastfm:A/B"]
+        let text = AlbumDescription.bbcode(sourced)
+        #expect(text.hasPrefix("[size=4][b][plain]Fixture Artist – Live [Remastered][/plain][/b][/size]"))
+        #expect(text.hasSuffix("\n\n[b]More info:[/b] [url=https://musicbrainz.org/release/m1]MusicBrainz[/url] | [url=https://www.discogs.com/release/42]Discogs[/url]"), "\(text)")
     }
 
     @Test func gazelleMessages() {
