@@ -53,6 +53,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var author: String?
     public var narrator: String?
     public var series: String?
+    /// Audible's id of an audiobook (what Audnexus is asked by).
+    public var asin: String?
     /// Audiobook chapters, file by file.
     public var chapters: [String: [AudioFacts.Chapter]] = [:]
     /// `embedded:<file>` or the image file chosen as the cover.

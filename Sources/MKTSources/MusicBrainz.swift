@@ -2,7 +2,7 @@ import Foundation
 import MKTMetadata
 
 /// A release a web source offers for the local one, scored against it.
-public struct ReleaseCandidate: Equatable, Sendable {
+public struct ReleaseCandidate: Sendable {
     public var source: String
     public var id: String
     public var url: String
@@ -23,6 +23,10 @@ public struct ReleaseCandidate: Equatable, Sendable {
     public var releaseGroup: String?
     /// Genre tags, most used first (Last.fm).
     public var tags: [String] = []
+    /// Audiobooks (Audnexus): narrators, `Series #n`, and chapters.
+    public var narrators: [String] = []
+    public var series: String?
+    public var chapters: [(title: String, startMilliseconds: Int64)] = []
 
     public var json: [String: Any] {
         var object: [String: Any] = [
@@ -37,6 +41,9 @@ public struct ReleaseCandidate: Equatable, Sendable {
         object["cover"] = cover
         object["releaseGroup"] = releaseGroup
         if !tags.isEmpty { object["tags"] = tags }
+        if !narrators.isEmpty { object["narrators"] = narrators }
+        object["series"] = series
+        if !chapters.isEmpty { object["chapters"] = chapters.map { ["title": $0.title, "startMilliseconds": $0.startMilliseconds] } }
         return object
     }
 }
@@ -243,6 +250,20 @@ extension ReleaseCandidate {
             merged.genres = Array(tags.prefix(5))
             merged.tags = Genres.tags(from: merged.genres)
             provenance["tags"] = origin
+        }
+        if source == "audnexus" {
+            if local.author == nil, let author = artists.first {
+                merged.author = author
+                provenance["author"] = origin
+            }
+            if local.narrator == nil, !narrators.isEmpty {
+                merged.narrator = narrators.joined(separator: ", ")
+                provenance["narrator"] = origin
+            }
+            if local.series == nil, let series {
+                merged.series = series
+                provenance["series"] = origin
+            }
         }
         merged.provenance = provenance.isEmpty ? nil : provenance
         return merged

@@ -9,7 +9,7 @@ public enum MetaEdit {
     /// The fields a user may set: the album-level facts, not what mkt derives.
     public static let fields = [
         "artists", "title", "year", "originalYear", "label", "catalogueNumber", "genres", "tags", "format", "encoding",
-        "media", "releaseType", "category", "author", "narrator", "series", "cover", "coverURL",
+        "media", "releaseType", "category", "author", "narrator", "series", "asin", "cover", "coverURL",
     ]
 
     public static func apply(_ assignments: [String], to description: ReleaseDescription) throws(WorkflowError) -> ReleaseDescription {

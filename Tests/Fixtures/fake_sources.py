@@ -10,6 +10,7 @@ Prints its port on the first line of stdout, then serves until killed.
   --bad-json     every search answers 200 with a body cut in the middle
   --discogs-429 N  the first N Discogs requests get 429 with Retry-After: 1
 Last.fm (/2.0/?method=album.getinfo) takes api_key=fake-lastfm-key (error 10 otherwise).
+Audnexus knows one book, /books/B0FIXTURE1 (and its /chapters).
 Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise).
 GET /_fake/requests  ->  [{"path", "userAgent", "accept"}] (not recorded itself)
 """
@@ -94,6 +95,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, {"message": "You are making requests too quickly."}, [("Retry-After", "1")])
         if discogs and self.headers.get("Authorization") != "Discogs token=fake-discogs-token":
             return self.answer(401, {"message": "You must authenticate to access this resource."})
+        if url.path == "/books/B0FIXTURE1":
+            return self.answer(200, {"asin": "B0FIXTURE1", "title": "The Fixture Book", "authors": [{"asin": "A1", "name": "An Author"}],
+                                     "narrators": [{"name": "A Narrator"}, {"name": "Second &amp; Voice"}],
+                                     "seriesPrimary": {"asin": "S1", "name": "Fixture Saga", "position": "2"},
+                                     "image": "https://m.media.example/fixture-book.jpg", "releaseDate": "2021-05-04T00:00:00.000Z",
+                                     "publisherName": "Fixture Audio", "genres": [{"name": "Fantasy", "type": "genre"}]})
+        if url.path == "/books/B0FIXTURE1/chapters":
+            return self.answer(200, {"asin": "B0FIXTURE1", "chapters": [{"title": "Opening Credits", "startOffsetMs": 0, "lengthMs": 9000},
+                                                                        {"title": "Chapter 1", "startOffsetMs": 9000, "lengthMs": 60000}]})
+        if url.path.startswith("/books/"):
+            return self.answer(404, {"statusCode": 404, "error": "Not Found", "message": "Book not found"})
         if url.path == "/2.0/":
             query = parse_qs(url.query)
             if query.get("api_key", [""])[0] != "fake-lastfm-key":

@@ -24,6 +24,8 @@ struct LookupJourneyTests {
                 helper = "!f() { read tracker; case $tracker in tracker=lastfm) echo secret=fake-lastfm-key;; *) echo secret=fake-discogs-token;; esac; }; f"
             [source "lastfm"]
                 url = \(sources.baseURL)
+            [source "audnexus"]
+                url = \(sources.baseURL)
 
             """
         try append(config, to: "\(directory)/.mkt/config")
@@ -175,6 +177,24 @@ struct LookupJourneyTests {
             try FileManager.default.removeItem(atPath: "\(directory)/cache")
             let refused = try MKTProcess.run(["lookup", "--source", "lastfm", try Self.folder()], in: directory, environment: environment)
             #expect(refused.stdout == "[]\n" && refused.stderr == "warning: lastfm refused the token (mkt credential set lastfm); the tags alone stand\n", "\(refused)")
+        }
+    }
+
+    /// Audnexus, for a snapshot that names its ASIN: authors, narrators,
+    /// series, cover and chapters; without an ASIN, one line saying how to give it.
+    @Test func audnexusBooks() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            #expect(try MKTProcess.run(["add", "-y", "-q", try Self.folder()], in: directory, environment: environment).status == 0)
+            let missing = try MKTProcess.run(["lookup", "--source", "audnexus", "refs/releases/fixture-artist-fixture-album-2019-flac"], in: directory, environment: environment)
+            #expect(missing.stdout == "[]\n" && missing.stderr == "warning: audnexus: the release has no ASIN; give it with: mkt edit REL --meta asin=B0…; the tags alone stand\n", "\(missing)")
+            #expect(try MKTProcess.run(["edit", "fixture-artist-fixture-album-2019-flac", "--meta", "asin=B0FIXTURE1", "--meta", "title=The Fixture Book"], in: directory, environment: environment).status == 0)
+            let looked = try MKTProcess.run(["lookup", "--source", "audnexus", "refs/releases/fixture-artist-fixture-album-2019-flac"], in: directory, environment: environment)
+            let book = try #require((try JSONSerialization.jsonObject(with: looked.stdoutData) as! [[String: Any]]).first, "\(looked)")
+            #expect(book["artists"] as? [String] == ["An Author"] && book["narrators"] as? [String] == ["A Narrator", "Second & Voice"])
+            #expect(book["series"] as? String == "Fixture Saga #2" && book["year"] as? Int == 2021 && book["cover"] as? String == "https://m.media.example/fixture-book.jpg")
+            #expect((book["chapters"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Opening Credits", "Chapter 1"])
         }
     }
 }

@@ -47,4 +47,18 @@ struct MusicBrainzTests {
         local.tags = ["rock"]
         #expect(candidate.merged(into: local).tags == ["rock"])
     }
+
+    @Test func anAudiobookTakesItsPeopleAndSeries() {
+        var local = ReleaseDescription()
+        local.title = "The Fixture Book"
+        local.category = "Audiobooks"
+        var book = ReleaseCandidate(
+            source: "audnexus", id: "B0X", url: "", title: "The Fixture Book", artists: ["An Author"], guests: [], year: 2021, label: nil,
+            catalogueNumber: nil, barcode: nil, media: "WEB", trackCount: 2, releaseType: .unknown, score: 90, cover: "https://m/b.jpg", releaseGroup: nil)
+        book.narrators = ["A Narrator", "B Narrator"]
+        book.series = "Fixture Saga #2"
+        let merged = book.merged(into: local)
+        #expect(merged.author == "An Author" && merged.narrator == "A Narrator, B Narrator" && merged.series == "Fixture Saga #2")
+        #expect(merged.coverURL == "https://m/b.jpg" && merged.provenance?["coverURL"] == "audnexus:B0X" && merged.provenance?["narrator"] == "audnexus:B0X")
+    }
 }

@@ -25,13 +25,15 @@ extension MKT {
                 Discogs (--source discogs) needs a personal token: 'mkt credential set discogs'; it
                 keeps to 60 requests a minute and gets Discogs's plain-text answers.
                 Last.fm (--source lastfm, an API key: 'mkt credential set lastfm') gives the album's
-                tags, which become Gazelle tags when the files name no genre.
+                tags, which become Gazelle tags when the files name no genre. Audnexus (--source
+                audnexus) answers for an audiobook whose ASIN the snapshot holds (--meta asin=):
+                authors, narrators, series, cover and chapters.
                 Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url;
-                [source "discogs"] url, rate-limit; [source "lastfm"] url, rate-limit.
+                [source "discogs"], [source "lastfm"], [source "audnexus"]: url, rate-limit.
                 """
         )
 
-        @Option(help: "The source: mb (MusicBrainz, the default), discogs or lastfm (each needs 'mkt credential set discogs|lastfm').")
+        @Option(help: "The source: mb (MusicBrainz, the default), discogs or lastfm (each needs 'mkt credential set discogs|lastfm'), audnexus (audiobooks, by ASIN).")
         var source = "mb"
 
         @Flag(help: "Ask no web source.")
@@ -44,7 +46,7 @@ extension MKT {
         var release: String
 
         func validate() throws {
-            guard ["mb", "musicbrainz", "discogs", "lastfm"].contains(source) else { throw ValidationError("--source: mb, discogs or lastfm") }
+            guard ["mb", "musicbrainz", "discogs", "lastfm", "audnexus"].contains(source) else { throw ValidationError("--source: mb, discogs, lastfm or audnexus") }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
         }
 
@@ -63,6 +65,9 @@ extension MKT {
                     let service = Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                   headers: Discogs.headers(token: token))
                     candidates = try Discogs(service: service).candidates(for: local, limit: limit)
+                } else if source == "audnexus" {
+                    let service = Self.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                    candidates = try Audnexus(service: service).candidates(for: local)
                 } else if source == "lastfm" {
                     let (key, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey)
                     Console.protect(known)
