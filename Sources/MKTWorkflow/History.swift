@@ -45,13 +45,53 @@ extension Repository {
             let chain = Result { try self.chain(from: starts[index].id, release: starts[index].release) }
             chains.withLock { $0.append(chain) }
         }
-        var entries: [HistoryEntry] = []
-        for chain in chains.withLock({ $0 }) { entries += try chain.get() }
+        return Self.merge(try chains.withLock { $0 }.map { try $0.get() })
+    }
+
+    /// Chains (each newest first, as `previous` links them) merged newest
+    /// first by start time. Within a chain the links decide, not the clock:
+    /// a clock set back between two attempts does not reorder them.
+    static func merge(_ chains: [[HistoryEntry]]) -> [HistoryEntry] {
+        // A binary max-heap of (chain, position), ordered by the entry there.
+        var heap: [(chain: Int, position: Int)] = []
+        func newer(_ a: (chain: Int, position: Int), _ b: (chain: Int, position: Int)) -> Bool {
+            isNewer(chains[a.chain][a.position], chains[b.chain][b.position])
+        }
+        func push(_ item: (chain: Int, position: Int)) {
+            heap.append(item)
+            var child = heap.count - 1
+            while child > 0, newer(heap[child], heap[(child - 1) / 2]) {
+                heap.swapAt(child, (child - 1) / 2)
+                child = (child - 1) / 2
+            }
+        }
+        func pop() -> (chain: Int, position: Int)? {
+            guard let top = heap.first else { return nil }
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            var parent = 0
+            while true {
+                let (left, right) = (2 * parent + 1, 2 * parent + 2)
+                var largest = parent
+                if left < heap.count, newer(heap[left], heap[largest]) { largest = left }
+                if right < heap.count, newer(heap[right], heap[largest]) { largest = right }
+                if largest == parent { break }
+                heap.swapAt(parent, largest)
+                parent = largest
+            }
+            return top
+        }
+        for (index, chain) in chains.enumerated() where !chain.isEmpty { push((index, 0)) }
+        var merged: [HistoryEntry] = []
+        merged.reserveCapacity(chains.reduce(0) { $0 + $1.count })
         // The same receipt can head two chains only if refs were set by hand: keep it once.
         var seen: Set<ObjectID> = []
-        entries = entries.filter { seen.insert($0.id).inserted }
-        let order = entries.indices.sorted { Self.isNewer(entries[$0], entries[$1]) }
-        return order.map { entries[$0] }
+        while let next = pop() {
+            let entry = chains[next.chain][next.position]
+            if seen.insert(entry.id).inserted { merged.append(entry) }
+            if next.position + 1 < chains[next.chain].count { push((next.chain, next.position + 1)) }
+        }
+        return merged
     }
 
     private func chain(from head: ObjectID, release: String) throws -> [HistoryEntry] {

@@ -66,3 +66,22 @@ struct UploadStatsTests {
         #expect(UploadStats.isoWeek(1_764_460_800_000) == "2025-W48")
     }
 }
+
+struct HistoryOrderTests {
+    func entry(_ name: String, started: Int64, attempt: Int) -> HistoryEntry {
+        var receipt = UploadReceipt(tracker: "red", site: "https://x", torrent: "t", infohash: "h", attempt: attempt, started: started)
+        receipt.finished = started
+        let hex = name.utf8.map { String(format: "%02x", $0) }.joined()
+        return HistoryEntry(id: ObjectID(hex: String(repeating: "0", count: 64 - hex.count) + hex)!, release: name, receipt: receipt)
+    }
+
+    /// The clock went back between a chain's two attempts: the links keep
+    /// their order; across chains, start times decide.
+    @Test func chainsKeepTheirOrderWhateverTheClock() {
+        let newerByLink = entry("a2", started: 100, attempt: 2)
+        let olderByLink = entry("a1", started: 200, attempt: 1)
+        let other = entry("b1", started: 150, attempt: 1)
+        let merged = Repository.merge([[newerByLink, olderByLink], [other]])
+        #expect(merged.map(\.release) == ["b1", "a2", "a1"])
+    }
+}
