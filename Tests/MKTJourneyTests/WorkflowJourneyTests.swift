@@ -123,12 +123,16 @@ struct WorkflowJourneyTests {
             try world.appendConfig(red.configSection())
             let releases = try Self.addAlbums(2, to: world)
             let hook = "\(directory)/.mkt/hooks/pre-push"
-            try writeFile(hook, "#!/bin/sh\necho \"checking $1 $2\"\ncat > \"$MKT_DIR/../hook-input\"\nexit 1\n")
+            try writeFile(hook, "#!/bin/sh\necho \"checking $1 $2\"\ncat > \"$MKT_DIR/../hook-input\"\nenv > \"$MKT_DIR/../hook-env\"\nexit 1\n")
             chmod(hook, 0o755)
-            let refused = try world.mkt(["push", "red"])
+            let refused = try world.mkt(["push", "red"], environment: ["MKT_PASSWORD": "canary-master-password", "MKT_PASSKEY": "canary-passkey-0123456789"])
             #expect(refused.status == 1)
             #expect(refused.stderr == "checking red \(red.url)\nerror: the pre-push hook refused the push to red (exit status 1); nothing was sent\n", "\(refused)")
             #expect(try red.requests.isEmpty)
+            // The hook runs in the store's folder with MKT_DIR, and without mkt's secret variables.
+            let hookEnvironment = try String(contentsOfFile: "\(directory)/hook-env", encoding: .utf8)
+            #expect(hookEnvironment.contains("MKT_DIR=\(directory)/.mkt\n"))
+            #expect(!hookEnvironment.contains("canary") && !hookEnvironment.contains("MKT_PASSWORD") && !hookEnvironment.contains("MKT_PASSKEY"))
             let zeros = String(repeating: "0", count: 64)
             let input = try String(contentsOfFile: "\(directory)/hook-input", encoding: .utf8)
             let metas = try releases.map { try world.mkt(["rev-parse", "refs/releases/\($0)"]).line }
