@@ -266,6 +266,21 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// Standard output on a full disk: every porcelain command says so and fails.
+    @Test func aFullStandardOutputIsAnError() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let folder = "\(directory)/Fixture Artist - Fixture Album (2019) [FLAC]"
+            try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]", toPath: folder)
+            // (log and queue print nothing yet, and so cannot fail.)
+            for command in ["mkt add -y '\(folder)'", "mkt status", "mkt stats"] {
+                let result = try MKTProcess.shell("\(command) > /dev/full", in: directory)
+                #expect(result.status == 1 && result.stderr.hasSuffix("error: write failure on standard output: No space left on device\n"), "\(command): \(result)")
+            }
+            _ = world
+        }
+    }
+
     /// `mkt push` killed with SIGKILL at random moments, ten times, then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
     @Test func killedPushesResumeWithoutDuplicates() throws {
