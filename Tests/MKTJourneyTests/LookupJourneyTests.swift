@@ -197,4 +197,22 @@ struct LookupJourneyTests {
             #expect((book["chapters"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Opening Credits", "Chapter 1"])
         }
     }
+
+    /// Files that name no genre get Last.fm's tags in `mkt add --lookup`, when a Last.fm key is at hand.
+    @Test func addTakesLastFMTagsWhenTheFilesHaveNone() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let folder = "\(directory)/Fixture Artist - Fixture Album (2019) [FLAC]"
+            try FileManager.default.copyItem(atPath: try Self.folder(), toPath: folder)
+            let stripped = try MKTProcess.shell("for f in '\(folder)'/*.flac; do metaflac --remove-tag=GENRE \"$f\"; done", in: directory)
+            #expect(stripped.status == 0, "\(stripped)")
+            let added = try MKTProcess.run(["add", "--lookup", "--yes", "-q", folder], in: directory, environment: environment)
+            #expect(added.status == 0 && added.stderr.isEmpty, "\(added)")
+            let meta = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: directory).stdoutData) as! [String: Any]
+            let description = meta["description"] as! [String: Any]
+            #expect((description["tags"] as? [String])?.first == "electronic" && (description["genres"] as? [String])?.count == 3, "\(description)")
+            #expect((description["provenance"] as? [String: String])?["tags"] == "lastfm:Fixture Artist/Fixture Album")
+        }
+    }
 }

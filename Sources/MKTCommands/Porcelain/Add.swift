@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTArchive
+import MKTCredentials
 import MKTMetadata
 import MKTSources
 import MKTStore
@@ -79,6 +80,7 @@ extension MKT {
                 let lookUp = !offline && (lookup || repository.config.value("sources", "lookup") == "true")
                 if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                     prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
+                    prepared.description = Self.completed(prepared.description, edits: edits, config: repository.config)
                 }
                 if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                     let preview = try MetaEdit.apply(edits, to: prepared.description)
@@ -143,6 +145,32 @@ extension MKT {
                 return description
             }
             return best.merged(into: description)
+        }
+
+        /// What the other sources add after MusicBrainz: an audiobook's people
+        /// and series from Audnexus when it has an ASIN, and Last.fm's tags
+        /// when the files name no genre and a Last.fm key is at hand.
+        static func completed(_ description: ReleaseDescription, edits: [String], config: StoreConfig) -> ReleaseDescription {
+            var result = description
+            guard let edited = try? MetaEdit.apply(edits, to: description) else { return result }
+            if edited.asin != nil {
+                let service = Lookup.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                do {
+                    if let book = try Audnexus(service: service).candidates(for: edited).first { result = book.merged(into: result) }
+                } catch {
+                    Console.error("warning: \(error)\n")
+                }
+            }
+            if edited.tags.isEmpty, let (key, known) = try? SecretSource(helper: config.value("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey) {
+                Console.protect(known)
+                let service = Lookup.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
+                do {
+                    if let album = try LastFM(service: service, apiKey: key).candidates(for: edited).first { result = album.merged(into: result) }
+                } catch {
+                    Console.error("warning: \(error)\n")
+                }
+            }
+            return result
         }
 
         /// The folder itself, or the folder an archive was unpacked into.
