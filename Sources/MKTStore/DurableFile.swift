@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one way mkt writes files: objects, refs, reflogs, and later the queue
 /// and the credential store all come through here.
@@ -126,7 +127,8 @@ public enum DurableFile {
         }
         guard fd >= 0 else { throw .io(operation: "create temp file in", path: directory, errno: errno) }
         do throws(StoreError) {
-            try writeAll(fd, contents, path: temp)
+            // Errors name the file being written, not its temporary name.
+            try writeAll(fd, contents, path: path)
             // fchmod, not the open mode: the caller's umask must not loosen or tighten it.
             guard fchmod(fd, mode) == 0 else { throw StoreError.io(operation: "chmod", path: temp, errno: errno) }
             guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
@@ -143,6 +145,7 @@ public enum DurableFile {
     }
 
     private static func writeAll(_ fd: Int32, _ contents: Data, path: String) throws(StoreError) {
+        if let injected = WriteFaults.next() { throw .io(operation: "write", path: path, errno: injected) }
         let failure: Int32? = contents.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -167,6 +170,35 @@ public enum CrashPoint {
 
     public static func reached(_ name: String) {
         if chosen == name { _exit(137) }
+    }
+}
+
+/// A fault-injection seam for the file layer, for crash and disk-full tests.
+/// Every durable write is counted; with `MKT_TEST_FAIL_WRITE=N` the Nth one
+/// fails with ENOSPC (`N+`: that one and every later one), and with
+/// `MKT_TEST_CRASH_AT_WRITE=N` the process ends at once before the Nth, as
+/// `kill -9` would end it.
+enum WriteFaults {
+    private static let environment = ProcessInfo.processInfo.environment
+    private static let failAt = parse(environment["MKT_TEST_FAIL_WRITE"])
+    private static let crashAt = parse(environment["MKT_TEST_CRASH_AT_WRITE"])?.count
+    private static let counter = Mutex<Int>(0)
+
+    private static func parse(_ text: String?) -> (count: Int, onwards: Bool)? {
+        guard let text, let count = Int(text.hasSuffix("+") ? String(text.dropLast()) : text), count > 0 else { return nil }
+        return (count, text.hasSuffix("+"))
+    }
+
+    /// Counts a write; the errno it must fail with, if any.
+    static func next() -> Int32? {
+        guard failAt != nil || crashAt != nil else { return nil }
+        let number = counter.withLock { count -> Int in
+            count += 1
+            return count
+        }
+        if number == crashAt { _exit(137) }
+        guard let failAt else { return nil }
+        return number == failAt.count || (failAt.onwards && number > failAt.count) ? ENOSPC : nil
     }
 }
 

@@ -4,7 +4,9 @@ extension Repository {
     /// Leftovers of interrupted writes: temp files (`.tmp-<pid>-…`) anywhere
     /// in the store and ref lock files. A file is stale when it is older than
     /// `grace` and the pid that made it is not running, so a live writer's
-    /// file is never taken, whatever the grace.
+    /// file is never taken, whatever the grace. A ref lock that names a pid
+    /// no longer running is stale at once: it blocks every writer of its ref,
+    /// and the error they get says to run `mkt gc`.
     public func staleFiles(grace: TimeInterval, now: Date = Date()) throws(StoreError) -> [String] {
         var stale: [String] = []
         guard let walker = FileManager.default.enumerator(atPath: directory) else {
@@ -14,14 +16,19 @@ extension Repository {
             let name = (relative as NSString).lastPathComponent
             let path = "\(directory)/\(relative)"
             let isLive: Bool
+            var ownerIsGone = false
             if name.hasPrefix(DurableFile.tempPrefix) {
                 isLive = DurableFile.writerPID(ofTemp: name).map(LockFile.isRunning) ?? false
             } else if name.hasSuffix(".lock"), relative.hasPrefix("refs/") {
-                if case .running = LockFile.holder(of: path) { isLive = true } else { isLive = false }
+                switch LockFile.holder(of: path) {
+                case .running: isLive = true
+                case .gone: (isLive, ownerIsGone) = (false, true)
+                case .unknown: isLive = false
+                }
             } else {
                 continue
             }
-            if !isLive && isOlder(path, than: grace, now: now) { stale.append(path) }
+            if !isLive && (ownerIsGone || isOlder(path, than: grace, now: now)) { stale.append(path) }
         }
         return stale.sorted()
     }

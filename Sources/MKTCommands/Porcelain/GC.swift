@@ -10,7 +10,9 @@ extension MKT {
             discussion: """
                 Removes temp files (.tmp-<pid>-...) and ref lock files that are older than
                 the grace period and whose writing process is no longer running; a live
-                writer's files are never removed, whatever the grace period.
+                writer's files are never removed, whatever the grace period. A ref lock that
+                names a process no longer running goes at once, whatever its age: it blocks
+                every writer of that ref.
                 """
         )
 

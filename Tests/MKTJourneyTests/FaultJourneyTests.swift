@@ -1,0 +1,84 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// `mkt add` with the file layer's fault seam (MKTStore's WriteFaults):
+/// a full disk at each write in turn, and a crash before each write in turn.
+@Suite(.enabled(if: AudioFixtures.available, "the audio tools are missing (scripts/apt-deps.sh test installs them)"))
+struct FaultJourneyTests {
+    static func folder(in directory: String) throws -> String {
+        let folder = "\(directory)/music/Fixture Artist - Fixture Album (2019) [FLAC]"
+        try FileManager.default.createDirectory(atPath: "\(directory)/music", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]", toPath: folder)
+        return folder
+    }
+
+    static func refs(_ store: String) throws -> String { try MKTProcess.run(["for-each-ref"], in: store).stdout }
+
+    /// The meta id an uninterrupted `mkt add` gives, and how many durable writes it makes.
+    static func reference(_ folder: String, in directory: String) throws -> String {
+        let store = "\(directory)/reference"
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try MKTProcess.run(["init", "-q"], in: store)
+        #expect(try MKTProcess.run(["add", "-y", "-q", folder], in: store).status == 0)
+        return try refs(store)
+    }
+
+    /// research/reliability.md §7 item 3: ENOSPC at the Nth write, for every N:
+    /// one line naming the file, exit 1, no ref moved, fsck clean, and the
+    /// next `mkt add` gives what an uninterrupted one gives.
+    @Test func aFullDiskAtEveryWriteOfAdd() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try Self.folder(in: directory)
+            let expected = try Self.reference(folder, in: directory)
+            var failures = 0
+            for write in 1...60 {
+                let store = "\(directory)/enospc-\(write)"
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                try MKTProcess.run(["init", "-q"], in: store)
+                let added = try MKTProcess.run(["add", "-y", "-q", folder], in: store, environment: ["MKT_TEST_FAIL_WRITE": String(write)])
+                if added.status == 0 {
+                    #expect(try Self.refs(store) == expected)
+                    break
+                }
+                failures += 1
+                #expect(added.status == 1)
+                #expect(added.stderr.hasPrefix("error: cannot write '") && added.stderr.hasSuffix("': No space left on device\n")
+                        && added.stderr.split(separator: "\n").count == 1, "write \(write): \(added)")
+                #expect(try Self.refs(store).isEmpty, "write \(write): no ref may move")
+                #expect(try MKTProcess.run(["fsck"], in: store).status == 0, "write \(write)")
+                #expect(try MKTProcess.run(["add", "-y", "-q", folder], in: store).status == 0)
+                #expect(try Self.refs(store) == expected, "write \(write)")
+            }
+            #expect(failures >= 4, "mkt add makes at least the release, pieces and meta objects and the ref")
+        }
+    }
+
+    /// §7 item 1: killed before each write in turn (as kill -9 would), the
+    /// store has the ref old or new, `mkt gc` and `mkt fsck` find it sound,
+    /// and adding again gives what an uninterrupted add gives.
+    @Test func aCrashBeforeEveryWriteOfAdd() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try Self.folder(in: directory)
+            let expected = try Self.reference(folder, in: directory)
+            var crashes = 0
+            for write in 1...60 {
+                let store = "\(directory)/crash-\(write)"
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                try MKTProcess.run(["init", "-q"], in: store)
+                let added = try MKTProcess.run(["add", "-y", "-q", folder], in: store, environment: ["MKT_TEST_CRASH_AT_WRITE": String(write)])
+                if added.status == 0 { break }
+                crashes += 1
+                #expect(added.status == 137, "write \(write): \(added)")
+                let after = try Self.refs(store)
+                #expect(after.isEmpty || after == expected, "write \(write): the ref is old or new")
+                #expect(try MKTProcess.run(["gc"], in: store).status == 0)
+                let fsck = try MKTProcess.run(["fsck"], in: store)
+                #expect(fsck.status == 0, "write \(write): \(fsck)")
+                #expect(try MKTProcess.run(["add", "-y", "-q", folder], in: store).status == 0)
+                #expect(try Self.refs(store) == expected, "write \(write)")
+            }
+            #expect(crashes >= 4)
+        }
+    }
+}
