@@ -62,14 +62,28 @@ extension Repository {
             return AddedRelease(name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:])
         }
         let description = try MetaEdit.apply(edits, to: prepared.description)
-        let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex, parent: prepared.parent?.hex)
-        let metaID = try objects.write(type: .meta, body: body)
-        try update(
-            [RefUpdate(name: "refs/releases/\(prepared.name)", action: .set(metaID), expected: prepared.parent.map { .value($0) } ?? .missing)],
-            message: "add: \(stored.tree.name)")
-        return AddedRelease(
-            name: prepared.name, metaID: metaID, parent: prepared.parent, description: description, unchanged: false, cachedPieces: cached,
-            unreadable: prepared.unreadable)
+        let ref = "refs/releases/\(prepared.name)"
+        var parent = prepared.parent
+        // Another mkt may move the ref meanwhile (two adds of one folder at once):
+        // if it recorded this very snapshot, that is ours too; otherwise ours follows it.
+        for _ in 0..<3 {
+            let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex, parent: parent?.hex)
+            let metaID = try objects.write(type: .meta, body: body)
+            do {
+                try update([RefUpdate(name: ref, action: .set(metaID), expected: parent.map { .value($0) } ?? .missing)], message: "add: \(stored.tree.name)")
+                return AddedRelease(
+                    name: prepared.name, metaID: metaID, parent: parent, description: description, unchanged: false, cachedPieces: cached,
+                    unreadable: prepared.unreadable)
+            } catch {
+                guard case .refChanged(_, _, let found) = error else { throw error }
+                if let found, let theirs = try? MetaSnapshot(objectBody: objects.read(found, as: .meta), label: "meta \(found)"),
+                    theirs.release == stored.releaseID.hex, theirs.pieces == stored.piecesID.hex, theirs.description == description {
+                    return AddedRelease(name: prepared.name, metaID: found, parent: parent, description: description, unchanged: true, cachedPieces: cached, unreadable: [:])
+                }
+                parent = found
+            }
+        }
+        throw StoreError.refChanged(ref, expected: parent.map { .value($0) } ?? .missing, found: try refs.read(ref))
     }
 
     /// Adds a release folder in one go: `prepareAdd`, then `commitAdd`.

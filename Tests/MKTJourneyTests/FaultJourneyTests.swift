@@ -81,4 +81,29 @@ struct FaultJourneyTests {
             #expect(crashes >= 4)
         }
     }
+
+    /// §7 item 5: two `mkt add` of the same folder at once (10 rounds) both
+    /// succeed with one snapshot; two different folders at once both end up referenced.
+    @Test func parallelAddsOfOneAndOfTwoFolders() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try Self.folder(in: directory)
+            let expected = try Self.reference(folder, in: directory)
+            let other = "\(directory)/music/Fixture Artist - Other Album (2019) [FLAC]"
+            try FileManager.default.copyItem(atPath: folder, toPath: other)
+            for round in 1...10 {
+                let store = "\(directory)/parallel-\(round)"
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                try MKTProcess.run(["init", "-q"], in: store)
+                let first = try MKTProcess.start(["add", "-y", "-q", folder], in: store)
+                let second = try MKTProcess.start(["add", "-y", "-q", folder], in: store)
+                let third = try MKTProcess.start(["add", "-y", "-q", other], in: store)
+                for result in [try first.finish(), try second.finish(), try third.finish()] {
+                    #expect(result.status == 0, "round \(round): \(result)")
+                }
+                let refs = try Self.refs(store)
+                #expect(refs.contains(expected.trimmingCharacters(in: .newlines)) && refs.contains("refs/releases/fixture-artist-other-album-2019-flac"), "round \(round): \(refs)")
+                #expect(try MKTProcess.run(["fsck"], in: store).status == 0)
+            }
+        }
+    }
 }
