@@ -15,7 +15,7 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
 
     public func connect() throws(ClientError) {
         guard cookie == nil else { return }
-        let form = "username=\(Self.encode(settings.username ?? "admin"))&password=\(Self.encode(settings.password ?? ""))"
+        let form = FormEncoding.encode([("username", settings.username ?? "admin"), ("password", settings.password ?? "")])
         // qBittorrent checks Referer/Origin against its own address when they are sent.
         let response = try http.call(HTTPRequest(method: "POST", url: "\(settings.url)/api/v2/auth/login", headers: [("Referer", settings.url)],
                                                  body: .data(Data(form.utf8), contentType: "application/x-www-form-urlencoded")), client: settings.name)
@@ -83,7 +83,7 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
     }
 
     private func post(_ path: String, form: [String: String], allowMissing: Bool) throws(ClientError) -> HTTPResponse {
-        let body = form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.encode($0.value))" }.joined(separator: "&")
+        let body = FormEncoding.encode(form.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return try post(path, body: .data(Data(body.utf8), contentType: "application/x-www-form-urlencoded"), allowMissing: allowMissing)
     }
 
@@ -102,11 +102,5 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
         guard (200..<300).contains(response.status) else {
             throw .refused(client: settings.name, reason: "HTTP \(response.status): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
-    }
-
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

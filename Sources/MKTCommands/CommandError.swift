@@ -10,7 +10,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case notUTF8(String)
     case pushFailed(tracker: String, summary: String)
     case hookRefused(hook: String, tracker: String, status: Int32)
-    case noAnswer
+    case noAnswer(folder: String)
 
     public var description: String {
         switch self {
@@ -28,8 +28,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "\(name): not UTF-8 text"
         case .pushFailed(let tracker, let summary):
             "\(tracker): \(summary)"
-        case .noAnswer:
-            "no answer (end of input); the release was not added"
+        case .noAnswer(let folder):
+            "\(folder): no answer (end of input); it was not added"
         case .hookRefused(let hook, let tracker, let status):
             "the \(hook) hook refused the push to \(tracker) (exit status \(status)); nothing was sent"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTMetadata
 
 /// Discogs: database search (which needs a token) and release details, in
@@ -19,10 +20,8 @@ public struct Discogs: Sendable {
         guard let title = local.title else { return [] }
         var query = [("type", "release"), ("release_title", title)]
         if let artist = local.artistRoles["main"]?.first ?? local.artists.first { query.append(("artist", artist)) }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let encoded = query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-        guard let answer = try service.json("/database/search?\(encoded)&per_page=\(max(limit * 2, 10))") else { return [] }
+        query.append(("per_page", String(max(limit * 2, 10))))
+        guard let answer = try service.json("/database/search?\(FormEncoding.encode(query))") else { return [] }
         let ids = (answer["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }.prefix(limit * 2)
         var candidates: [ReleaseCandidate] = []
         for id in ids {

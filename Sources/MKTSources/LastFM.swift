@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTMetadata
 
 /// Last.fm's `album.getInfo`: the album's most used tags, which become
@@ -15,10 +16,10 @@ public struct LastFM: Sendable {
 
     public func candidates(for local: ReleaseDescription) throws(SourceError) -> [ReleaseCandidate] {
         guard let title = local.title, let artist = local.artistRoles["main"]?.first ?? local.artists.first else { return [] }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-        guard let answer = try service.json("/2.0/?method=album.getinfo&api_key=\(encode(apiKey))&artist=\(encode(artist))&album=\(encode(title))&autocorrect=1&format=json") else {
+        let query = FormEncoding.encode([
+            ("method", "album.getinfo"), ("api_key", apiKey), ("artist", artist), ("album", title), ("autocorrect", "1"), ("format", "json"),
+        ])
+        guard let answer = try service.json("/2.0/?\(query)") else {
             return []
         }
         if let code = answer["error"] as? Int {

@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTMetadata
 
 /// A release a web source offers for the local one, scored against it.
@@ -65,8 +66,8 @@ public struct MusicBrainz: Sendable {
         var terms = ["release:(\(Self.escape(title)))"]
         if let artist = local.artistRoles["main"]?.first ?? local.artists.first { terms.append("artist:(\(Self.escape(artist)))") }
         if !local.tracks.isEmpty { terms.append("tracks:\(local.tracks.count)") }
-        let query = terms.joined(separator: " AND ").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        guard let answer = try service.json("/ws/2/release/?query=\(query)&fmt=json&limit=\(max(limit * 2, 10))") else { return [] }
+        let query = FormEncoding.encode([("query", terms.joined(separator: " AND ")), ("fmt", "json"), ("limit", String(max(limit * 2, 10)))])
+        guard let answer = try service.json("/ws/2/release/?\(query)") else { return [] }
         let releases = answer["releases"] as? [[String: Any]] ?? []
         var candidates = releases.compactMap { Self.candidate($0, base: service.baseURL) }
         for index in candidates.indices { candidates[index].score = Self.score(candidates[index], against: local) }
@@ -226,22 +227,16 @@ extension ReleaseCandidate {
             })
             provenance["releaseType"] = origin
         }
-        if local.label == nil, let label {
-            merged.label = label
-            provenance["label"] = origin
+        /// Sets a field the files left empty, and says where it came from.
+        func fill<Value>(_ field: WritableKeyPath<ReleaseDescription, Value?>, _ name: String, with value: Value?) {
+            guard local[keyPath: field] == nil, let value else { return }
+            merged[keyPath: field] = value
+            provenance[name] = origin
         }
-        if local.catalogueNumber == nil, let catalogueNumber {
-            merged.catalogueNumber = catalogueNumber
-            provenance["catalogueNumber"] = origin
-        }
-        if local.year == nil, let year {
-            merged.year = year
-            provenance["year"] = origin
-        }
-        if local.media == nil, let media {
-            merged.media = media
-            provenance["media"] = origin
-        }
+        fill(\.label, "label", with: label)
+        fill(\.catalogueNumber, "catalogueNumber", with: catalogueNumber)
+        fill(\.year, "year", with: year)
+        fill(\.media, "media", with: media)
         if let cover {
             merged.coverURL = cover
             provenance["coverURL"] = source == "musicbrainz" ? "coverartarchive:\(id)" : origin
@@ -252,18 +247,9 @@ extension ReleaseCandidate {
             provenance["tags"] = origin
         }
         if source == "audnexus" {
-            if local.author == nil, let author = artists.first {
-                merged.author = author
-                provenance["author"] = origin
-            }
-            if local.narrator == nil, !narrators.isEmpty {
-                merged.narrator = narrators.joined(separator: ", ")
-                provenance["narrator"] = origin
-            }
-            if local.series == nil, let series {
-                merged.series = series
-                provenance["series"] = origin
-            }
+            fill(\.author, "author", with: artists.first)
+            fill(\.narrator, "narrator", with: narrators.isEmpty ? nil : narrators.joined(separator: ", "))
+            fill(\.series, "series", with: series)
         }
         merged.provenance = provenance.isEmpty ? nil : provenance
         return merged

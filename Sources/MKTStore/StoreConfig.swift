@@ -27,6 +27,11 @@ public struct StoreConfig: Equatable, Sendable {
         self.entries = entries
     }
 
+    /// The subsections a section has (`[tracker "red"]` -> `red`), sorted, each once.
+    public func subsections(of section: String) -> [String] {
+        Array(Set(entries.filter { $0.section == section.lowercased() }.compactMap(\.subsection))).sorted()
+    }
+
     /// The last value given for `section.key` (or `section.subsection.key`).
     public func value(_ section: String, _ key: String, subsection: String? = nil) -> String? {
         entries.last {

@@ -108,8 +108,10 @@ public struct Pusher: Sendable {
     /// torrent already, or the release breaks the tracker's rules.
     /// - Returns: the results (also reported) of pairs that will not be uploaded.
     public func enqueue(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> [PushResult] {
-        var settled: [PushResult] = [] {
-            didSet { report(settled.last!) }
+        var settled: [PushResult] = []
+        func settle(_ result: PushResult) {
+            settled.append(result)
+            report(result)
         }
         for release in releases {
             let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
@@ -121,7 +123,7 @@ public struct Pusher: Sendable {
                 if let current = try repository.refs.read(Self.trackerRef(tracker, release.name)),
                     let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
                     receipt.succeeded, receipt.torrent == torrentID.hex {
-                    settled.append(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
+                    settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }
                 if facts == nil { facts = ReleaseAudio.facts(of: stored.tree) }
@@ -130,7 +132,7 @@ public struct Pusher: Sendable {
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
                     .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
                 if let first = errors.first {
-                    settled.append(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release \(tracker) \(release.name))" : "")))
+                    settle(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release \(tracker) \(release.name))" : "")))
                     continue
                 }
                 if settings.dryRun { continue }
@@ -210,9 +212,9 @@ public struct Pusher: Sendable {
             }
             return results
         }
-        var tried: Set<String> = []
-        while let next = (try? queue.jobs())?.first(where: { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) && !tried.contains($0.release) }) {
-            tried.insert(next.release)
+        // The list is read once; each job is read again under its lock, where it counts.
+        let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) }
+        for next in waiting {
             do {
                 guard let lock = try queue.claim(tracker: tracker, release: next.release) else { continue }
                 defer { lock.release() }

@@ -108,7 +108,7 @@ extension StoreConfig {
         let source = value("tracker", "source", subsection: name) ?? builtIn?.source
         let announce = value("tracker", "announce", subsection: name) ?? builtIn?.announceTemplate
         guard let source, let announce else {
-            let configured = entries.filter { $0.section == "tracker" }.compactMap(\.subsection)
+            let configured = subsections(of: "tracker")
             throw WorkflowError.unknownTracker(name, known: Array(Set(TrackerProfile.builtIn.map(\.name) + configured)).sorted())
         }
         let limit = value("tracker", "path-limit", subsection: name).flatMap(Int.init) ?? builtIn?.maximumPathLength

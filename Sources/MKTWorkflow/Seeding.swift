@@ -22,7 +22,7 @@ public typealias SeedAction = @Sendable (SeedJob) -> (client: String, error: Str
 extension StoreConfig {
     /// Every `[client "NAME"]` section.
     public var clientNames: [String] {
-        Array(Set(entries.filter { $0.section == "client" }.compactMap(\.subsection))).sorted()
+        subsections(of: "client")
     }
 
     /// The client pushes hand their torrents to: `seed.client`, or the only one configured.

@@ -11,7 +11,7 @@ public final class Daemon {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         self.log = log
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
@@ -19,8 +19,6 @@ public final class Daemon {
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
-
-    public var isRunning: Bool { process.isRunning }
 
     deinit {
         // SIGKILL, not SIGTERM: a child can inherit the test runner's blocked-signal mask.

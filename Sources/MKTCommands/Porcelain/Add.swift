@@ -78,15 +78,19 @@ extension MKT {
                 var edits = metaEdits
                 var pushTo = trackers
                 let lookUp = !offline && (lookup || repository.config.value("sources", "lookup") == "true")
-                if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
-                    prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
-                    prepared.description = Self.completed(prepared.description, edits: edits, config: repository.config)
-                }
-                if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
-                    let preview = try MetaEdit.apply(edits, to: prepared.description)
-                    Self.show(prepared, preview)
-                    edits += try Self.ask(about: preview)
-                    if pushTo.isEmpty { pushTo = try Self.askTrackers(Push.configuredTrackers(repository.config)) }
+                do {
+                    if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
+                        prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
+                        prepared.description = Self.completed(prepared.description, edits: edits, config: repository.config)
+                    }
+                    if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
+                        let preview = try MetaEdit.apply(edits, to: prepared.description)
+                        Self.show(prepared, preview)
+                        edits += try Self.ask(about: preview)
+                        if pushTo.isEmpty { pushTo = try Self.askTrackers(Push.configuredTrackers(repository.config)) }
+                    }
+                } catch is EndOfInput {
+                    throw CommandError.noAnswer(folder: folder)
                 }
                 let added = try repository.commitAdd(prepared, edits: edits, progress: interactive ? Self.progressBar(total: prepared.tree.totalSize) : nil)
                 if interactive { Console.error("\r\u{1B}[K") }
@@ -253,9 +257,12 @@ extension MKT {
 
         static func prompt(_ text: String) throws -> String {
             Console.error(text)
-            guard let line = readLine() else { throw CommandError.noAnswer }
+            guard let line = readLine() else { throw EndOfInput() }
             return line.trimmingCharacters(in: .whitespaces)
         }
+
+        /// Input ended before an answer (Ctrl-D); `run` names the folder.
+        struct EndOfInput: Error {}
 
         /// `hashing  42% 812 MB/s` on one line of stderr, redrawn at most ten times a second.
         static func progressBar(total: Int64) -> @Sendable (Int64) -> Void {

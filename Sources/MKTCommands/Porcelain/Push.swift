@@ -125,7 +125,7 @@ extension MKT {
         }
 
         static func configuredTrackers(_ config: StoreConfig) -> [String] {
-            Array(Set(config.entries.filter { $0.section == "tracker" }.compactMap(\.subsection))).sorted()
+            config.subsections(of: "tracker")
         }
 
         static func knownTrackers(_ config: StoreConfig) -> Set<String> {
