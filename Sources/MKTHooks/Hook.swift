@@ -42,7 +42,6 @@ public struct Hook: Sendable {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw .cannotStart(path, String(cString: strerror(errno))) }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
-        defer { close(writeEnd) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -70,7 +69,11 @@ public struct Hook: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
         close(readEnd)
-        guard spawned == 0 else { throw .cannotStart(path, String(cString: strerror(spawned))) }
+        // Each end is closed exactly once: a second close could hit a descriptor another thread just opened.
+        guard spawned == 0 else {
+            close(writeEnd)
+            throw .cannotStart(path, String(cString: strerror(spawned)))
+        }
 
         input.withUnsafeBytes { buffer in
             var offset = 0

@@ -165,7 +165,10 @@ public enum HybridTorrent {
             let file = files[task.file]
             let location = tree.location(of: file)
             if openFile?.index != task.file {
-                if let previous = openFile { close(previous.fd) }
+                if let previous = openFile {
+                    close(previous.fd)
+                    openFile = nil  // the defer must not close it again if the next open fails
+                }
                 let fd = open(location, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw .io(operation: "open", path: location, errno: errno) }
                 openFile = (task.file, fd)
