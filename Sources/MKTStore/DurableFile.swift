@@ -19,6 +19,7 @@ public enum DurableFile {
     public static func create(_ path: String, contents: Data, mode: mode_t) throws(StoreError) -> Bool {
         let temp = try writeTemp(beside: path, contents: contents, mode: mode)
         defer { unlink(temp) }
+        DurabilitySeam.willTake(.link(from: temp, to: path))
         if link(temp, path) != 0 {
             let code = errno
             if code == EEXIST { return false }
@@ -32,6 +33,7 @@ public enum DurableFile {
     public static func replace(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
         let temp = try writeTemp(beside: path, contents: contents, mode: mode)
         CrashPoint.reached("before-rename")
+        DurabilitySeam.willTake(.rename(from: temp, to: path))
         if rename(temp, path) != 0 {
             let code = errno
             unlink(temp)
@@ -44,10 +46,13 @@ public enum DurableFile {
     /// Appends one record to `path` and flushes it; creates the file if needed.
     public static func append(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
         let existed = access(path, F_OK) == 0
+        if !existed { DurabilitySeam.willTake(.create(path)) }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         defer { close(fd) }
+        DurabilitySeam.willTake(.write(path))
         try writeAll(fd, contents, path: path)
+        DurabilitySeam.willTake(.fsync(path))
         guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
         if !existed { try syncDirectory(of: path) }
     }
@@ -61,17 +66,27 @@ public enum DurableFile {
         }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != path { try makeDirectories(parent, mode: mode) }
+        DurabilitySeam.willTake(.mkdir(path))
         if mkdir(path, mode) != 0 && errno != EEXIST {
             throw .io(operation: "create directory", path: path, errno: errno)
         }
         try syncDirectory(of: path)
     }
 
+    /// Removes `path` (gone already is fine) and makes the removal durable.
+    public static func remove(_ path: String) throws(StoreError) {
+        DurabilitySeam.willTake(.unlink(path))
+        guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "remove", path: path, errno: errno) }
+        try syncDirectory(of: path)
+    }
+
     public static func syncDirectory(of path: String) throws(StoreError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open directory", path: directory, errno: errno) }
         defer { close(fd) }
+        DurabilitySeam.willTake(.fsyncDirectory(directory))
         guard fsync(fd) == 0 else { throw .io(operation: "fsync directory", path: directory, errno: errno) }
     }
 
@@ -128,9 +143,11 @@ public enum DurableFile {
         guard fd >= 0 else { throw .io(operation: "create temp file in", path: directory, errno: errno) }
         do throws(StoreError) {
             // Errors name the file being written, not its temporary name.
+            DurabilitySeam.willTake(.write(temp))
             try writeAll(fd, contents, path: path)
             // fchmod, not the open mode: the caller's umask must not loosen or tighten it.
             guard fchmod(fd, mode) == 0 else { throw StoreError.io(operation: "chmod", path: temp, errno: errno) }
+            DurabilitySeam.willTake(.fsync(temp))
             guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
             guard close(fd) == 0 else {
                 fd = -1

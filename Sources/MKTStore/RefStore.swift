@@ -203,8 +203,8 @@ public struct RefStore: Sendable {
             try DurableFile.replace(path(of: update.name), contents: Data((new.hex + "\n").utf8), mode: Self.fileMode)
         case .delete:
             guard old != nil else { return }
-            try remove(path(of: update.name))
-            try? remove(reflogPath(of: update.name))
+            try DurableFile.remove(path(of: update.name))
+            try? DurableFile.remove(reflogPath(of: update.name))
             pruneEmptyDirectories(above: reflogPath(of: update.name), stoppingAt: "\(root)/logs/refs")
         }
     }
@@ -213,7 +213,7 @@ public struct RefStore: Sendable {
         if let value {
             try DurableFile.replace(path(of: name), contents: Data((value.hex + "\n").utf8), mode: Self.fileMode)
         } else {
-            try remove(path(of: name))
+            try DurableFile.remove(path(of: name))
         }
     }
 
@@ -227,11 +227,6 @@ public struct RefStore: Sendable {
         let oneLine = message.map { $0.isNewline || $0 == "\t" ? " " : $0 }
         let line = "\(old.hex) \(new.hex) \(Int64(time(nil)))\t\(String(oneLine))\n"
         try DurableFile.append(path, contents: Data(line.utf8), mode: Self.fileMode)
-    }
-
-    private func remove(_ path: String) throws(StoreError) {
-        guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "remove", path: path, errno: errno) }
-        try DurableFile.syncDirectory(of: path)
     }
 
     private func pruneEmptyDirectories(above path: String, stoppingAt top: String) {

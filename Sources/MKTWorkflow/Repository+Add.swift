@@ -99,6 +99,8 @@ extension Repository {
         }
         let snapshot = try MetaSnapshot(objectBody: objects.read(current, as: .meta), label: "meta \(current)")
         let description = try MetaEdit.apply(edits, to: snapshot.description)
+        // Like a commit with no change, an edit that changes nothing makes no snapshot.
+        if description == snapshot.description { return (ref, current, description) }
         let metaID = try objects.write(type: .meta, body: description.metaObjectBody(release: snapshot.release, pieces: snapshot.pieces, parent: current.hex))
         try update([RefUpdate(name: ref, action: .set(metaID), expected: .value(current))], message: "edit: \(edits.joined(separator: " "))")
         return (ref, metaID, description)

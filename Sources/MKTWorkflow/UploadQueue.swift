@@ -81,10 +81,7 @@ public struct UploadQueue: Sendable {
     }
 
     public func remove(_ job: QueuedJob) throws {
-        if unlink(path(job.tracker, job.release)) != 0 && errno != ENOENT {
-            throw StoreError.io(operation: "remove", path: path(job.tracker, job.release), errno: errno)
-        }
-        try DurableFile.syncDirectory(of: path(job.tracker, job.release))
+        try DurableFile.remove(path(job.tracker, job.release))
     }
 
     /// Takes the job's lock without waiting; nil when another process holds it.

@@ -286,7 +286,7 @@ extension MKT {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a release's metadata: a new snapshot whose parent is the current one.",
-            discussion: "Fields as for 'mkt add --meta'. Prints the new meta object's id."
+            discussion: "Fields as for 'mkt add --meta'. Prints the new meta object's id; when the fields already hold those values, nothing is stored and the current id is printed."
         )
 
         @Option(name: .customLong("meta"), help: ArgumentHelp("Set a metadata field (repeatable).", valueName: "FIELD=VALUE"))
