@@ -62,14 +62,58 @@ public struct Pusher: Sendable {
     // MARK: - Hooks
 
     /// `pre-push TRACKER URL`, stdin `<local ref> <meta> <remote ref> <receipt or zeros>` per release.
+    /// A refusal is recorded (but for a dry run): each release the tracker
+    /// does not have yet gets a `rejected` receipt saying that nothing was sent.
     /// - Returns: the first tracker whose hook refused, with its exit status.
     public func runPrePush(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> (tracker: String, status: Int32)? {
         for tracker in trackers {
             if case .ran(let status) = try runHook("pre-push", tracker: tracker, lines: try hookLines(tracker: tracker, releases: releases)), status != 0 {
+                if !settings.dryRun { try recordRefusal(tracker: tracker, releases: releases, status: status) }
                 return (tracker, status)
             }
         }
         return nil
+    }
+
+    private func recordRefusal(tracker: String, releases: [(name: String, meta: ObjectID)], status: Int32) throws {
+        let profile = try repository.config.trackerProfile(tracker)
+        let url = (try? TrackerSite(name: tracker, profile: profile, config: repository.config)).map { "\(URLComponents(string: $0.url)?.scheme ?? "https")://\($0.host)" }
+        for release in releases {
+            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
+            let stored = try repository.release(named: snapshot.pieces)
+            let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+            if try upToDate(tracker: tracker, release: release.name, torrent: torrentID) != nil { continue }
+            let lock = try queue.claim(tracker: tracker, release: release.name)
+            defer { lock?.release() }
+            guard lock != nil else { continue }  // another mkt is uploading it right now
+            var job = try queue.job(tracker: tracker, release: release.name)
+            let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
+            let previous = try previousID.map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+            let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
+            var receipt = UploadReceipt(
+                tracker: tracker, site: url ?? "", torrent: torrentID.hex, infohash: torrent.infoHashHex,
+                attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+            receipt.meta = release.meta.hex
+            receipt.previous = previousID?.hex
+            receipt.outcome = .rejected
+            receipt.category = .local
+            receipt.message = "the pre-push hook refused (exit status \(status)); nothing was sent"
+            let id = try repository.objects.write(type: .receipt, body: receipt.objectBody())
+            try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: "push: refused by pre-push")
+            if job != nil {
+                // The queued job's next attempt follows this one in the chain.
+                job!.receipt = id.hex
+                try queue.save(job!)
+            }
+        }
+    }
+
+    /// The tracker's current receipt when it already holds this very torrent.
+    private func upToDate(tracker: String, release: String, torrent: ObjectID) throws -> (id: ObjectID, receipt: UploadReceipt)? {
+        guard let current = try repository.refs.read(Self.trackerRef(tracker, release)),
+            let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
+            receipt.succeeded, receipt.torrent == torrent.hex else { return nil }
+        return (current, receipt)
     }
 
     /// `post-push TRACKER URL`, the same lines with the new receipts; its exit status is ignored.
@@ -120,9 +164,7 @@ public struct Pusher: Sendable {
             for tracker in trackers {
                 let profile = try repository.config.trackerProfile(tracker)
                 let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
-                if let current = try repository.refs.read(Self.trackerRef(tracker, release.name)),
-                    let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
-                    receipt.succeeded, receipt.torrent == torrentID.hex {
+                if let (current, receipt) = try upToDate(tracker: tracker, release: release.name, torrent: torrentID) {
                     settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }

@@ -114,8 +114,9 @@ struct WorkflowJourneyTests {
         #expect(demo.stderr == "checked 8 objects and 3 refs: ok\n", "\(demo.stderr)")
     }
 
-    /// A pre-push hook that refuses stops everything before any request;
-    /// one that exits 0 without reading its input lets the push go on.
+    /// A pre-push hook that refuses stops everything before any request and
+    /// leaves a `rejected` receipt per release saying so (§7 item 27); one
+    /// that exits 0 without reading its input lets the push go on.
     @Test func prePushHooks() throws {
         try withTemporaryDirectory { directory in
             let world = try TrackerWorld(directory)
@@ -138,11 +139,22 @@ struct WorkflowJourneyTests {
             let metas = try releases.map { try world.mkt(["rev-parse", "refs/releases/\($0)"]).line }
             #expect(input == zip(releases, metas).map { "refs/releases/\($0) \($1) refs/trackers/red/\($0) \(zeros)\n" }.joined())
             #expect(try world.mkt(["queue"]).stdout.isEmpty)
+            let refusal = "rejected (local): the pre-push hook refused (exit status 1); nothing was sent"
+            #expect(try world.mkt(["status", releases[0]]).stdout == "\(releases[0])\n    red  \(refusal)\n")
+            let format = ["log", "--format", "%(tracker)/%(release) %(attempt) %(outcome)"]
+            #expect(try world.mkt(format + [releases[0]]).stdout == "red/\(releases[0]) 1 rejected\n")
 
             try writeFile(hook, "#!/bin/sh\nexit 0\n")
             let pushed = try world.mkt(["push", "red"])
             #expect(pushed.status == 0, "\(pushed)")
             #expect(try red.torrents.count == 2)
+            #expect(try world.mkt(format + [releases[0]]).stdout == "red/\(releases[0]) 2 success\nred/\(releases[0]) 1 rejected\n")
+
+            // Refused again with nothing new to send: the receipts stand as they are.
+            try writeFile(hook, "#!/bin/sh\nexit 3\n")
+            let heads = try world.mkt(["for-each-ref", "refs/trackers"]).stdout
+            #expect(try world.mkt(["push", "red"]).status == 1)
+            #expect(try world.mkt(["for-each-ref", "refs/trackers"]).stdout == heads)
 
             // A hook others may write to is not run, and mkt says so.
             chmod(hook, 0o777)
