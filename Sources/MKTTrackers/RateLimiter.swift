@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTStore
 
 /// A sliding-window limit on requests to one tracker for one user, shared by
@@ -8,7 +9,9 @@ import MKTStore
 ///
 /// Times are CLOCK_MONOTONIC nanoseconds: the same in every process, and not
 /// moved by changes to the wall clock. After a reboot the clock starts over;
-/// entries from the future are then dropped.
+/// entries from the future are then dropped, and so is a block that ends
+/// later than any block could (another boot's, or a process under a shifted
+/// clock such as faketime's).
 public struct RateLimiter: Sendable {
     public struct Limit: Equatable, Sendable {
         public let requests: Int
@@ -60,6 +63,7 @@ public struct RateLimiter: Sendable {
             let outcome = try withState { state, now -> Outcome in
                 let windowStart = now - window
                 state.sent.removeAll { $0 <= windowStart || $0 > now }
+                if state.blockedUntil > now + Self.nanoseconds(Self.longestBlock) { state.blockedUntil = 0 }
                 if state.blockedUntil > now { return .wait(.nanoseconds(state.blockedUntil - now)) }
                 if state.sent.count < limit.requests {
                     state.sent.append(now)
@@ -76,10 +80,13 @@ public struct RateLimiter: Sendable {
         }
     }
 
+    /// The longest a site can make mkt wait: Retry-After's clamp.
+    public static let longestBlock = Duration.seconds(RetryAfter.maximum)
+
     /// Sends nothing more until `delay` has passed (a 429 with Retry-After, or OPS's rate-limit answer).
     public func block(for delay: Duration) throws(StoreError) {
         try withState { state, now in
-            state.blockedUntil = max(state.blockedUntil, now + Self.nanoseconds(delay))
+            state.blockedUntil = max(state.blockedUntil, now + Self.nanoseconds(min(delay, Self.longestBlock)))
         }
     }
 

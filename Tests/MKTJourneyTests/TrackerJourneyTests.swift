@@ -38,6 +38,13 @@ struct TrackerWorld {
         try MKTProcess.run(arguments, in: directory, stdin: stdin, environment: environment.merging(extra) { $1 })
     }
 
+    /// `mkt` with the clock shifted by faketime (`+1y`, `-1y`, …); one that
+    /// waits for the shifted clock is stopped after two minutes (exit 124).
+    @discardableResult
+    func mkt(clock offset: String, _ arguments: [String]) throws -> MKTResult {
+        try MKTProcess.run(under: ["/usr/bin/timeout", "120", "/usr/bin/faketime", "-f", offset], arguments, in: directory, environment: environment)
+    }
+
     func object(_ id: String) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: try mkt(["cat-file", "-p", id]).stdoutData) as! [String: Any]
     }

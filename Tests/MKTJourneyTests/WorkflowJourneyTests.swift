@@ -278,6 +278,42 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// §7 item 10: pushes a year ahead and a year behind, one after the
+    /// other: retries, a Retry-After block set under the other clock, and a
+    /// dead process's ref lock are handled, and `mkt log` follows the receipt
+    /// chain, not the stamps (attempt 1 is stamped a year after attempt 3).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime"), "faketime is missing (scripts/apt-deps.sh test installs it)"))
+    func aShiftedClock() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            let releases = try Self.addAlbums(3, to: world)
+
+            try red.faults(["validation": "The year is invalid."])
+            #expect(try world.mkt(clock: "+1y", ["push", "red", releases[0]]).status == 1)
+            try red.faults(["validation": NSNull(), "fail": ["status": 503, "count": 1, "actions": ["upload"]]])
+            let retried = try world.mkt(clock: "-1y", ["push", "--retry"])
+            #expect(retried.status == 0 && retried.stderr.contains("attempt 2: outcome-unknown (server)"), "\(retried)")
+            let format = ["log", "--format", "%(attempt) %(outcome)", releases[0]]
+            #expect(try world.mkt(format).stdout == "3 success\n2 outcome-unknown\n1 rejected\n")
+            let stamps = try world.mkt(["log", "--json", releases[0]]).stdout
+            #expect(stamps.contains("\"attempt\":1") && stamps.contains("\"attempt\":3"), "\(stamps)")
+
+            // A year ahead, the site says "wait 1 s"; a year behind, that block is not waited out for two years.
+            try red.faults(["rate_limited": 1, "retry_after": "1"])
+            #expect(try world.mkt(clock: "+1y", ["push", "red", releases[1]]).status == 0)
+            let dead = try MKTProcess.start(["--version"], in: directory)
+            _ = try dead.finish()
+            try writeFile("\(directory)/.mkt/refs/trackers/red/\(releases[2]).lock", "\(dead.pid)\n")
+            let pushed = try world.mkt(clock: "-1y", ["push", "red", releases[2]])
+            #expect(pushed.status == 0, "\(pushed)")
+            #expect(try red.torrents.count == 3)
+            #expect(try world.mkt(["fsck"]).status == 0)
+            #expect(try world.mkt(["status"]).stdout.components(separatedBy: "uploaded").count == 4)
+        }
+    }
+
     /// Standard output on a full disk: every porcelain command says so and fails.
     @Test func aFullStandardOutputIsAnError() throws {
         try withTemporaryDirectory { directory in

@@ -97,6 +97,12 @@ public enum MKTProcess {
         try start(arguments, in: directory, stdin: stdin, environment: environment).finish()
     }
 
+    /// Runs `mkt` under a wrapper command such as `faketime -f +1y`.
+    @discardableResult
+    public static func run(under wrapper: [String], _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> MKTResult {
+        try start(executable: wrapper[0], Array(wrapper.dropFirst()) + [binary] + arguments, in: directory, stdin: nil, environment: environment).finish()
+    }
+
     /// Runs `mkt` with standard input as text.
     @discardableResult
     public static func run(_ arguments: [String], in directory: String, input: String) throws -> MKTResult {

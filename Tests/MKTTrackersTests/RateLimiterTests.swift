@@ -45,6 +45,24 @@ struct RateLimiterTests {
             #expect(try limiter.acquire().waited == .seconds(7) + RateLimiter.arrivalMargin)
             try limiter.block(for: .seconds(30))
             #expect(try limiter.acquire().waited == .seconds(30))
+            // A block is clamped to the longest a site may ask for…
+            try limiter.block(for: .seconds(86_400 * 365))
+            #expect(try limiter.acquire().waited == RateLimiter.longestBlock)
+        }
+    }
+
+    /// …and one that ends later still was set under another clock (a
+    /// reboot, a shifted clock): it is dropped, as are requests "from the future".
+    @Test func aBlockFromAnotherClockIsDropped() throws {
+        try withTemporaryDirectory { directory in
+            let year: Int64 = 365 * 86_400 * 1_000_000_000
+            try writeFile("\(directory)/red", "blocked \(5 * year)\nsent \(4 * year)\nsent \(4 * year + 1)\n")
+            let clock = Atomic<Int64>(year)
+            let limiter = RateLimiter(
+                statePath: "\(directory)/red", limit: .init(requests: 1, window: .seconds(10)),
+                now: { clock.load(ordering: .relaxed) },
+                sleep: { clock.add(RateLimiter.nanoseconds($0), ordering: .relaxed) })
+            #expect(try limiter.acquire().waited == .zero)
         }
     }
 
