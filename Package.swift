@@ -127,7 +127,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTTrackers", "MKTWorkflow"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -155,7 +155,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTorrentTests",
-            dependencies: ["MKTTorrent", "MKTFuzzTargets", "MKTTestSupport"],
+            dependencies: ["MKTTorrent", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTFuzzTests",
+            dependencies: ["MKTFuzzTargets"],
             exclude: ["Corpus"],
             swiftSettings: strict
         ),

@@ -1,10 +1,22 @@
+import Foundation
+import MKTMetadata
+import MKTStore
 import MKTTorrent
+import MKTTrackers
+import MKTWorkflow
 
 /// Entry points for fuzzing: each takes arbitrary bytes and must neither
 /// trap nor break an invariant. `mkt-fuzz` runs them under libFuzzer, and
 /// `swift test` replays the committed corpus through them.
 public enum FuzzTargets {
-    public static let all: [String: @Sendable ([UInt8]) -> Void] = ["bencode": bencode, "torrent": torrent]
+    public static let all: [String: @Sendable ([UInt8]) -> Void] = [
+        "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "config": config,
+        "flac": { audio($0, magic: Array("fLaC".utf8), container: "FLAC") },
+        "ogg": { audio($0, magic: Array("OggS".utf8), container: "Ogg") },
+        "mp3": { audio($0, magic: [0xFF], container: "MP3") },
+        "id3": { audio($0, magic: Array("ID3".utf8), container: nil) },  // an ID3 tag may precede FLAC too
+        "mp4": { audio($0, magic: mp4Magic, container: "MP4") },
+    ]
 
     /// Whatever the strict decoder accepts must re-encode to the same bytes.
     public static func bencode(_ bytes: [UInt8]) {
@@ -21,5 +33,54 @@ public enum FuzzTargets {
         }
         let needed = (torrent.totalLength + torrent.pieceLength - 1) / torrent.pieceLength
         precondition(Int64(torrent.pieceCount) == needed, "piece count disagrees with the payload")
+    }
+
+    /// A stored object's bytes: what decodes is exactly what the writer would
+    /// write for that type and body, and it hashes to its own id.
+    public static func object(_ bytes: [UInt8]) {
+        let data = Data(bytes)
+        guard case .success(let object) = LooseObject.decode(data, expected: nil) else { return }
+        precondition(LooseObject.encode(type: object.type, body: object.body) == data, "accepted object bytes the writer would not write")
+        let id = LooseObject.id(type: object.type, body: object.body)
+        guard case .success = LooseObject.decode(data, expected: id) else { preconditionFailure("an object does not hash to its id") }
+    }
+
+    /// A receipt body that parses survives writing and reading again unchanged.
+    public static func receipt(_ bytes: [UInt8]) {
+        guard let receipt = try? UploadReceipt(objectBody: Data(bytes)) else { return }
+        precondition((try? UploadReceipt(objectBody: receipt.objectBody())) == receipt, "a receipt changed through a round trip")
+    }
+
+    /// A meta body that parses survives writing and reading again unchanged.
+    public static func meta(_ bytes: [UInt8]) {
+        guard let snapshot = try? MetaSnapshot(objectBody: Data(bytes), label: "fuzz") else { return }
+        let written = snapshot.description.metaObjectBody(release: snapshot.release, pieces: snapshot.pieces, parent: snapshot.parent)
+        guard let again = try? MetaSnapshot(objectBody: written, label: "fuzz") else { preconditionFailure("a meta body mkt wrote does not parse") }
+        precondition(again.description == snapshot.description && again.release == snapshot.release && again.pieces == snapshot.pieces
+                     && again.parent == snapshot.parent, "a meta snapshot changed through a round trip")
+    }
+
+    /// A config that parses answers every key with its last value.
+    public static func config(_ bytes: [UInt8]) {
+        guard let config = try? StoreConfig.parse(String(decoding: bytes, as: UTF8.self), path: "fuzz") else { return }
+        for entry in config.entries {
+            precondition(!entry.key.isEmpty && !entry.section.isEmpty, "an entry without a name")
+            let last = config.entries.last { $0.section == entry.section && $0.subsection == entry.subsection && $0.key == entry.key }!
+            precondition(config.value(entry.section, entry.key, subsection: entry.subsection) == last.value, "a key does not answer its last value")
+        }
+    }
+
+    /// An `ftyp` box, so that the bytes after it are read as MP4 boxes.
+    static let mp4Magic: [UInt8] = [0, 0, 0, 16] + Array("ftypM4A ".utf8) + [0, 0, 0, 0]
+
+    /// One audio reader, reached through the probe by the magic that selects
+    /// it: what it accepts is reported in its own container, with sane numbers.
+    static func audio(_ bytes: [UInt8], magic: [UInt8], container: String?) {
+        let file = magic + bytes
+        guard let facts = try? AudioProbe.probe(bytes: file, path: "fuzz", fileSize: file.count) else { return }
+        precondition(facts.container == (container ?? facts.container), "read as \(facts.container), not \(container ?? "")")
+        precondition(facts.sampleRate >= 0 && facts.channels >= 0 && (facts.durationMilliseconds ?? 0) >= 0 && (facts.bitrate ?? 0) >= 0
+                     && (facts.sampleCount ?? 0) >= 0, "negative audio facts")
+        for picture in facts.pictures { precondition(picture.byteCount >= 0 && picture.width >= 0 && picture.height >= 0, "negative picture facts") }
     }
 }

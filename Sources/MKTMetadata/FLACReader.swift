@@ -39,9 +39,9 @@ enum FLACReader {
         facts.encoding = AudioFacts.losslessEncoding(bitDepth: facts.bitDepth)
         guard sawStreamInfo else { throw .malformed(path: path, reason: facts.truncated ? "file ends before STREAMINFO" : "no STREAMINFO block") }
         if let samples = facts.sampleCount, samples > 0, facts.sampleRate > 0 {
-            facts.durationMilliseconds = samples * 1000 / Int64(facts.sampleRate)
-            let audioBytes = max(0, fileSize - reader.position)
-            facts.bitrate = Int(Int64(audioBytes) * 8 * Int64(facts.sampleRate) / samples)
+            facts.durationMilliseconds = samples.scaled(by: 1000, dividedBy: Int64(facts.sampleRate))
+            let audioBits = Int64(max(0, fileSize - reader.position)) * 8
+            facts.bitrate = audioBits.scaled(by: Int64(facts.sampleRate), dividedBy: samples).map { Int($0) }
         }
         return facts
     }

@@ -98,7 +98,7 @@ enum MP3Reader {
             }
             if let lame = vbr.lame { samples = max(0, samples - Int64(lame.delay) - Int64(lame.padding)) }
             facts.sampleCount = samples
-            facts.durationMilliseconds = samples * 1000 / Int64(frame.sampleRate)
+            facts.durationMilliseconds = samples.scaled(by: 1000, dividedBy: Int64(frame.sampleRate))
         }
         guard let lame = vbr.lame else {
             facts.bitrateMode = vbr.isInfo ? "CBR" : "VBR"

@@ -47,7 +47,7 @@ enum MP4Reader {
             if let version = reader.uint8(), reader.skip(3 + (version == 1 ? 16 : 8)), let scale = reader.bigEndian(4),
                 let duration = reader.bigEndian(version == 1 ? 8 : 4), scale > 0
             {
-                facts.durationMilliseconds = Int64(Double(duration) * 1000 / Double(scale))
+                facts.durationMilliseconds = Int64(exactly: duration)?.scaled(by: 1000, dividedBy: Int64(scale))
             }
         }
         guard let stsd = child(["mdia", "minf", "stbl", "stsd"], in: track.body), let entry = boxes(stsd.dropFirst(8)).first else {

@@ -71,11 +71,11 @@ enum OggReader {
         if let granule = lastGranule(tail, serial: serial), granule > preSkip {
             let samples = granule - preSkip
             facts.sampleCount = samples
-            facts.durationMilliseconds = samples * 1000 / Int64(facts.sampleRate)
+            facts.durationMilliseconds = samples.scaled(by: 1000, dividedBy: Int64(facts.sampleRate))
             if facts.codec == "Opus", samples > 0 {
                 // The audio starts after the header pages (which may hold cover art).
-                let audioBytes = Int64(max(0, fileSize - pages.position))
-                facts.bitrate = Int(audioBytes * 8 * Int64(facts.sampleRate) / samples)
+                let audioBits = Int64(max(0, fileSize - pages.position)) * 8
+                facts.bitrate = audioBits.scaled(by: Int64(facts.sampleRate), dividedBy: samples).map { Int($0) }
             }
         }
         return facts
