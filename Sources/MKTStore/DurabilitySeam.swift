@@ -17,6 +17,8 @@ enum DurabilitySeam {
         /// Data is about to be written to the file (a temp file or an append).
         case write(String)
         case fsync(String)
+        /// Appended records are about to be taken back.
+        case truncate(String)
         /// A file is about to be created by opening it (an append's first record).
         case create(String)
         case link(from: String, to: String)
@@ -29,6 +31,7 @@ enum DurabilitySeam {
             switch self {
             case .write(let path): "write \(path)"
             case .fsync(let path): "fsync \(path)"
+            case .truncate(let path): "truncate \(path)"
             case .create(let path): "create \(path)"
             case .link(let from, let to): "link \(from) \(to)"
             case .rename(let from, let to): "rename \(from) \(to)"
@@ -88,6 +91,8 @@ enum DurabilitySeam {
             if state.data[path] == nil { state.data[path] = size(of: path) ?? 0 }
         case .fsync(let path):
             state.data[path] = nil
+        case .truncate:
+            break  // a cut before its fsync may keep either length: both are records mkt wrote
         case .create(let path):
             if size(of: path) == nil { state.names.append((parent(of: path), .remove(path), nil)) }
         case .link(_, let to):

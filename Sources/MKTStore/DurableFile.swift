@@ -44,17 +44,42 @@ public enum DurableFile {
     }
 
     /// Appends one record to `path` and flushes it; creates the file if needed.
-    public static func append(_ path: String, contents: Data, mode: mode_t) throws(StoreError) {
+    /// A record that cannot be written whole is taken back.
+    /// - Returns: the file's length before, nil when the append created it;
+    ///   `truncate(_:to:)` takes the record back.
+    @discardableResult
+    public static func append(_ path: String, contents: Data, mode: mode_t) throws(StoreError) -> Int64? {
         let existed = access(path, F_OK) == 0
         if !existed { DurabilitySeam.willTake(.create(path)) }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
         defer { close(fd) }
-        DurabilitySeam.willTake(.write(path))
-        try writeAll(fd, contents, path: path)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
+        let before: Int64? = existed ? Int64(info.st_size) : nil
+        do throws(StoreError) {
+            DurabilitySeam.willTake(.write(path))
+            try writeAll(fd, contents, path: path)
+            DurabilitySeam.willTake(.fsync(path))
+            guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+            if !existed { try syncDirectory(of: path) }
+        } catch {
+            try? truncate(path, to: before)
+            throw error
+        }
+        return before
+    }
+
+    /// Takes appended records back: cuts `path` to `length`, or removes it when nil.
+    public static func truncate(_ path: String, to length: Int64?) throws(StoreError) {
+        guard let length else { return try remove(path) }
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        DurabilitySeam.willTake(.truncate(path))
+        guard ftruncate(fd, off_t(length)) == 0 else { throw .io(operation: "truncate", path: path, errno: errno) }
         DurabilitySeam.willTake(.fsync(path))
         guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
-        if !existed { try syncDirectory(of: path) }
     }
 
     /// Creates `path` and any missing parents, fsyncing each parent that gained an entry.

@@ -167,15 +167,15 @@ public struct RefStore: Sendable {
                 throw .refConflict(update.name, existing: existing)
             }
         }
-        var applied: [RefUpdate] = []
+        var applied: [(update: RefUpdate, reflogLength: Int64??)] = []
         do throws(StoreError) {
             for update in ordered {
-                try apply(update, old: current[update.name] ?? nil, message: message)
-                applied.append(update)
+                applied.append((update, try apply(update, old: current[update.name] ?? nil, message: message)))
             }
         } catch {
-            for update in applied.reversed() {
+            for (update, reflogLength) in applied.reversed() {
                 try? restore(update.name, to: current[update.name] ?? nil)
+                if let reflogLength { try? DurableFile.truncate(reflogPath(of: update.name), to: reflogLength) }
             }
             throw error
         }
@@ -194,18 +194,28 @@ public struct RefStore: Sendable {
         return try LockFile.acquire(path + ".lock", for: name, timeout: lockTimeout)
     }
 
-    private func apply(_ update: RefUpdate, old: ObjectID?, message: String) throws(StoreError) {
+    /// - Returns: for a set, the reflog's length before its new line (nil:
+    ///   the reflog is new), so that a rollback can take the line back.
+    private func apply(_ update: RefUpdate, old: ObjectID?, message: String) throws(StoreError) -> Int64?? {
         switch update.action {
         case .verify:
-            return
+            return .none
         case .set(let new):
-            try appendReflog(update.name, old: old ?? .zero, new: new, message: message)
-            try DurableFile.replace(path(of: update.name), contents: Data((new.hex + "\n").utf8), mode: Self.fileMode)
+            let reflogLength = try appendReflog(update.name, old: old ?? .zero, new: new, message: message)
+            do throws(StoreError) {
+                try DurableFile.replace(path(of: update.name), contents: Data((new.hex + "\n").utf8), mode: Self.fileMode)
+            } catch {
+                // The reflog must not tell of a move that did not happen.
+                try? DurableFile.truncate(reflogPath(of: update.name), to: reflogLength)
+                throw error
+            }
+            return .some(reflogLength)
         case .delete:
-            guard old != nil else { return }
+            guard old != nil else { return .none }
             try DurableFile.remove(path(of: update.name))
             try? DurableFile.remove(reflogPath(of: update.name))
             pruneEmptyDirectories(above: reflogPath(of: update.name), stoppingAt: "\(root)/logs/refs")
+            return .none
         }
     }
 
@@ -217,7 +227,7 @@ public struct RefStore: Sendable {
         }
     }
 
-    private func appendReflog(_ name: String, old: ObjectID, new: ObjectID, message: String) throws(StoreError) {
+    private func appendReflog(_ name: String, old: ObjectID, new: ObjectID, message: String) throws(StoreError) -> Int64? {
         let path = reflogPath(of: name)
         do {
             try DurableFile.makeDirectories((path as NSString).deletingLastPathComponent)
@@ -226,7 +236,7 @@ public struct RefStore: Sendable {
         }
         let oneLine = message.map { $0.isNewline || $0 == "\t" ? " " : $0 }
         let line = "\(old.hex) \(new.hex) \(Int64(time(nil)))\t\(String(oneLine))\n"
-        try DurableFile.append(path, contents: Data(line.utf8), mode: Self.fileMode)
+        return try DurableFile.append(path, contents: Data(line.utf8), mode: Self.fileMode)
     }
 
     private func pruneEmptyDirectories(above path: String, stoppingAt top: String) {

@@ -42,6 +42,66 @@ extension Repository {
         return stale
     }
 
+    /// Objects nothing leads to, older than `grace`. An object is reachable
+    /// when an id that names it appears in any file of the store outside
+    /// `objects/` (refs, reflogs, the queue, caches) or in a reachable
+    /// object's bytes. Reading ids as text keeps whatever might be linked: a
+    /// stray match keeps an object, it never removes one. The grace spares
+    /// the objects of a write that has not moved its ref yet.
+    public func unreachableObjects(grace: TimeInterval, now: Date = Date()) throws(StoreError) -> [ObjectID] {
+        let stored = Set(try objects.scan().objects)
+        var reachable: Set<ObjectID> = []
+        var pending: [ObjectID] = []
+        func follow(_ bytes: some Collection<UInt8>) {
+            for id in Self.objectIDs(in: bytes) where stored.contains(id) && reachable.insert(id).inserted {
+                pending.append(id)
+            }
+        }
+        guard let walker = FileManager.default.enumerator(atPath: directory) else {
+            throw .io(operation: "list", path: directory, errno: errno)
+        }
+        while let relative = walker.nextObject() as? String {
+            if relative == "objects" { walker.skipDescendants(); continue }
+            var isDirectory: ObjCBool = false
+            let path = "\(directory)/\(relative)"
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            if let bytes = try DurableFile.read(path) { follow(bytes) }
+        }
+        while let id = pending.popLast() {
+            if let bytes = try DurableFile.read(objects.path(of: id)) { follow(bytes) }
+        }
+        return stored.subtracting(reachable).filter { isOlder(objects.path(of: $0), than: grace, now: now) }.sorted { $0.hex < $1.hex }
+    }
+
+    /// Removes what `unreachableObjects` names; returns it.
+    public func removeUnreachableObjects(grace: TimeInterval, now: Date = Date()) throws(StoreError) -> [ObjectID] {
+        let unreachable = try unreachableObjects(grace: grace, now: now)
+        for id in unreachable where unlink(objects.path(of: id)) != 0 && errno != ENOENT {
+            throw .io(operation: "remove", path: objects.path(of: id), errno: errno)
+        }
+        return unreachable
+    }
+
+    /// Every run of exactly 64 hex digits, as an id.
+    static func objectIDs(in bytes: some Collection<UInt8>) -> [ObjectID] {
+        var found: [ObjectID] = []
+        var run: [UInt8] = []
+        func flush() {
+            if run.count == ObjectID.hexLength, let id = ObjectID(hex: String(decoding: run, as: UTF8.self).lowercased()) { found.append(id) }
+            run.removeAll(keepingCapacity: true)
+        }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"):
+                run.append(byte)
+            default:
+                flush()
+            }
+        }
+        flush()
+        return found
+    }
+
     private func isOlder(_ path: String, than grace: TimeInterval, now: Date) -> Bool {
         var info = stat()
         guard lstat(path, &info) == 0 else { return false }

@@ -120,7 +120,7 @@ struct DurabilityJourneyTests {
                     func parent(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
                     let path = entry.paths.last!
                     let expected: [String] = switch entry.step {
-                    case "write": ["fsync \(entry.paths[0])"]
+                    case "write", "truncate": ["fsync \(entry.paths[0])"]
                     case "create": ["write \(path)", "fsync \(path)"]
                     case "link", "rename", "unlink", "mkdir": ["fsync-dir \(parent(path))"]
                     default: []

@@ -21,7 +21,7 @@ struct FsckJourneyTests {
             let other = try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "other").stdout
                 .trimmingCharacters(in: .newlines)
             try MKTProcess.run(["update-ref", "refs/releases/album", id], in: directory)
-            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 2 objects and 1 ref: ok\n")
+            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 2 objects and 1 ref: ok, 1 unreachable object ('mkt gc --grace=0' removes them)\n")
 
             let objectPath = "\(directory)/.mkt/objects/\(id.prefix(2))/\(id.dropFirst(2))"
             let relative = ".mkt/objects/\(id.prefix(2))/\(id.dropFirst(2))"
@@ -84,6 +84,37 @@ struct FsckJourneyTests {
 
                 """)
             #expect(result.stderr == "checked 1 object and 1 ref: 2 errors\n")
+        }
+    }
+
+    /// `mkt gc` removes objects nothing leads to once they are older than
+    /// the grace period, and keeps every object a ref, a reflog entry, a
+    /// queued job or another kept object names.
+    @Test func gcRemovesWhatNothingLeadsTo() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            func store(_ text: String) throws -> String {
+                try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: text).line
+            }
+            let named = try store("named by the next object only")
+            let top = try store("a log that names \(named.uppercased()) in passing")
+            let reflogged = try store("where the ref pointed before")
+            let queued = try store("a torrent only a queued job names")
+            let loose = try store("left by an add that failed")
+            try MKTProcess.run(["update-ref", "refs/releases/album", reflogged], in: directory)
+            try MKTProcess.run(["update-ref", "refs/releases/album", top], in: directory)
+            try writeFile("\(directory)/.mkt/queue/red/album.json", "{\"torrent\":\"\(queued)\"}\n")
+            let path = ".mkt/objects/\(loose.prefix(2))/\(loose.dropFirst(2))"
+
+            #expect(try MKTProcess.run(["gc"], in: directory).stdout.isEmpty, "an hour's grace keeps a fresh object")
+            #expect(try MKTProcess.run(["gc", "--grace=0", "-n"], in: directory).stdout == "would remove objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
+            #expect(try MKTProcess.run(["gc", "--grace=0"], in: directory).stdout == "removed objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
+            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 4 objects and 1 ref: ok\n")
+            for id in [named, top, reflogged, queued] {
+                #expect(try MKTProcess.run(["cat-file", "-p", id], in: directory).status == 0)
+            }
         }
     }
 }

@@ -9,7 +9,8 @@ extension MKT {
             discussion: """
                 Prints one line per problem, "error: ..." or "warning: ...", naming the
                 object or ref and what is wrong, and exits 1 if there is any error. A
-                summary goes to stderr unless --quiet.
+                summary goes to stderr unless --quiet; it counts the objects nothing leads to
+                too, which are no error ('mkt gc' removes them).
                 """
         )
 
@@ -17,15 +18,19 @@ extension MKT {
         var quiet = false
 
         func run() throws {
-            let report = try openRepository().check()
+            let repository = try openRepository()
+            let report = try repository.check()
             for problem in report.problems {
                 Console.write("\(problem.isError ? "error" : "warning"): \(problem)\n")
             }
             if !quiet {
                 let errors = report.problems.filter(\.isError).count
+                // Unreachable objects are no fault (git keeps them too); gc removes them.
+                let unreachable = (try? repository.unreachableObjects(grace: 0).count) ?? 0
                 Console.error(
                     "checked \(counted(report.objectCount, "object")) and \(counted(report.refCount, "ref")): "
-                        + (errors == 0 ? "ok\n" : counted(errors, "error") + "\n"))
+                        + (errors == 0 ? "ok" : counted(errors, "error"))
+                        + (unreachable == 0 ? "" : ", \(counted(unreachable, "unreachable object")) ('mkt gc --grace=0' removes them)") + "\n")
             }
             if !report.isClean { throw ExitCode.failure }
         }

@@ -13,6 +13,11 @@ extension MKT {
                 writer's files are never removed, whatever the grace period. A ref lock that
                 names a process no longer running goes at once, whatever its age: it blocks
                 every writer of that ref.
+
+                Then removes the objects older than the grace period that nothing leads to:
+                no ref, reflog entry, queued upload or cache names them, and no such object
+                does (a failed or interrupted 'mkt add' leaves these). Within the grace
+                period they are kept: a running 'mkt add' writes its objects before its ref.
                 """
         )
 
@@ -25,8 +30,9 @@ extension MKT {
         func run() throws {
             let repository = try openRepository()
             let files = dryRun ? try repository.staleFiles(grace: grace) : try repository.removeStaleFiles(grace: grace)
+            let unreachable = dryRun ? try repository.unreachableObjects(grace: grace) : try repository.removeUnreachableObjects(grace: grace)
             let prefix = repository.directory + "/"
-            for path in files {
+            for path in files + unreachable.map(repository.objects.path(of:)) {
                 Console.write("\(dryRun ? "would remove" : "removed") \(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path)\n")
             }
         }
