@@ -99,22 +99,24 @@ struct FaultJourneyTests {
         }
     }
 
-    /// §7 item 5: two `mkt add` of the same folder at once (10 rounds) both
-    /// succeed with one snapshot; two different folders at once both end up referenced.
+    /// §7 item 5: two `mkt add` of the same folder at once (100 rounds) both
+    /// succeed with one snapshot; a third of another folder and a `mkt gc`
+    /// run alongside, and both folders end up referenced.
     @Test func parallelAddsOfOneAndOfTwoFolders() throws {
         try withTemporaryDirectory { directory in
             let folder = try Self.folder(in: directory)
             let expected = try Self.reference(folder, in: directory)
             let other = "\(directory)/music/Fixture Artist - Other Album (2019) [FLAC]"
             try FileManager.default.copyItem(atPath: folder, toPath: other)
-            for round in 1...10 {
+            for round in 1...100 {
                 let store = "\(directory)/parallel-\(round)"
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
                 try MKTProcess.run(["init", "-q"], in: store)
                 let first = try MKTProcess.start(["add", "-y", "-q", folder], in: store)
                 let second = try MKTProcess.start(["add", "-y", "-q", folder], in: store)
                 let third = try MKTProcess.start(["add", "-y", "-q", other], in: store)
-                for result in [try first.finish(), try second.finish(), try third.finish()] {
+                let collector = try MKTProcess.start(["gc"], in: store)
+                for result in [try first.finish(), try second.finish(), try third.finish(), try collector.finish()] {
                     #expect(result.status == 0, "round \(round): \(result)")
                 }
                 let refs = try Self.refs(store)

@@ -331,6 +331,38 @@ struct WorkflowJourneyTests {
 
     /// `mkt push` killed with SIGKILL at random moments, ten times, then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
+    /// Three `mkt push red ops` of the same releases at once, with `mkt gc`
+    /// alongside: every pair is uploaded once, by whichever push holds its
+    /// job, and the store stays sound.
+    @Test func concurrentPushesUploadEachPairOnce() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            let ops = try FakeTracker(site: "ops", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]) + ops.configSection(extra: ["rate-limit": "100/10s"]))
+            let releases = try Self.addAlbums(4, to: world)
+            try red.faults(["slow": 0.05])
+            try ops.faults(["slow": 0.05])
+            let pushes = try (1...3).map { _ in try MKTProcess.start(["push", "red", "ops"], in: directory, environment: world.environment) }
+            let collectors = try (1...3).map { _ in try MKTProcess.start(["gc"], in: directory, environment: world.environment) }
+            for result in try (pushes + collectors).map({ try $0.finish() }) {
+                #expect(result.status == 0, "\(result)")
+            }
+            for fake in [red, ops] {
+                #expect(try fake.torrents.count == 4, "\(fake.site)")
+                #expect(try fake.uploads.count == 4, "\(fake.site): each pair is sent once")
+            }
+            let status = try world.mkt(["status"]).stdout
+            #expect(status.components(separatedBy: "  uploaded  ").count - 1 == 8, "\(status)")
+            #expect(try world.mkt(["queue"]).stdout.isEmpty)
+            for release in releases {
+                #expect(try world.mkt(["log", "--oneline", release]).stdout.split(separator: "\n").count == 2)
+            }
+            let fsck = try world.mkt(["fsck"])
+            #expect(fsck.status == 0 && fsck.stderr.hasSuffix(": ok\n"), "\(fsck)")
+        }
+    }
+
     @Test func killedPushesResumeWithoutDuplicates() throws {
         try withTemporaryDirectory { directory in
             let world = try TrackerWorld(directory)
