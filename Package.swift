@@ -181,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -10,8 +10,8 @@ public final class TrackerConnection {
     let client: HTTPClient
     let limiter: RateLimiter
     private let credential: String
-    /// Total time allowed for one exchange; uploads of big torrents need more than lookups.
-    var timeout: TimeInterval = 120
+    /// Total time allowed for one exchange (the site's `timeout`).
+    var timeout: TimeInterval
 
     public private(set) var requests = 0
     public private(set) var rateLimitWait = Duration.zero
@@ -24,6 +24,7 @@ public final class TrackerConnection {
     /// - Parameter stateDirectory: where the rate limiter keeps its state (one file per site and account).
     public init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String) {
         self.site = site
+        self.timeout = site.timeout
         self.credential = credential
         self.client = HTTPClient(userAgent: userAgent)
         self.limiter = RateLimiter(statePath: "\(stateDirectory)/\(site.name)-\(Self.fingerprint(credential).dropFirst(7))", limit: site.rateLimit)

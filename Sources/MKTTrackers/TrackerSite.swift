@@ -24,6 +24,8 @@ public struct TrackerSite: Equatable, Sendable {
     /// UNIT3D's category and type ids: each site numbers its own.
     public let categoryID: Int?
     public let typeID: Int?
+    /// Seconds one exchange with the site may take (`tracker.NAME.timeout`).
+    public var timeout: TimeInterval = 120
 
     public init(name: String, family: TrackerFamily, url: String, source: String, rateLimit: RateLimiter.Limit, categoryID: Int? = nil, typeID: Int? = nil) {
         self.name = name
@@ -43,7 +45,7 @@ public struct TrackerSite: Equatable, Sendable {
     ]
 
     /// The site called `name`: built in, with `[tracker "NAME"]` keys `url`,
-    /// `family`, `rate-limit`, `category-id` and `type-id` on top (or alone).
+    /// `family`, `rate-limit`, `category-id`, `type-id` and `timeout` on top (or alone).
     public init(name: String, profile: TrackerProfile, config: StoreConfig) throws(TrackerError) {
         let builtIn = Self.builtIn[name]
         let key = { (key: String) in config.value("tracker", key, subsection: name) }
@@ -71,6 +73,13 @@ public struct TrackerSite: Equatable, Sendable {
             return value
         }
         self.init(name: name, family: family, url: url, source: profile.source, rateLimit: limit, categoryID: try id("category-id"), typeID: try id("type-id"))
+        if let text = key("timeout") {
+            let seconds = text.hasSuffix("s") ? String(text.dropLast()) : text
+            guard let value = TimeInterval(seconds), value >= 1, value <= 3600 else {
+                throw .local("tracker.\(name).timeout is \(text); write it in seconds (1 to 3600), e.g. 120s")
+            }
+            timeout = value
+        }
         if family == .unit3d && (categoryID == nil || typeID == nil) {
             throw .local("tracker \(name) is a UNIT3D site: set tracker.\(name).category-id and tracker.\(name).type-id to the site's music or audiobook ids")
         }

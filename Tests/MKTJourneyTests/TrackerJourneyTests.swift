@@ -423,16 +423,18 @@ struct TrackerJourneyTests {
 }
 
 /// The secrets' whole journey: from the encrypted store to the fake sites.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is missing (scripts/apt-deps.sh test installs it)"))
+@Suite(.enabled(if: AudioFixtures.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "the audio tools or curl are missing (scripts/apt-deps.sh test installs them)"))
 struct TrackerCanaryTests {
     static let apiKey = CredentialJourneyTests.apiKeyCanary
     static let passkey = CredentialJourneyTests.passkeyCanary
 
-    /// Canary secrets through a success after a 503, a dropped answer with a
-    /// rewritten torrent fetched back, a push of a torrent the site has, a
-    /// dry run and a refusal: the sites see them only in the Authorization
-    /// header and the announce URL; the store, the rate-limit state, stdout
-    /// and stderr never hold them in any encoding.
+    /// Canary secrets through a success after a 503, a 429, a dropped answer
+    /// with a rewritten torrent fetched back, a timeout, a push of a torrent
+    /// the site has, a dry run, a refusal, a failing pre-push hook that
+    /// prints its environment and input, and a push killed midway then
+    /// resumed: the sites see them only in the Authorization header and the
+    /// announce URL; the store, the rate-limit state, stdout and stderr never
+    /// hold them in any encoding (research/reliability.md §7 item 20).
     @Test func canariesReachOnlyTheAuthorizationHeaderAndTheAnnounce() throws {
         try withTemporaryDirectory { directory in
             let red = try FakeTracker(site: "red", apiKey: Self.apiKey, passkey: Self.passkey, extra: ["--rate", "30/10"])
@@ -440,7 +442,7 @@ struct TrackerCanaryTests {
             var world = try TrackerWorld(directory, credentialHelper: false)
             world.environment["MKT_CREDENTIALS"] = "\(directory)/config/mkt/credentials"
             world.environment["MKT_PASSWORD"] = "master password"
-            try world.appendConfig(red.configSection(extra: ["rate-limit": "30/10s"]) + ops.configSection(extra: ["rate-limit": "30/10s"]) + "[push]\n    backoff = 0.05\n")
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "30/10s"]) + ops.configSection(extra: ["rate-limit": "30/10s", "timeout": "1s"]) + "[push]\n    backoff = 0.05\n")
             var outputs: [MKTResult] = []
             func mkt(_ arguments: [String], stdin: String? = nil) throws -> MKTResult {
                 let result = try world.mkt(arguments, stdin: stdin.map { Data($0.utf8) })
@@ -457,6 +459,8 @@ struct TrackerCanaryTests {
             #expect(afterRetry.status == 0, "\(afterRetry)")
             #expect(try mkt(["push-tracker", "red", torrents["red"]!, "--meta", meta]).status == 0)
             #expect(try mkt(["push-tracker", "red", torrents["red"]!, "--meta", meta, "--dry-run"]).status == 0)
+            try red.faults(["rate_limited": 1, "retry_after": "1"])
+            #expect(try mkt(["push-tracker", "red", torrents["red"]!, "--meta", meta]).status == 0)
 
             try ops.faults(["site_source": "OPS-SITE", "drop_after_commit": 1])
             let recovered = try mkt(["push-tracker", "ops", torrents["ops"]!, "--meta", meta, "--retries", "2"])
@@ -466,7 +470,28 @@ struct TrackerCanaryTests {
             try ops.faults(["validation": "The release year is invalid."])
             #expect(try mkt(["push-tracker", "ops", otherTorrents["ops"]!, "--meta", other]).status == 1)
             #expect(try mkt(["cat-file", "-p", try world.object(recovered.line)["siteTorrent"] as! String]).status == 0)
-            #expect(outputs.count == 8)
+
+            // A site slower than the configured second: the attempt times out.
+            try ops.faults(["validation": NSNull(), "slow": 2])
+            let (late, lateTorrents) = try world.release("Late", trackers: ["ops": ""])
+            let timedOut = try mkt(["push-tracker", "ops", lateTorrents["ops"]!, "--meta", late, "--retries", "0"])
+            #expect(timedOut.status == 1 && timedOut.stderr.contains("no answer in time"), "\(timedOut)")
+            try ops.faults(["slow": NSNull()])
+
+            // The porcelain: a pre-push hook that fails after printing all it can see, then a push killed midway, then resumed.
+            let album = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+            let hook = "\(directory)/.mkt/hooks/pre-push"
+            try writeFile(hook, "#!/bin/sh\nenv >&2\ncat >&2\necho \"$@\" >&2\nexit 1\n")
+            chmod(hook, 0o755)
+            #expect(try mkt(["push", "red", album]).status == 1)
+            unlink(hook)
+            let killed = try world.mkt(["push", "red", album], environment: ["MKT_TEST_CRASH_POINT": "after-rename"])
+            outputs.append(killed)
+            #expect(killed.status == 137, "\(killed)")
+            let resumed = try mkt(["push", "--queue"])
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(try mkt(["log", album]).status == 0)
+            #expect(outputs.count == 14)
 
             for fake in [red, ops] {
                 let uploads = try fake.uploads

@@ -2,6 +2,7 @@ import Foundation
 import MKTStore
 import MKTTestSupport
 import MKTTorrent
+import MKTTrackers
 import MKTWorkflow
 import Synchronization
 import Testing
@@ -62,6 +63,20 @@ struct ReleaseWorkflowTests {
         #expect(try config.trackerProfile("ops").source == "OPS")
         #expect(try config.trackerProfile("unit3d-music").maximumPathLength == 200)
         #expect(throws: WorkflowError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"])) { try config.trackerProfile("nope") }
+    }
+
+    /// A site's settings on top of the built-in table, each checked with a one-line error.
+    @Test func siteSettingsAreChecked() throws {
+        func site(_ lines: String) throws(TrackerError) -> TrackerSite {
+            let config = try! StoreConfig.parse("[tracker \"red\"]\n" + lines, path: "config")
+            return try TrackerSite(name: "red", profile: try! config.trackerProfile("red"), config: config)
+        }
+        #expect(try site("").timeout == 120 && site("").rateLimit == .init(requests: 10, window: .seconds(10)))
+        #expect(try site("\ttimeout = 30s\n\trate-limit = 5/10s\n").timeout == 30)
+        #expect(try site("\ttimeout = 2\n").timeout == 2)
+        #expect(throws: TrackerError.local("tracker.red.timeout is soon; write it in seconds (1 to 3600), e.g. 120s")) { try site("\ttimeout = soon\n") }
+        #expect(throws: TrackerError.local("tracker.red.timeout is 0s; write it in seconds (1 to 3600), e.g. 120s")) { try site("\ttimeout = 0s\n") }
+        #expect(throws: TrackerError.local("tracker.red.rate-limit is 10; write it as REQUESTS/SECONDS, e.g. 10/10s")) { try site("\trate-limit = 10\n") }
     }
 
     @Test func storedTorrentsRefuseAnnounceURLs() throws {
