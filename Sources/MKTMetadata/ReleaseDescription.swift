@@ -272,14 +272,21 @@ public enum ReleaseDescriber {
     /// Embedded front covers first, then image files named like covers (cover, front, art, album, folder, in that order).
     static func chooseCover(files: [String], audio: [String], facts: [String: AudioFacts]) -> String? {
         if let path = audio.first(where: { facts[$0]!.pictures.contains { $0.type == 3 } }) { return "embedded:\(path)" }
+        if let named = coverImage(in: files, namedOnly: true) { return named }
+        if let path = audio.first(where: { !facts[$0]!.pictures.isEmpty }) { return "embedded:\(path)" }
+        return coverImage(in: files, namedOnly: false)
+    }
+
+    /// The image file that is the cover: the first named like one (cover,
+    /// front, art, album, folder, in that order), else the only image.
+    public static func coverImage(in files: [String], namedOnly: Bool = false) -> String? {
         let images = files.filter { ["jpg", "jpeg", "png"].contains(ReleaseCheck.fileExtension($0)) }
         for word in ["cover", "front", "art", "album", "folder"] {
             if let match = images.first(where: { ($0.split(separator: "/").last ?? "").lowercased().range(of: "(^|[^a-z])\(word)([^a-z]|$)", options: .regularExpression) != nil }) {
                 return match
             }
         }
-        if let path = audio.first(where: { !facts[$0]!.pictures.isEmpty }) { return "embedded:\(path)" }
-        return images.count == 1 ? images[0] : nil
+        return !namedOnly && images.count == 1 ? images[0] : nil
     }
 
     static func problems(folder: FolderName, description: ReleaseDescription, read: [AudioFacts]) -> [String] {

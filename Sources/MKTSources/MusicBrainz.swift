@@ -215,12 +215,13 @@ extension ReleaseCandidate {
     /// The local description with what this candidate knows better or the
     /// files did not say: the release type, label, catalogue number, year and
     /// media when missing, the cover's web address. Each field taken is
-    /// named in `provenance` as `source:id`.
-    public func merged(into local: ReleaseDescription) -> ReleaseDescription {
+    /// named in `provenance` as `source:id`. With `onlyGaps` (a second
+    /// source after MusicBrainz), only what is still unknown is filled.
+    public func merged(into local: ReleaseDescription, onlyGaps: Bool = false) -> ReleaseDescription {
         var merged = local
         var provenance = local.provenance ?? [:]
         let origin = "\(source):\(id)"
-        if releaseType != .unknown, releaseType != local.releaseType {
+        if releaseType != .unknown, releaseType != local.releaseType, !onlyGaps || local.releaseType == .unknown {
             merged.releaseType = releaseType
             merged.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
                 releaseType.id(tracker: tracker).map { (tracker, $0) }
@@ -237,7 +238,7 @@ extension ReleaseCandidate {
         fill(\.catalogueNumber, "catalogueNumber", with: catalogueNumber)
         fill(\.year, "year", with: year)
         fill(\.media, "media", with: media)
-        if let cover {
+        if let cover, !onlyGaps || local.coverURL == nil {
             merged.coverURL = cover
             provenance["coverURL"] = source == "musicbrainz" ? "coverartarchive:\(id)" : origin
         }

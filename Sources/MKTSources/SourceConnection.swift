@@ -68,6 +68,22 @@ public final class SourceConnection: @unchecked Sendable {
         }
     }
 
+    /// POSTs a form (never cached, never retried: an upload may have been
+    /// taken) and returns the JSON answer.
+    public func post(_ path: String, parts: [MultipartPart], headers extra: [(name: String, value: String)] = []) throws(SourceError) -> Any {
+        do { try limiter.acquire() } catch { throw .local(name, "\(error)") }
+        let response: HTTPResponse
+        do {
+            response = try http.send(HTTPRequest(method: "POST", url: baseURL + path, headers: headers + extra, body: .multipart(parts)))
+        } catch {
+            throw .unreachable(name, error.description)
+        }
+        if response.status == 401 || response.status == 403 { throw .refused(name) }
+        guard response.status == 200 else { throw .answered(name, "HTTP \(response.status)") }
+        guard let answer = try? JSONSerialization.jsonObject(with: response.body) else { throw .answered(name, "with something that is not JSON") }
+        return answer
+    }
+
     /// The cache is only a cache: failing to write it changes nothing.
     private func remember(_ body: Data, key: String) {
         guard let cacheDirectory else { return }
@@ -84,12 +100,27 @@ public final class SourceConnection: @unchecked Sendable {
         guard (try? limiter.acquire()) != nil else { return false }
         var request = HTTPRequest(method: "HEAD", url: url)
         request.followRedirects = true
+        // Discogs serves its images only to a token holder; the token goes to the service's own site, nowhere else.
+        if Self.sameSite(url, baseURL) { request.headers = headers }
         guard let response = try? http.send(request), response.status == 200,
             (response.header("Content-Type") ?? "").lowercased().hasPrefix("image/"),
             (response.header("Content-Length").flatMap(Int.init) ?? minimumBytes) >= minimumBytes
         else { return false }
         remember(Data("image\n".utf8), key: key)
         return true
+    }
+}
+
+extension SourceConnection {
+    /// Whether `url`'s host is the service's host or shares its parent
+    /// domain (`i.discogs.com` for `api.discogs.com`).
+    static func sameSite(_ url: String, _ base: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased(), let baseHost = URLComponents(string: base)?.host?.lowercased() else { return false }
+        // An address is its own site; a name's site is its last two labels.
+        guard !baseHost.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) else { return host == baseHost }
+        let labels = baseHost.split(separator: ".")
+        let site = labels.count > 2 ? labels.suffix(2).joined(separator: ".") : baseHost
+        return host == baseHost || host == site || host.hasSuffix("." + site)
     }
 }
 

@@ -11,10 +11,13 @@ Prints its port on the first line of stdout, then serves until killed.
   --discogs-429 N  the first N Discogs requests get 429 with Retry-After: 1
 Last.fm (/2.0/?method=album.getinfo) takes api_key=fake-lastfm-key (error 10 otherwise).
 Audnexus knows one book, /books/B0FIXTURE1 (and its /chapters).
-Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise).
+Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise);
+its images are served here too, to the same token only.
+ptpimg: POST /upload.php with api_key=fake-ptpimg-key and file-upload[0] answers
+[{"code", "ext"}]; the image is then at /<code>.<ext>.
 GET /_fake/requests  ->  [{"path", "userAgent", "accept"}] (not recorded itself)
 """
-import argparse, json, sys, threading
+import argparse, hashlib, json, re, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
@@ -46,7 +49,7 @@ DISCOGS = {
                         {"position": "", "type_": "heading", "title": "Side B", "duration": ""},
                         {"position": "2", "type_": "track", "title": "Café Interlude", "duration": "0:03"},
                         {"position": "3", "type_": "track", "title": "Closing Tone", "duration": "0:03"}],
-          "images": [{"type": "secondary", "uri": "https://i.discogs.example/back.jpg"}, {"type": "primary", "uri": "https://i.discogs.example/front.jpg"}]},
+          "images": [{"type": "secondary", "uri": "{base}/discogs-images/back.jpg"}, {"type": "primary", "uri": "{base}/discogs-images/front.jpg"}]},
     502: {"id": 502, "title": "Fixture Album", "year": 2020,
           "artists": [{"name": "Beatles, The", "anv": "", "join": ""}],
           "labels": [{"name": "Other Label", "catno": "none"}],
@@ -84,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
         server = self.server
         if url.path == "/_fake/requests":
             return self.answer(200, server.requests)
-        discogs = url.path.startswith("/database/") or url.path.startswith("/releases/")
+        discogs = url.path.startswith("/database/") or url.path.startswith("/releases/") or url.path.startswith("/discogs-images/")
         with server.lock:
             server.requests.append({"path": self.path, "userAgent": self.headers.get("User-Agent", ""), "accept": self.headers.get("Accept", "")})
             failing = server.fail > 0
@@ -121,7 +124,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, {"pagination": {"items": len(results)}, "results": results})
         if url.path.startswith("/releases/"):
             release = DISCOGS.get(int(url.path.rsplit("/", 1)[1] or 0))
-            return self.answer(200, release) if release else self.answer(404, {"message": "Release not found."})
+            if not release:
+                return self.answer(404, {"message": "Release not found."})
+            return self.answer(200, json.loads(json.dumps(release).replace("{base}", f"http://127.0.0.1:{server.server_port}")))
+        if url.path.startswith("/images/") or url.path.startswith("/discogs-images/") or url.path.lstrip("/") in server.uploaded:
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", "50000")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(b"\xff\xd8" + b"\0" * 49998)
+            return
         if failing:
             return self.answer(503, {"error": "Your requests are exceeding the allowable rate limit."}, [("Retry-After", "1")])
         if url.path == "/ws/2/release/":
@@ -137,15 +150,26 @@ class Handler(BaseHTTPRequestHandler):
                 {"front": False, "types": ["Back"], "image": base + "-back.jpg", "thumbnails": {}},
                 {"front": True, "types": ["Front"], "approved": True, "image": base + ".jpg",
                  "thumbnails": {"250": base + "-250.jpg", "500": base + "-500.jpg", "1200": base + "-1200.jpg"}}]})
-        if url.path.startswith("/images/"):
-            self.send_response(200)
-            self.send_header("Content-Type", "image/jpeg")
-            self.send_header("Content-Length", "50000")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(b"\xff\xd8" + b"\0" * 49998)
-            return
         return self.answer(404, {"error": "Not Found"})
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        server = self.server
+        with server.lock:
+            server.requests.append({"path": self.path, "userAgent": self.headers.get("User-Agent", ""), "accept": self.headers.get("Accept", ""),
+                                    "referer": self.headers.get("Referer", ""), "bytes": len(body)})
+        if self.path != "/upload.php":
+            return self.answer(404, {"error": "Not Found"})
+        key = re.search(rb'name="api_key"\r\n\r\n([^\r]*)\r\n', body)
+        image = re.search(rb'name="file-upload\[0\]"; filename="[^"]*"\r\nContent-Type: image/jpeg\r\n\r\n', body)
+        if not key or key.group(1) != b"fake-ptpimg-key":
+            return self.answer(401, {"error": "bad key"})
+        if not image:
+            return self.answer(200, [])
+        code = "ptp" + hashlib.sha1(body[image.end():]).hexdigest()[:8]
+        with server.lock:
+            server.uploaded.add(code + ".jpg")
+        return self.answer(200, [{"code": code, "ext": "jpg"}])
 
 
 def main():
@@ -157,6 +181,7 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.requests, server.lock, server.fail, server.bad_json = [], threading.Lock(), args.fail, args.bad_json
     server.discogs_429 = args.discogs_429
+    server.uploaded = set()
     print(server.server_port, flush=True)
     server.serve_forever()
 

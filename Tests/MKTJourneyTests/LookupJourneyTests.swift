@@ -135,6 +135,61 @@ struct LookupJourneyTests {
         }
     }
 
+    /// MusicBrainz down: `mkt add --lookup` takes what is still unknown
+    /// (media, cover) from Discogs's clear match, with the token, and keeps
+    /// what the files say (the release type, the label).
+    @Test func discogsFillsWhatMusicBrainzCannot() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script, "--fail", "1000"])
+            let environment = try Self.store(directory, sources: sources)
+            let added = try MKTProcess.run(["add", "--lookup", "--yes", try Self.folder()], in: directory, environment: environment)
+            #expect(added.status == 0 && added.stderr == "warning: musicbrainz answered HTTP 503; the tags alone stand\n", "\(added)")
+            let meta = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: directory).stdoutData) as! [String: Any]
+            let description = meta["description"] as! [String: Any]
+            #expect(description["media"] as? String == "WEB" && description["coverURL"] as? String == "\(sources.baseURL)/discogs-images/front.jpg")
+            #expect(description["releaseType"] as? String == "Single", "Discogs says EP; the files' answer (three short tracks) stands")
+            #expect(description["provenance"] as? [String: String] == ["media": "discogs:501", "coverURL": "discogs:501"])
+            #expect(description["label"] as? String == "Fixture Records", "the tags' own label stands")
+            let heads = try Self.requests(sources, in: directory).filter { ($0["path"] as! String).hasPrefix("/discogs-images/") }
+            #expect(heads.count == 1, "the cover was checked once: \(heads)")
+        }
+    }
+
+    /// With `imagehost.name = ptpimg` and its key, the release's own cover
+    /// image goes to the host, and its address comes before the archive's.
+    @Test func theOwnCoverGoesToTheImageHost() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            try Self.append("""
+                [imagehost]
+                    name = ptpimg
+                [source "ptpimg"]
+                    url = \(sources.baseURL)
+                [credential]
+                    helper = "!f() { read tracker; case $tracker in tracker=ptpimg) echo secret=fake-ptpimg-key;; *) echo secret=none;; esac; }; f"
+
+                """, to: "\(directory)/.mkt/config")
+            let added = try MKTProcess.run(["add", "--lookup", "--yes", try Self.folder()], in: directory, environment: environment)
+            #expect(added.status == 0 && added.stderr.isEmpty, "\(added)")
+            let meta = try MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: directory)
+            let description = (try JSONSerialization.jsonObject(with: meta.stdoutData) as! [String: Any])["description"] as! [String: Any]
+            let url = description["coverURL"] as? String ?? ""
+            #expect(url.hasPrefix("\(sources.baseURL)/ptp") && url.hasSuffix(".jpg"), "\(description)")
+            #expect((description["provenance"] as? [String: String])?["coverURL"] == "ptpimg:cover.jpg")
+            let upload = try #require(try Self.requests(sources, in: directory).first { $0["path"] as? String == "/upload.php" })
+            #expect(upload["referer"] as? String == "\(sources.baseURL)/index.php")
+            let cover = try Data(contentsOf: URL(fileURLWithPath: "\(try Self.folder())/cover.jpg"))
+            #expect((upload["bytes"] as! Int) > cover.count)
+            #expect(!meta.stdout.contains("fake-ptpimg-key") && !added.stdout.contains("fake-ptpimg-key"))
+
+            // A wrong key: one warning, and the archive's cover instead.
+            try Self.append("[credential]\n    helper = \"!f() { echo secret=wrong; }; f\"\n", to: "\(directory)/.mkt/config")
+            let again = try MKTProcess.run(["add", "--lookup", "--yes", "--meta", "year=2018", try Self.folder()], in: directory, environment: environment)
+            #expect(again.stderr == "warning: the cover was not uploaded: ptpimg refused the token (mkt credential set ptpimg)\n", "\(again)")
+        }
+    }
+
     /// Discogs: the token and the plain-text Accept on every request, its
     /// names cleaned, formats mapped, a 429 waited out; a wrong token is one line.
     @Test func discogsCandidates() throws {
@@ -148,7 +203,7 @@ struct LookupJourneyTests {
             let best = candidates[0]
             #expect(best["artists"] as? [String] == ["Fixture Artist"] && best["guests"] as? [String] == ["Guest Singer"])
             #expect(best["trackCount"] as? Int == 3 && best["releaseType"] as? String == "EP" && best["media"] as? String == "WEB")
-            #expect(best["catalogueNumber"] as? String == "FIX-001" && best["cover"] as? String == "https://i.discogs.example/front.jpg")
+            #expect(best["catalogueNumber"] as? String == "FIX-001" && best["cover"] as? String == "\(sources.baseURL)/discogs-images/front.jpg")
             #expect(candidates[1]["artists"] as? [String] == ["The Beatles"] && candidates[1]["catalogueNumber"] == nil && candidates[1]["releaseType"] as? String == "Album")
             let seen = try Self.requests(sources, in: directory)
             #expect(seen.first?["path"] as? String == seen.dropFirst().first?["path"] as? String, "the 429 was asked again")

@@ -48,6 +48,18 @@ struct MusicBrainzTests {
         #expect(candidate.merged(into: local).tags == ["rock"])
     }
 
+    /// Discogs's token goes with a HEAD of its own image host, never elsewhere.
+    @Test func theTokenStaysOnTheServicesSite() {
+        #expect(SourceConnection.sameSite("https://i.discogs.com/x.jpg", "https://api.discogs.com"))
+        #expect(SourceConnection.sameSite("https://api.discogs.com/images/x.jpg", "https://api.discogs.com"))
+        #expect(SourceConnection.sameSite("https://discogs.com/x.jpg", "https://api.discogs.com"))
+        #expect(!SourceConnection.sameSite("https://evil.example/discogs.com.jpg", "https://api.discogs.com"))
+        #expect(!SourceConnection.sameSite("https://notdiscogs.com/x.jpg", "https://api.discogs.com"))
+        #expect(SourceConnection.sameSite("http://127.0.0.1:8080/x.jpg", "http://127.0.0.1:8080"))
+        #expect(!SourceConnection.sameSite("http://10.0.0.1/x.jpg", "http://127.0.0.1:8080"))
+        #expect(!SourceConnection.sameSite("not a url", "https://api.discogs.com"))
+    }
+
     @Test func anAudiobookTakesItsPeopleAndSeries() {
         var local = ReleaseDescription()
         local.title = "The Fixture Book"

@@ -5,6 +5,7 @@ import MKTCredentials
 import MKTMetadata
 import MKTSources
 import MKTStore
+import MKTTorrent
 import MKTWorkflow
 import Synchronization
 
@@ -81,7 +82,9 @@ extension MKT {
                 do {
                     if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
-                        prepared.description = Self.completed(prepared.description, edits: edits, config: repository.config)
+                        let files = prepared.tree.files
+                        let coverFile = ReleaseDescriber.coverImage(in: files.map(\.path)).flatMap { path in files.first { $0.path == path } }
+                        prepared.description = Self.completed(prepared.description, edits: edits, coverFile: coverFile.map { prepared.tree.location(of: $0) }, config: repository.config)
                     }
                     if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         let preview = try MetaEdit.apply(edits, to: prepared.description)
@@ -151,12 +154,33 @@ extension MKT {
             return best.merged(into: description)
         }
 
-        /// What the other sources add after MusicBrainz: an audiobook's people
-        /// and series from Audnexus when it has an ASIN, and Last.fm's tags
-        /// when the files name no genre and a Last.fm key is at hand.
-        static func completed(_ description: ReleaseDescription, edits: [String], config: StoreConfig) -> ReleaseDescription {
+        /// What the other sources add after MusicBrainz: what is still unknown
+        /// from Discogs's clear match when a Discogs token is at hand; an
+        /// audiobook's people and series from Audnexus when it has an ASIN;
+        /// Last.fm's tags when the files name no genre and a Last.fm key is at
+        /// hand; and the release's own cover image on the image host
+        /// (`imagehost.name`), which then comes before any web source's.
+        static func completed(_ description: ReleaseDescription, edits: [String], coverFile: String?, config: StoreConfig) -> ReleaseDescription {
             var result = description
-            guard let edited = try? MetaEdit.apply(edits, to: description) else { return result }
+            guard var edited = try? MetaEdit.apply(edits, to: description) else { return result }
+            let secrets = SecretSource(helper: config.value("credential", "helper"))
+            let gaps = edited.releaseType == .unknown || edited.label == nil || edited.catalogueNumber == nil || edited.year == nil || edited.coverURL == nil
+            if edited.asin == nil, gaps, let (token, known) = try? secrets.secret(tracker: "discogs", kind: .apiKey) {
+                Console.protect(known)
+                let service = Lookup.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
+                                                headers: Discogs.headers(token: token))
+                do {
+                    let candidates = try Discogs(service: service).candidates(for: edited, limit: 3)
+                    if let best = candidates.first, best.score >= 90, best.score - (candidates.dropFirst().first?.score ?? 0) >= 10 {
+                        var checked = best
+                        if let cover = best.cover, !service.isImage(cover) { checked.cover = nil }
+                        result = checked.merged(into: result, onlyGaps: true)
+                        edited = checked.merged(into: edited, onlyGaps: true)
+                    }
+                } catch {
+                    Console.error("warning: \(error)\n")
+                }
+            }
             if edited.asin != nil {
                 let service = Lookup.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
                 do {
@@ -172,6 +196,18 @@ extension MKT {
                     if let album = try LastFM(service: service, apiKey: key).candidates(for: edited).first { result = album.merged(into: result) }
                 } catch {
                     Console.error("warning: \(error)\n")
+                }
+            }
+            if let host = config.value("imagehost", "name"), let coverFile {
+                do {
+                    guard host == "ptpimg" else { throw SourceError.local(host, "mkt uploads covers to ptpimg only (imagehost.name)") }
+                    let (key, known) = try secrets.secret(tracker: host, kind: .apiKey)
+                    Console.protect(known)
+                    let service = Lookup.connection(host, default: "https://ptpimg.me", limit: .init(requests: 1, window: .seconds(1)), config: config)
+                    result.coverURL = try ImageHost(service: service, apiKey: key).upload(coverFile)
+                    result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host):\((coverFile as NSString).lastPathComponent)"]) { $1 }
+                } catch {
+                    Console.error("warning: the cover was not uploaded: \(error)\n")
                 }
             }
             return result
