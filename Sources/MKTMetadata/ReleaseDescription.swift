@@ -39,6 +39,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var originalYear: Int?
     public var label: String?
     public var catalogueNumber: String?
+    /// The UPC or EAN printed on the release: MusicBrainz finds a release by it exactly.
+    public var barcode: String?
     public var genres: [String] = []
     /// Gazelle-form tags from the genres (`hip.hop`).
     public var tags: [String] = []
@@ -120,6 +122,7 @@ public enum ReleaseDescriber {
         "genre": ["GENRE", "TCON", "©gen", "APE:GENRE"],
         "label": ["LABEL", "ORGANIZATION", "PUBLISHER", "TPUB", "----:com.apple.iTunes:LABEL", "APE:LABEL"],
         "catalogueNumber": ["CATALOGNUMBER", "CATALOGUENUMBER", "TXXX:CATALOGNUMBER", "----:com.apple.iTunes:CATALOGNUMBER", "APE:CATALOGNUMBER"],
+        "barcode": ["BARCODE", "UPC", "EAN", "TXXX:BARCODE", "----:com.apple.iTunes:BARCODE", "APE:BARCODE"],
         "compilation": ["COMPILATION", "TCMP", "cpil"],
         "narrator": ["NARRATOR", "TXXX:NARRATOR", "----:com.apple.iTunes:NARRATOR", "COMPOSER", "TCOM", "©wrt"],
         "series": ["SERIES", "TXXX:SERIES", "----:com.apple.iTunes:SERIES", "MVNM", "©mvn"],
@@ -193,6 +196,7 @@ public enum ReleaseDescriber {
         description.originalYear = vote("originalDate").flatMap(Years.parse)
         description.label = vote("label")
         description.catalogueNumber = vote("catalogueNumber") ?? folder.catalogueNumber
+        description.barcode = vote("barcode").flatMap { $0.allSatisfy(\.isNumber) ? $0 : nil }
         var genres: [String] = []
         for path in audio { for genre in values("genre", in: facts[path]!) where !genres.contains(genre) { genres.append(genre) } }
         description.genres = genres

@@ -60,15 +60,26 @@ public struct MusicBrainz: Sendable {
         self.coverArt = coverArt
     }
 
-    /// Releases matching the local description, best first.
+    /// Releases matching the local description, best first: by its barcode
+    /// when it has one (exact), then by title and artist (the catalogue
+    /// number adds to the score), or by catalogue number and label when
+    /// there is no title; each search runs only if the one before found nothing.
     public func candidates(for local: ReleaseDescription, limit: Int = 5) throws(SourceError) -> [ReleaseCandidate] {
-        guard let title = local.title else { return [] }
-        var terms = ["release:(\(Self.escape(title)))"]
-        if let artist = local.artistRoles["main"]?.first ?? local.artists.first { terms.append("artist:(\(Self.escape(artist)))") }
-        if !local.tracks.isEmpty { terms.append("tracks:\(local.tracks.count)") }
-        let query = FormEncoding.encode([("query", terms.joined(separator: " AND ")), ("fmt", "json"), ("limit", String(max(limit * 2, 10)))])
-        guard let answer = try service.json("/ws/2/release/?\(query)") else { return [] }
-        let releases = answer["releases"] as? [[String: Any]] ?? []
+        var searches: [[String]] = []
+        if let barcode = local.barcode { searches.append(["barcode:\(Self.escape(barcode))"]) }
+        if let title = local.title {
+            var terms = ["release:(\(Self.escape(title)))"]
+            if let artist = local.artistRoles["main"]?.first ?? local.artists.first { terms.append("artist:(\(Self.escape(artist)))") }
+            if !local.tracks.isEmpty { terms.append("tracks:\(local.tracks.count)") }
+            searches.append(terms)
+        } else if let number = local.catalogueNumber {
+            searches.append(["catno:(\(Self.escape(number)))"] + (local.label.map { ["label:(\(Self.escape($0)))"] } ?? []))
+        }
+        var releases: [[String: Any]] = []
+        for terms in searches where releases.isEmpty {
+            let query = FormEncoding.encode([("query", terms.joined(separator: " AND ")), ("fmt", "json"), ("limit", String(max(limit * 2, 10)))])
+            releases = try service.json("/ws/2/release/?\(query)")?["releases"] as? [[String: Any]] ?? []
+        }
         var candidates = releases.compactMap { Self.candidate($0, base: service.baseURL) }
         for index in candidates.indices { candidates[index].score = Self.score(candidates[index], against: local) }
         candidates.sort { ($0.score, $0.id) > ($1.score, $1.id) }
@@ -157,6 +168,9 @@ public struct MusicBrainz: Sendable {
         if !local.tracks.isEmpty { score += local.tracks.count == candidate.trackCount ? 20 : 0 }
         if let year = local.year, let theirs = candidate.year { score += year == theirs ? 10 : abs(year - theirs) <= 1 ? 5 : 0 }
         if let number = local.catalogueNumber, let theirs = candidate.catalogueNumber, fold(number) == fold(theirs) { score += 5 }
+        // The same barcode is the same release (a UPC is an EAN with its leading zero dropped).
+        if let barcode = local.barcode, let theirs = candidate.barcode, !barcode.isEmpty,
+            barcode.drop { $0 == "0" } == theirs.drop { $0 == "0" } { return 100 }
         return min(100, score)
     }
 
@@ -236,6 +250,7 @@ extension ReleaseCandidate {
         }
         fill(\.label, "label", with: label)
         fill(\.catalogueNumber, "catalogueNumber", with: catalogueNumber)
+        fill(\.barcode, "barcode", with: barcode)
         fill(\.year, "year", with: year)
         fill(\.media, "media", with: media)
         if let cover, !onlyGaps || local.coverURL == nil {

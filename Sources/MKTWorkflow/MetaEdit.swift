@@ -8,7 +8,7 @@ import MKTMetadata
 public enum MetaEdit {
     /// The fields a user may set: the album-level facts, not what mkt derives.
     public static let fields = [
-        "artists", "title", "year", "originalYear", "label", "catalogueNumber", "genres", "tags", "format", "encoding",
+        "artists", "title", "year", "originalYear", "label", "catalogueNumber", "barcode", "genres", "tags", "format", "encoding",
         "media", "releaseType", "category", "author", "narrator", "series", "asin", "cover", "coverURL",
     ]
 

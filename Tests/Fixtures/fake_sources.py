@@ -141,7 +141,14 @@ class Handler(BaseHTTPRequestHandler):
             if server.bad_json:
                 return self.answer(200, b'{"releases": [{"id": "1111')
             query = parse_qs(url.query).get("query", [""])[0].lower()
-            found = [r for r in RELEASES if "fixture" in query or "another" in query]
+            barcode = re.search(r"barcode:(\d+)", query)
+            catno = re.search(r"catno:\(([^)]*)\)", query)
+            if barcode:
+                found = [r for r in RELEASES if r.get("barcode") == barcode.group(1)]
+            elif catno:
+                found = [r for r in RELEASES if any(i.get("catalog-number", "").lower() == catno.group(1).replace("\\", "") for i in r.get("label-info", []))]
+            else:
+                found = [r for r in RELEASES if "fixture" in query or "another" in query]
             return self.answer(200, {"created": "2026-11-29T00:00:00Z", "count": len(found), "offset": 0, "releases": found})
         if url.path in COVERS:
             name = COVERS[url.path]

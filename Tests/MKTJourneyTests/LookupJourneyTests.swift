@@ -111,7 +111,7 @@ struct LookupJourneyTests {
             #expect(description["coverURL"] as? String == "\(sources.baseURL)/images/front-1-1200.jpg")
             #expect(description["provenance"] as? [String: String] == [
                 "releaseType": "musicbrainz:11111111-1111-4111-8111-111111111111", "media": "musicbrainz:11111111-1111-4111-8111-111111111111",
-                "coverURL": "coverartarchive:11111111-1111-4111-8111-111111111111",
+                "coverURL": "coverartarchive:11111111-1111-4111-8111-111111111111", "barcode": "musicbrainz:11111111-1111-4111-8111-111111111111",
             ])
             // The tags' own label and catalogue number stand.
             #expect(description["label"] as? String == "Fixture Records")
@@ -132,6 +132,25 @@ struct LookupJourneyTests {
             let chosen = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: terminalStore).stdoutData) as! [String: Any]
             let deluxe = chosen["description"] as! [String: Any]
             #expect(deluxe["releaseType"] as? String == "Album" && deluxe["media"] as? String == "CD" && deluxe["coverURL"] as? String == "\(sources.baseURL)/images/group-front-2-1200.jpg")
+        }
+    }
+
+    /// A barcode (from the tags, or `--meta barcode=`) finds the release
+    /// exactly; a catalogue number and label find it without a title.
+    @Test func barcodesAndCatalogueNumbersFindTheEdition() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let name = "fixture-artist-fixture-album-2019-flac"
+            #expect(try MKTProcess.run(["add", "--offline", "--yes", "--meta", "barcode=0123456789012", try Self.folder()], in: directory, environment: environment).status == 0)
+            let found = try MKTProcess.run(["lookup", "--limit", "3", name], in: directory, environment: environment)
+            let byBarcode = try JSONSerialization.jsonObject(with: found.stdoutData) as! [[String: Any]]
+            #expect(byBarcode.map { $0["id"] as! String } == ["11111111-1111-4111-8111-111111111111"] && byBarcode[0]["score"] as? Int == 100, "\(found)")
+            #expect(try MKTProcess.run(["edit", name, "--meta", "barcode=", "--meta", "title="], in: directory).status == 0)
+            let byNumber = try MKTProcess.run(["lookup", name], in: directory, environment: environment)
+            #expect((try JSONSerialization.jsonObject(with: byNumber.stdoutData) as! [[String: Any]]).map { $0["id"] as! String } == ["11111111-1111-4111-8111-111111111111"], "\(byNumber)")
+            let searches = try Self.requests(sources, in: directory).compactMap { $0["path"] as? String }.filter { $0.hasPrefix("/ws/2/release/?") }
+            #expect(searches.count == 2 && searches[0].contains("barcode%3A0123456789012") && searches[1].contains("catno%3A%28FIX%5C-001%29"), "\(searches)")
         }
     }
 
