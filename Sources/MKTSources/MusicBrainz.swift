@@ -28,6 +28,8 @@ public struct ReleaseCandidate: Sendable {
     public var narrators: [String] = []
     public var series: String?
     public var chapters: [(title: String, startMilliseconds: Int64)] = []
+    /// Audible: the book's running time.
+    public var runtimeMinutes: Int?
 
     public var json: [String: Any] {
         var object: [String: Any] = [
@@ -45,6 +47,7 @@ public struct ReleaseCandidate: Sendable {
         if !narrators.isEmpty { object["narrators"] = narrators }
         object["series"] = series
         if !chapters.isEmpty { object["chapters"] = chapters.map { ["title": $0.title, "startMilliseconds": $0.startMilliseconds] } }
+        object["runtimeMinutes"] = runtimeMinutes
         return object
     }
 }
@@ -262,7 +265,8 @@ extension ReleaseCandidate {
             merged.tags = Genres.tags(from: merged.genres)
             provenance["tags"] = origin
         }
-        if source == "audnexus" {
+        if source == "audible" { fill(\.asin, "asin", with: id) }
+        if source == "audnexus" || source == "audible" {
             fill(\.author, "author", with: artists.first)
             fill(\.narrator, "narrator", with: narrators.isEmpty ? nil : narrators.joined(separator: ", "))
             fill(\.series, "series", with: series)

@@ -109,6 +109,14 @@ class Handler(BaseHTTPRequestHandler):
                                                                         {"title": "Chapter 1", "startOffsetMs": 9000, "lengthMs": 60000}]})
         if url.path.startswith("/books/"):
             return self.answer(404, {"statusCode": 404, "error": "Not Found", "message": "Book not found"})
+        if url.path == "/1.0/catalog/products":
+            title = parse_qs(url.query).get("title", [""])[0].lower()
+            books = [{"asin": "B0FIXTURE1", "title": "The Fixture Book", "authors": [{"asin": "A1", "name": "An Author"}],
+                      "narrators": [{"name": "A Narrator"}], "release_date": "2021-05-04", "runtime_length_min": 0,
+                      "series": [{"asin": "S1", "title": "Fixture Saga", "sequence": "2"}], "publisher_name": "Fixture Audio"},
+                     {"asin": "B0OTHER001", "title": "The Fixture Book: A Study Guide", "authors": [{"name": "Someone Else"}],
+                      "release_date": "2022-01-01", "runtime_length_min": 95}]
+            return self.answer(200, {"products": [b for b in books if "fixture" in title], "total_results": 2})
         if url.path == "/2.0/":
             query = parse_qs(url.query)
             if query.get("api_key", [""])[0] != "fake-lastfm-key":

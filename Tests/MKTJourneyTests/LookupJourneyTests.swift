@@ -26,6 +26,8 @@ struct LookupJourneyTests {
                 url = \(sources.baseURL)
             [source "audnexus"]
                 url = \(sources.baseURL)
+            [source "audible"]
+                url = \(sources.baseURL)
 
             """
         try append(config, to: "\(directory)/.mkt/config")
@@ -132,6 +134,34 @@ struct LookupJourneyTests {
             let chosen = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: terminalStore).stdoutData) as! [String: Any]
             let deluxe = chosen["description"] as! [String: Any]
             #expect(deluxe["releaseType"] as? String == "Album" && deluxe["media"] as? String == "CD" && deluxe["coverURL"] as? String == "\(sources.baseURL)/images/group-front-2-1200.jpg")
+        }
+    }
+
+    /// An audiobook without an ASIN: Audible's catalogue finds it by title
+    /// and author (`mkt lookup --source audible`), and `mkt add --lookup`
+    /// takes the clear match's ASIN, then Audnexus's people and series.
+    @Test func audibleFindsTheASIN() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let book = ["--meta", "category=Audiobooks", "--meta", "title=The Fixture Book", "--meta", "author=An Author"]
+            #expect(try MKTProcess.run(["add", "--offline", "--yes"] + book + [try Self.folder()], in: directory, environment: environment).status == 0)
+            let looked = try MKTProcess.run(["lookup", "--source", "audible", "fixture-artist-fixture-album-2019-flac"], in: directory, environment: environment)
+            let found = try JSONSerialization.jsonObject(with: looked.stdoutData) as! [[String: Any]]
+            #expect(found.map { $0["id"] as! String } == ["B0FIXTURE1", "B0OTHER001"] && found[0]["score"] as? Int == 85, "\(looked)")
+            #expect(found[0]["series"] as? String == "Fixture Saga #2" && found[0]["narrators"] as? [String] == ["A Narrator"])
+
+            let store = "\(directory)/added"
+            try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+            let addEnvironment = try Self.store(store, sources: sources)
+            let added = try MKTProcess.run(["add", "--lookup", "--yes"] + book + [try Self.folder()], in: store, environment: addEnvironment)
+            #expect(added.status == 0, "\(added)")
+            let meta = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: store).stdoutData) as! [String: Any]
+            let description = meta["description"] as! [String: Any]
+            #expect(description["asin"] as? String == "B0FIXTURE1" && description["series"] as? String == "Fixture Saga #2", "\(description)")
+            #expect((description["provenance"] as? [String: String])?["asin"] == "audible:B0FIXTURE1")
+            let paths = try Self.requests(sources, in: directory).compactMap { $0["path"] as? String }
+            #expect(paths.contains("/books/B0FIXTURE1"), "Audnexus was asked once the ASIN was known")
         }
     }
 

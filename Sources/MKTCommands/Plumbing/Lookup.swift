@@ -25,15 +25,17 @@ extension MKT {
                 Discogs (--source discogs) needs a personal token: 'mkt credential set discogs'; it
                 keeps to 60 requests a minute and gets Discogs's plain-text answers.
                 Last.fm (--source lastfm, an API key: 'mkt credential set lastfm') gives the album's
-                tags, which become Gazelle tags when the files name no genre. Audnexus (--source
-                audnexus) answers for an audiobook whose ASIN the snapshot holds (--meta asin=):
-                authors, narrators, series, cover and chapters.
+                tags, which become Gazelle tags when the files name no genre. Audible (--source
+                audible) searches its catalogue by title and author for an audiobook's ASIN.
+                Audnexus (--source audnexus) answers for an audiobook whose ASIN the snapshot
+                holds (--meta asin=): authors, narrators, series, cover and chapters.
                 Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url;
-                [source "discogs"], [source "lastfm"], [source "audnexus"]: url, rate-limit.
+                [source "discogs"], [source "lastfm"], [source "audible"], [source "audnexus"]:
+                url, rate-limit.
                 """
         )
 
-        @Option(help: "The source: mb (MusicBrainz, the default), discogs or lastfm (each needs 'mkt credential set discogs|lastfm'), audnexus (audiobooks, by ASIN).")
+        @Option(help: "The source: mb (MusicBrainz, the default), discogs or lastfm (each needs 'mkt credential set discogs|lastfm'), audible (audiobooks: finds the ASIN), audnexus (audiobooks, by ASIN).")
         var source = "mb"
 
         @Flag(help: "Ask no web source.")
@@ -46,7 +48,9 @@ extension MKT {
         var release: String
 
         func validate() throws {
-            guard ["mb", "musicbrainz", "discogs", "lastfm", "audnexus"].contains(source) else { throw ValidationError("--source: mb, discogs, lastfm or audnexus") }
+            guard ["mb", "musicbrainz", "discogs", "lastfm", "audible", "audnexus"].contains(source) else {
+                throw ValidationError("--source: mb, discogs, lastfm, audible or audnexus")
+            }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
         }
 
@@ -65,6 +69,8 @@ extension MKT {
                     let service = Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                   headers: Discogs.headers(token: token))
                     candidates = try Discogs(service: service).candidates(for: local, limit: limit)
+                } else if source == "audible" {
+                    candidates = try Audible(service: Self.audible(config)).candidates(for: local, limit: limit)
                 } else if source == "audnexus" {
                     let service = Self.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
                     candidates = try Audnexus(service: service).candidates(for: local)
@@ -99,6 +105,10 @@ extension MKT {
             let repository = try openRepository()
             let id = try repository.resolve(release)
             return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
+        }
+
+        static func audible(_ config: StoreConfig) -> SourceConnection {
+            connection("audible", default: "https://api.audible.com", limit: .init(requests: 2, window: .seconds(1)), config: config)
         }
 
         static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: StoreConfig,

@@ -156,7 +156,8 @@ extension MKT {
 
         /// What the other sources add after MusicBrainz: what is still unknown
         /// from Discogs's clear match when a Discogs token is at hand; an
-        /// audiobook's people and series from Audnexus when it has an ASIN;
+        /// audiobook's ASIN from Audible's catalogue (a clear match), then its
+        /// people and series from Audnexus;
         /// Last.fm's tags when the files name no genre and a Last.fm key is at
         /// hand; and the release's own cover image on the image host
         /// (`imagehost.name`), which then comes before any web source's.
@@ -165,7 +166,7 @@ extension MKT {
             guard var edited = try? MetaEdit.apply(edits, to: description) else { return result }
             let secrets = SecretSource(helper: config.value("credential", "helper"))
             let gaps = edited.releaseType == .unknown || edited.label == nil || edited.catalogueNumber == nil || edited.year == nil || edited.coverURL == nil
-            if edited.asin == nil, gaps, let (token, known) = try? secrets.secret(tracker: "discogs", kind: .apiKey) {
+            if edited.category != "Audiobooks", gaps, let (token, known) = try? secrets.secret(tracker: "discogs", kind: .apiKey) {
                 Console.protect(known)
                 let service = Lookup.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                 headers: Discogs.headers(token: token))
@@ -176,6 +177,17 @@ extension MKT {
                         if let cover = best.cover, !service.isImage(cover) { checked.cover = nil }
                         result = checked.merged(into: result, onlyGaps: true)
                         edited = checked.merged(into: edited, onlyGaps: true)
+                    }
+                } catch {
+                    Console.error("warning: \(error)\n")
+                }
+            }
+            if edited.asin == nil, edited.category == "Audiobooks" {
+                // Audible's catalogue finds the ASIN that Audnexus needs.
+                do {
+                    if let best = Audible.clearMatch(try Audible(service: Lookup.audible(config)).candidates(for: edited, limit: 3)) {
+                        result = best.merged(into: result)
+                        edited = best.merged(into: edited)
                     }
                 } catch {
                     Console.error("warning: \(error)\n")
