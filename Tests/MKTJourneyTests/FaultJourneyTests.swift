@@ -71,6 +71,62 @@ struct FaultJourneyTests {
         }
     }
 
+    /// Whether this machine lets a process mount a tmpfs in its own mount namespace.
+    static let privateMounts: Bool = {
+        (try? MKTProcess.shell("unshare -r -m sh -c 'mount -t tmpfs -o size=64k tmpfs /mnt' 2>/dev/null", in: "/").status) == 0
+    }()
+
+    /// A real full disk: the store on a small tmpfs (in a private mount
+    /// namespace) with a filler file leaving 0 to 40 kB free, so the kernel's
+    /// ENOSPC lands on a different write each time. Each failed add says so
+    /// in one line and leaves no ref, fsck is clean, and once the filler is
+    /// gone the same add gives what an uninterrupted one gives.
+    @Test(.enabled(if: privateMounts, "this machine does not allow a private tmpfs mount (unshare -r -m)"))
+    func aRealFullDisk() throws {
+        try withTemporaryDirectory { directory in
+            let folder = try Self.folder(in: directory)
+            let expected = try Self.reference(folder, in: directory)
+            let mountPoint = "\(directory)/small"
+            try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+            let script = """
+                set -u
+                mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
+                cd "$1"
+                mkt init -q || exit 98
+                free=$(df --output=avail -B1 . | tail -1)
+                head -c $((free - $2)) /dev/zero > filler 2>/dev/null
+                mkt add -y -q "$3" 2>"$1/../stderr"
+                echo "status=$?"
+                echo "stderr=$(cat "$1/../stderr")"
+                echo "refs=$(mkt for-each-ref)"
+                mkt fsck -q >/dev/null 2>&1; echo "fsck=$?"
+                rm filler
+                mkt add -y -q "$3"; echo "again=$?"
+                echo "after=$(mkt for-each-ref)"
+                """
+            var failures = 0
+            for free in stride(from: 0, through: 40_960, by: 4096) {
+                let result = try MKTProcess.shell("unshare -r -m sh -c '\(script)' sh '\(mountPoint)' \(free) '\(folder)'", in: directory)
+                let lines = Dictionary(uniqueKeysWithValues: result.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                    guard let equals = line.firstIndex(of: "=") else { return nil }
+                    return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+                })
+                #expect(result.status == 0, "\(free) bytes free: \(result)")
+                let reference = expected.trimmingCharacters(in: .newlines)
+                if lines["status"] == "1" {
+                    failures += 1
+                    let message = lines["stderr"] ?? ""
+                    #expect(message.hasPrefix("error: cannot ") && message.hasSuffix(": No space left on device") && !message.contains("\n"), "\(free): \(message)")
+                    #expect(lines["refs"] == "", "\(free) bytes free: no ref may move")
+                } else {
+                    #expect(lines["status"] == "0" && lines["refs"] == reference, "\(free): \(result)")
+                }
+                #expect(lines["fsck"] == "0" && lines["again"] == "0" && lines["after"] == reference, "\(free): \(result)")
+            }
+            #expect(failures >= 2, "the filler left too much room for any write to fail")
+        }
+    }
+
     /// §7 item 1: killed before each write in turn (as kill -9 would), the
     /// store has the ref old or new, `mkt gc` and `mkt fsck` find it sound,
     /// and adding again gives what an uninterrupted add gives.
