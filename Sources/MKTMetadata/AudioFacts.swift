@@ -15,6 +15,8 @@ public struct AudioFacts: Equatable, Sendable {
         public var width: Int
         public var height: Int
         public var byteCount: Int
+        /// The image itself, when it was within the bytes read (bulk readers drop it).
+        public var data: [UInt8] = []
     }
 
     public var codec: String

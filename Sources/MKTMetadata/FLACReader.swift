@@ -63,10 +63,10 @@ enum FLACReader {
         guard let type = block.bigEndian(4), let mimeLength = block.bigEndian(4), let mime = block.text(Int(mimeLength)),
             let descriptionLength = block.bigEndian(4), let description = block.text(Int(descriptionLength)),
             let width = block.bigEndian(4), let height = block.bigEndian(4), block.skip(8), let dataLength = block.bigEndian(4),
-            dataLength <= block.remaining
+            let data = block.take(Int(dataLength))
         else { return nil }
         return AudioFacts.Picture(
-            type: Int(type), mimeType: mime, description: description, width: Int(width), height: Int(height), byteCount: Int(dataLength))
+            type: Int(type), mimeType: mime, description: description, width: Int(width), height: Int(height), byteCount: Int(dataLength), data: Array(data))
     }
 }
 

@@ -89,7 +89,7 @@ enum ID3Reader {
     private static func appendPicture(_ rest: [UInt8], type: UInt8, mime: String, encoding: UInt8, to facts: inout AudioFacts) {
         let (description, data) = splitFirst(rest, encoding: encoding)
         // ID3 does not record the image's size; 0 says "not stated".
-        facts.pictures.append(AudioFacts.Picture(type: Int(type), mimeType: mime, description: description, width: 0, height: 0, byteCount: data.count))
+        facts.pictures.append(AudioFacts.Picture(type: Int(type), mimeType: mime, description: description, width: 0, height: 0, byteCount: data.count, data: Array(data)))
     }
 
     // MARK: - Text

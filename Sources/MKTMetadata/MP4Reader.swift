@@ -144,7 +144,7 @@ enum MP4Reader {
                 switch (key, kind) {
                 case ("covr", _):
                     facts.pictures.append(AudioFacts.Picture(
-                        type: 3, mimeType: kind == 14 ? "image/png" : "image/jpeg", description: "", width: 0, height: 0, byteCount: value.count))
+                        type: 3, mimeType: kind == 14 ? "image/png" : "image/jpeg", description: "", width: 0, height: 0, byteCount: value.count, data: Array(value)))
                 case ("trkn", _), ("disk", _):
                     var pair = ByteReader(Array(value))
                     if pair.skip(2), let number = pair.bigEndian(2), let total = pair.bigEndian(2) {

@@ -14,20 +14,20 @@ public struct ImageHost: Sendable {
         self.apiKey = apiKey
     }
 
-    /// Uploads a JPEG or PNG file; returns its address on the host.
-    public func upload(_ path: String) throws(SourceError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .local(service.name, "cannot read \(path)") }
+    /// Uploads a JPEG or PNG image (`name` says what it is, in messages);
+    /// returns its address on the host.
+    public func upload(_ data: Data, name: String) throws(SourceError) -> String {
         let type: String
         if data.starts(with: [0xFF, 0xD8, 0xFF]) {
             type = "image/jpeg"
         } else if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
             type = "image/png"
         } else {
-            throw .local(service.name, "\(path) is neither a JPEG nor a PNG image")
+            throw .local(service.name, "\(name) is neither a JPEG nor a PNG image")
         }
         let answer = try service.post("/upload.php", parts: [
             MultipartPart(name: "api_key", value: apiKey),
-            MultipartPart(name: "file-upload[0]", file: data, filename: (path as NSString).lastPathComponent, contentType: type),
+            MultipartPart(name: "file-upload[0]", file: data, filename: type == "image/png" ? "cover.png" : "cover.jpg", contentType: type),
         ], headers: [("Referer", "\(service.baseURL)/index.php")])
         guard let image = (answer as? [[String: Any]])?.first, let code = image["code"] as? String, let ext = image["ext"] as? String,
             code.allSatisfy({ $0.isLetter || $0.isNumber }), ["jpg", "jpeg", "png"].contains(ext.lowercased())

@@ -9,7 +9,10 @@ public enum ReleaseAudio {
         var failures: [String: MetadataError] = [:]
         for file in tree.files where ReleaseRules.isAudio(file.path) {
             do {
-                facts[file.path] = try AudioProbe.probe(path: tree.location(of: file))
+                var read = try AudioProbe.probe(path: tree.location(of: file))
+                // A release's facts are kept whole; its pictures' bytes are not needed there.
+                for index in read.pictures.indices { read.pictures[index].data = [] }
+                facts[file.path] = read
             } catch {
                 failures[file.path] = error
             }

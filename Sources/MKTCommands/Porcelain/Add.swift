@@ -82,9 +82,7 @@ extension MKT {
                 do {
                     if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
-                        let files = prepared.tree.files
-                        let coverFile = ReleaseDescriber.coverImage(in: files.map(\.path)).flatMap { path in files.first { $0.path == path } }
-                        prepared.description = Self.completed(prepared.description, edits: edits, coverFile: coverFile.map { prepared.tree.location(of: $0) }, config: repository.config)
+                        prepared.description = Self.completed(prepared.description, edits: edits, ownCover: Self.ownCover(prepared), config: repository.config)
                     }
                     if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         let preview = try MetaEdit.apply(edits, to: prepared.description)
@@ -159,9 +157,9 @@ extension MKT {
         /// audiobook's ASIN from Audible's catalogue (a clear match), then its
         /// people and series from Audnexus;
         /// Last.fm's tags when the files name no genre and a Last.fm key is at
-        /// hand; and the release's own cover image on the image host
+        /// hand; and the release's own cover on the image host
         /// (`imagehost.name`), which then comes before any web source's.
-        static func completed(_ description: ReleaseDescription, edits: [String], coverFile: String?, config: StoreConfig) -> ReleaseDescription {
+        static func completed(_ description: ReleaseDescription, edits: [String], ownCover: (data: Data, name: String)?, config: StoreConfig) -> ReleaseDescription {
             var result = description
             guard var edited = try? MetaEdit.apply(edits, to: description) else { return result }
             let secrets = SecretSource(helper: config.value("credential", "helper"))
@@ -210,19 +208,35 @@ extension MKT {
                     Console.error("warning: \(error)\n")
                 }
             }
-            if let host = config.value("imagehost", "name"), let coverFile {
+            if let host = config.value("imagehost", "name"), let ownCover {
                 do {
                     guard host == "ptpimg" else { throw SourceError.local(host, "mkt uploads covers to ptpimg only (imagehost.name)") }
                     let (key, known) = try secrets.secret(tracker: host, kind: .apiKey)
                     Console.protect(known)
                     let service = Lookup.connection(host, default: "https://ptpimg.me", limit: .init(requests: 1, window: .seconds(1)), config: config)
-                    result.coverURL = try ImageHost(service: service, apiKey: key).upload(coverFile)
-                    result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host):\((coverFile as NSString).lastPathComponent)"]) { $1 }
+                    result.coverURL = try ImageHost(service: service, apiKey: key).upload(ownCover.data, name: ownCover.name)
+                    result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host):\(ownCover.name)"]) { $1 }
                 } catch {
                     Console.error("warning: the cover was not uploaded: \(error)\n")
                 }
             }
             return result
+        }
+
+        /// The release's own cover, as the description chose it (research/metadata.md
+        /// §4: an embedded front cover, a cover-named image, any embedded
+        /// picture, the only image): its bytes, and its name in the snapshot.
+        static func ownCover(_ prepared: PreparedRelease) -> (data: Data, name: String)? {
+            guard let cover = prepared.description.cover else { return nil }
+            let embedded = cover.hasPrefix("embedded:")
+            let path = embedded ? String(cover.dropFirst("embedded:".count)) : cover
+            guard let file = prepared.tree.files.first(where: { $0.path == path }) else { return nil }
+            let location = prepared.tree.location(of: file)
+            guard embedded else { return FileManager.default.contents(atPath: location).map { ($0, cover) } }
+            guard let pictures = try? AudioProbe.probe(path: location).pictures,
+                let picture = pictures.first(where: { $0.type == 3 && !$0.data.isEmpty }) ?? pictures.first(where: { !$0.data.isEmpty })
+            else { return nil }
+            return (Data(picture.data), cover)
         }
 
         /// The folder itself, or the folder an archive was unpacked into.
