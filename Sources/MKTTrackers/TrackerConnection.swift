@@ -120,7 +120,11 @@ public final class TrackerConnection {
 /// Reading JSON answers loosely: sites send ids as numbers or strings.
 enum JSON {
     static func object(_ data: Data) -> [String: Any]? {
-        try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
+        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] { return object }
+        // A site's message with bytes that are not UTF-8 is still its message: read them as U+FFFD.
+        let repaired = Data(String(decoding: data, as: UTF8.self).utf8)
+        guard repaired != data else { return nil }
+        return try? JSONSerialization.jsonObject(with: repaired, options: [.fragmentsAllowed]) as? [String: Any]
     }
 
     static func int(_ value: Any?) -> Int? {

@@ -422,6 +422,37 @@ struct TrackerJourneyTests {
     }
 }
 
+extension TrackerJourneyTests {
+    /// research/reliability.md §6, tracker answers: an HTML page where JSON
+    /// was due, a 302 to the login page, a 100 MB body, invalid UTF-8, a
+    /// failure in a 200: each attempt ends in one line naming the site and
+    /// what went wrong, a receipt with its category, and no trap.
+    @Test(arguments: [
+        ("html-500", #"{"status": 500, "body": "<html><body><h1>Internal Server Error</h1></body></html>"}"#, "outcome-unknown", "server"),
+        ("html-200", #"{"status": 200, "body": "<!DOCTYPE html><html><title>Maintenance</title></html>"}"#, "outcome-unknown", "outcome-unknown"),
+        ("login", #"{"status": 302, "body": "", "headers": [["Location", "login.php"]]}"#, "rejected", "auth"),
+        ("huge", #"{"status": 200, "body": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "repeat": 1000000}"#, "outcome-unknown", "network"),
+        ("bad-utf8", #"{"status": 200, "body_hex": "7b22737461747573223a226661696c757265222c226572726f72223a22626164202dfffe2d227d", "content_type": "application/json"}"#, "rejected", "validation"),
+    ])
+    func hostileAnswers(name: String, answer: String, outcome: String, category: String) throws {
+        try withTemporaryDirectory { directory in
+            let red = try FakeTracker(site: "red")
+            let world = try TrackerWorld(directory)
+            try world.appendConfig(red.configSection())
+            let (meta, torrents) = try world.release(trackers: ["red": ""])
+            var fault = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as! [String: Any]
+            fault["actions"] = ["upload"]
+            try red.faults(["answer": fault])
+            let pushed = try world.mkt(["push-tracker", "red", torrents["red"]!, "--meta", meta, "--retries", "0"])
+            #expect(pushed.status == 1, "\(name): \(pushed)")
+            #expect(pushed.stderr.hasPrefix("error: red: ") && pushed.stderr.split(separator: "\n").count == 1, "\(name): \(pushed)")
+            let receipt = try world.object(pushed.line)
+            #expect(receipt["outcome"] as? String == outcome && receipt["category"] as? String == category, "\(name): \(receipt)")
+            if name == "bad-utf8" { #expect(pushed.stderr.contains("bad -\u{FFFD}\u{FFFD}-"), "\(pushed)") }
+        }
+    }
+}
+
 /// The secrets' whole journey: from the encrypted store to the fake sites.
 @Suite(.enabled(if: AudioFixtures.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "the audio tools or curl are missing (scripts/apt-deps.sh test installs them)"))
 struct TrackerCanaryTests {

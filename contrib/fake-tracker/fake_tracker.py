@@ -53,6 +53,10 @@ Faults (all off until set):
   site_source        "XYZ": the source flag the site forces instead of its own
   bad_json           N: the next N successful uploads answer 200 with a cut-off
                      JSON body
+  answer             {"count": N, "actions": [...], "status": 200, "body": "...",
+                     "body_hex": "ff fe", "repeat": K, "content_type": "text/html",
+                     "headers": [["Location", "login.php"]]}: the next N matching
+                     requests get exactly this answer (the body K times), commit nothing
 """
 
 import argparse
@@ -408,6 +412,19 @@ class Tracker:
             fail["count"] = fail.get("count", 1) - 1
             return fail.get("status", 503)
 
+    def take_answer(self, action):
+        """The answer the `answer` fault gives this request, or None."""
+        with self.lock:
+            given = self.faults.get("answer")
+            if not given or given.get("count", 1) <= 0:
+                return None
+            if "actions" in given and action not in given["actions"]:
+                return None
+            given["count"] = given.get("count", 1) - 1
+        body = bytes.fromhex(given["body_hex"]) if "body_hex" in given else given.get("body", "").encode()
+        return Answer(given.get("status", 200), body * given.get("repeat", 1), given.get("content_type", "text/html"),
+                      [tuple(h) for h in given.get("headers", [])])
+
     def set_faults(self, changes):
         if not isinstance(changes, dict):
             raise BadRequest("faults: expected a JSON object")
@@ -488,7 +505,17 @@ def _fail_fault(value):
             and all(isinstance(a, str) for a in value.get("actions", [])))
 
 
+def _answer_fault(value):
+    return (isinstance(value, dict)
+            and set(value) <= {"count", "actions", "status", "body", "body_hex", "repeat", "content_type", "headers"}
+            and _count(value.get("count", 1)) and type(value.get("status", 200)) is int and 100 <= value.get("status", 200) <= 599
+            and isinstance(value.get("body", ""), str) and _count(value.get("repeat", 1)) and value.get("repeat", 1) <= 200_000_000
+            and isinstance(value.get("actions", []), list)
+            and all(isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) and "\n" not in x for x in h) for h in value.get("headers", [])))
+
+
 FAULT_CHECKS = {
+    "answer": _answer_fault,
     "slow": lambda v: type(v) in (int, float) and 0 <= v <= 3600,
     "fail": _fail_fault,
     "drop_after_commit": _count,
@@ -586,6 +613,9 @@ def serve_site(t, req):
     if retry_after is not None:
         return rate_limited_answer(t, retry_after), True
     name = request_name(t, req)
+    given = t.take_answer(name)
+    if given is not None:
+        return given, False
     status = t.take_fail(name)
     if status is not None:
         if name == "upload" and req.method == "POST":
