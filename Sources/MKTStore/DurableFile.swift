@@ -126,16 +126,23 @@ public enum DurableFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
         if info.st_mode & S_IFMT == S_IFDIR { throw .io(operation: "read", path: path, errno: EISDIR) }
-        var data = Data(capacity: Int(info.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        // Read straight into a buffer the size the file says (one byte more
+        // shows a file that grew meanwhile); small reads dominate (receipts,
+        // refs), so no fixed-size scratch buffer is zeroed for each.
+        var data = Data(count: max(Int(info.st_size), 0) + 1)
+        var filled = 0
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if filled == data.count { data.count += max(data.count, 1 << 16) }
+            let count = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .io(operation: "read", path: path, errno: errno)
             }
-            if count == 0 { return data }
-            data.append(contentsOf: buffer[0..<count])
+            if count == 0 {
+                data.count = filled
+                return data
+            }
+            filled += count
         }
     }
 

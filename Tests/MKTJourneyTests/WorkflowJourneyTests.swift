@@ -275,6 +275,14 @@ struct WorkflowJourneyTests {
             #expect(try red.torrents.count == 2)
             let formatted = try world.mkt(["log", "--format", "%(tracker)/%(release) %(attempt) %(outcome)", names[0]]).stdout
             #expect(formatted == "red/\(names[0]) 2 success\nred/\(names[0]) 1 rejected\n", "\(formatted)")
+            // The long form's date as Foundation would write it, and the duration.
+            let newest = try JSONSerialization.jsonObject(with: world.mkt(["log", "--json", "-n", "1", names[0]]).stdoutData) as! [[String: Any]]
+            let started = newest[0]["started"] as! Int64, finished = newest[0]["finished"] as! Int64
+            let date = Date(timeIntervalSince1970: Double(started) / 1000).formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+            let long = try world.mkt(["log", "-n", "1", names[0]]).stdout
+            let tenths = (finished - started + 50) / 100  // to a tenth of a second, half up
+            #expect(long.contains("Date:     \(date) (\(tenths / 10).\(tenths % 10) s, "), "\(long)")
+            #expect(try world.mkt(["log", "-n", "1", "--format", "%(started)", names[0]]).stdout == date + "\n")
         }
     }
 

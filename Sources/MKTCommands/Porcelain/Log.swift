@@ -92,13 +92,21 @@ extension MKT {
             }
         }
 
-        /// ISO 8601 in UTC, to the second.
+        /// ISO 8601 in UTC, to the second (`2026-11-29T18:47:45Z`). By hand:
+        /// a full log formats tens of thousands, and Foundation's formatters
+        /// were about 5 % of its time.
         static func date(_ milliseconds: Int64) -> String {
-            Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(Self.iso8601)
+            var seconds = time_t(milliseconds.quotientAndRemainder(dividingBy: 1000).quotient - (milliseconds < 0 && milliseconds % 1000 != 0 ? 1 : 0))
+            var parts = tm()
+            guard gmtime_r(&seconds, &parts) != nil else { return String(milliseconds) }
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
         }
 
-        static let iso8601 = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-
-        static func seconds(_ milliseconds: Int64) -> String { String(format: "%.1f s", Double(milliseconds) / 1000) }
+        /// Seconds to one decimal, rounded half up: `1.2 s`.
+        static func seconds(_ milliseconds: Int64) -> String {
+            let tenths = (max(milliseconds, 0) + 50) / 100
+            return "\(tenths / 10).\(tenths % 10) s"
+        }
     }
 }
