@@ -31,7 +31,7 @@ struct FaultJourneyTests {
 
     /// research/reliability.md §7 item 3: ENOSPC at the Nth write, for every N,
     /// once and from then on: one line naming the file, exit 1, no ref moved,
-    /// fsck clean, the store is as it was after `mkt gc --grace=0` (the
+    /// fsck clean, the store is as it was after `mkt gc --prune=0` (the
     /// pieces cache aside), and the next `mkt add` gives what an
     /// uninterrupted one gives.
     @Test(arguments: ["", "+"])
@@ -61,7 +61,7 @@ struct FaultJourneyTests {
                 #expect(try MKTProcess.run(["fsck"], in: store).status == 0, "write \(write)")
                 // Without the pieces cache (which keeps the hashing work on purpose, and its objects), gc leaves the store as it was.
                 try? FileManager.default.removeItem(atPath: "\(store)/.mkt/cache")
-                #expect(try MKTProcess.run(["gc", "--grace=0"], in: store).status == 0)
+                #expect(try MKTProcess.run(["gc", "--prune=0"], in: store).status == 0)
                 let after = try Self.storeFiles(store)
                 #expect(after == before, "write \(write): left \(Set(after.keys).subtracting(before.keys).sorted())")
                 #expect(try MKTProcess.run(["add", "-y", "-q", folder], in: store).status == 0)

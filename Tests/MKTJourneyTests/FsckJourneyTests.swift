@@ -21,7 +21,7 @@ struct FsckJourneyTests {
             let other = try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "other").stdout
                 .trimmingCharacters(in: .newlines)
             try MKTProcess.run(["update-ref", "refs/releases/album", id], in: directory)
-            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 2 objects and 1 ref: ok, 1 unreachable object ('mkt gc --grace=0' removes them)\n")
+            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 2 objects and 1 ref: ok, 1 unreachable object ('mkt gc --prune=0' removes them)\n")
 
             let objectPath = "\(directory)/.mkt/objects/\(id.prefix(2))/\(id.dropFirst(2))"
             let relative = ".mkt/objects/\(id.prefix(2))/\(id.dropFirst(2))"
@@ -106,10 +106,11 @@ struct FsckJourneyTests {
             try writeFile("\(directory)/.mkt/queue/red/album.json", "{\"torrent\":\"\(queued)\"}\n")
             let path = ".mkt/objects/\(loose.prefix(2))/\(loose.dropFirst(2))"
 
-            #expect(try MKTProcess.run(["gc"], in: directory).stdout.isEmpty, "an hour's grace keeps a fresh object")
-            #expect(try MKTProcess.run(["gc", "--grace=0", "-n"], in: directory).stdout == "would remove objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
+            #expect(try MKTProcess.run(["gc"], in: directory).stdout.isEmpty, "two weeks' grace keeps a fresh object")
+            #expect(try MKTProcess.run(["gc", "--prune=1h"], in: directory).stdout.isEmpty)
+            #expect(try MKTProcess.run(["gc", "--prune=0", "-n"], in: directory).stdout == "would remove objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
             #expect(FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
-            #expect(try MKTProcess.run(["gc", "--grace=0"], in: directory).stdout == "removed objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
+            #expect(try MKTProcess.run(["gc", "--prune=0"], in: directory).stdout == "removed objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
             #expect(!FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
             #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 4 objects and 1 ref: ok\n")
             for id in [named, top, reflogged, queued] {

@@ -30,7 +30,7 @@ extension MKT {
                 Console.error(
                     "checked \(counted(report.objectCount, "object")) and \(counted(report.refCount, "ref")): "
                         + (errors == 0 ? "ok" : counted(errors, "error"))
-                        + (unreachable == 0 ? "" : ", \(counted(unreachable, "unreachable object")) ('mkt gc --grace=0' removes them)") + "\n")
+                        + (unreachable == 0 ? "" : ", \(counted(unreachable, "unreachable object")) ('mkt gc --prune=0' removes them)") + "\n")
             }
             if !report.isClean { throw ExitCode.failure }
         }

@@ -14,15 +14,20 @@ extension MKT {
                 names a process no longer running goes at once, whatever its age: it blocks
                 every writer of that ref.
 
-                Then removes the objects older than the grace period that nothing leads to:
-                no ref, reflog entry, queued upload or cache names them, and no such object
-                does (a failed or interrupted 'mkt add' leaves these). Within the grace
-                period they are kept: a running 'mkt add' writes its objects before its ref.
+                Then removes the objects nothing leads to that are older than --prune
+                (default 14d, as git's): no ref, reflog entry, queued upload or cache names
+                them, and no such object does. A failed or interrupted 'mkt add' leaves
+                these, and so does 'mkt hash-object -w' until a ref names its object.
+                --prune=0 removes them all; not while another mkt is adding: it writes
+                its objects before its ref.
                 """
         )
 
         @Option(help: "Only files at least this old: 0, or a number with s, m, h or d.", transform: GraceDuration.parse)
         var grace: TimeInterval = 3600
+
+        @Option(help: "Only objects nothing leads to that are at least this old: 0, or a number with s, m, h or d.", transform: GraceDuration.parse)
+        var prune: TimeInterval = 14 * 86400
 
         @Flag(name: [.customShort("n"), .long], help: "Show what would be removed; remove nothing.")
         var dryRun = false
@@ -30,7 +35,7 @@ extension MKT {
         func run() throws {
             let repository = try openRepository()
             let files = dryRun ? try repository.staleFiles(grace: grace) : try repository.removeStaleFiles(grace: grace)
-            let unreachable = dryRun ? try repository.unreachableObjects(grace: grace) : try repository.removeUnreachableObjects(grace: grace)
+            let unreachable = dryRun ? try repository.unreachableObjects(grace: prune) : try repository.removeUnreachableObjects(grace: prune)
             let prefix = repository.directory + "/"
             for path in files + unreachable.map(repository.objects.path(of:)) {
                 Console.write("\(dryRun ? "would remove" : "removed") \(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path)\n")
