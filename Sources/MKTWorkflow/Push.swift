@@ -86,7 +86,7 @@ public struct Pusher: Sendable {
             let lock = try queue.claim(tracker: tracker, release: release.name)
             defer { lock?.release() }
             guard lock != nil else { continue }  // another mkt is uploading it right now
-            var job = try queue.job(tracker: tracker, release: release.name)
+            let job = try queue.job(tracker: tracker, release: release.name)
             let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
             let previous = try previousID.map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
@@ -100,10 +100,10 @@ public struct Pusher: Sendable {
             receipt.message = "the pre-push hook refused (exit status \(status)); nothing was sent"
             let id = try repository.objects.write(type: .receipt, body: receipt.objectBody())
             try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: "push: refused by pre-push")
-            if job != nil {
+            if var job {
                 // The queued job's next attempt follows this one in the chain.
-                job!.receipt = id.hex
-                try queue.save(job!)
+                job.receipt = id.hex
+                try queue.save(job)
             }
         }
     }
