@@ -50,7 +50,8 @@ struct HookTests {
             let shared = try install("#!/bin/sh\nexit 0\n", in: directory, mode: 0o775)
             #expect(shared.check() == .skipped("\(directory)/hooks/pre-push is writable by group or others; it was not run (chmod go-w)"))
             let killed = try install("#!/bin/sh\nkill -9 $$\n", in: directory)
-            #expect(try killed.run(arguments: [], input: Data(), directory: directory, environment: [:]) == .ran(status: 128 + 9))
+            let outcome = try killed.run(arguments: [], input: Data(), directory: directory, environment: [:])
+            #expect(outcome == .ran(status: 128 + 9), "\(outcome)")
         }
     }
 }

@@ -16,8 +16,23 @@ public func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T 
 }
 
 /// Writes `contents` to `path`, creating parent directories.
+///
+/// The descriptor is close-on-exec: tests start processes from many threads,
+/// and a child that inherited a script's open write descriptor would make
+/// running that script fail with ETXTBSY ("Text file busy") for as long as
+/// the child lives.
 public func writeFile(_ path: String, _ contents: String) throws {
     try FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(errno))]) }
+    defer { close(fd) }
+    let bytes = Array(contents.utf8)
+    var written = 0
+    while written < bytes.count {
+        let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        written += count
+    }
 }
