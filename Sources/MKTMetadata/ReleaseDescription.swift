@@ -41,6 +41,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var catalogueNumber: String?
     /// The UPC or EAN printed on the release: MusicBrainz finds a release by it exactly.
     public var barcode: String?
+    /// MusicBrainz's id of the release (Picard writes it into the tags): the exact match.
+    public var mbid: String?
     public var genres: [String] = []
     /// Gazelle-form tags from the genres (`hip.hop`).
     public var tags: [String] = []
@@ -123,6 +125,7 @@ public enum ReleaseDescriber {
         "label": ["LABEL", "ORGANIZATION", "PUBLISHER", "TPUB", "----:com.apple.iTunes:LABEL", "APE:LABEL"],
         "catalogueNumber": ["CATALOGNUMBER", "CATALOGUENUMBER", "TXXX:CATALOGNUMBER", "----:com.apple.iTunes:CATALOGNUMBER", "APE:CATALOGNUMBER"],
         "barcode": ["BARCODE", "UPC", "EAN", "TXXX:BARCODE", "----:com.apple.iTunes:BARCODE", "APE:BARCODE"],
+        "mbid": ["MUSICBRAINZ_ALBUMID", "TXXX:MusicBrainz Album Id", "----:com.apple.iTunes:MusicBrainz Album Id", "APE:MUSICBRAINZ_ALBUMID"],
         "compilation": ["COMPILATION", "TCMP", "cpil"],
         "narrator": ["NARRATOR", "TXXX:NARRATOR", "----:com.apple.iTunes:NARRATOR", "COMPOSER", "TCOM", "©wrt"],
         "series": ["SERIES", "TXXX:SERIES", "----:com.apple.iTunes:SERIES", "MVNM", "©mvn"],
@@ -197,6 +200,7 @@ public enum ReleaseDescriber {
         description.label = vote("label")
         description.catalogueNumber = vote("catalogueNumber") ?? folder.catalogueNumber
         description.barcode = vote("barcode").flatMap { $0.allSatisfy(\.isNumber) ? $0 : nil }
+        description.mbid = vote("mbid").flatMap { MusicBrainzID.isValid($0) ? $0.lowercased() : nil }
         var genres: [String] = []
         for path in audio { for genre in values("genre", in: facts[path]!) where !genres.contains(genre) { genres.append(genre) } }
         description.genres = genres
@@ -310,5 +314,13 @@ public enum ReleaseDescriber {
         if let year = description.year, let problem = Years.problem(year: year, media: description.media) { problems.append(problem) }
         if description.tags.isEmpty { problems.append("no genre tags: trackers need at least one") }
         return problems
+    }
+}
+
+/// MusicBrainz ids are UUIDs: 8-4-4-4-12 hex digits.
+public enum MusicBrainzID {
+    public static func isValid(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 }

@@ -30,6 +30,8 @@ public struct ReleaseCandidate: Sendable {
     public var chapters: [(title: String, startMilliseconds: Int64)] = []
     /// Audible: the book's running time.
     public var runtimeMinutes: Int?
+    /// MusicBrainz's lookup: the track list, in order, with lengths when known.
+    public var tracks: [(title: String, lengthMilliseconds: Int?)] = []
 
     public var json: [String: Any] {
         var object: [String: Any] = [
@@ -48,6 +50,13 @@ public struct ReleaseCandidate: Sendable {
         object["series"] = series
         if !chapters.isEmpty { object["chapters"] = chapters.map { ["title": $0.title, "startMilliseconds": $0.startMilliseconds] } }
         object["runtimeMinutes"] = runtimeMinutes
+        if !tracks.isEmpty {
+            object["tracks"] = tracks.map { track -> [String: Any] in
+                var item: [String: Any] = ["title": track.title]
+                item["lengthMilliseconds"] = track.lengthMilliseconds
+                return item
+            }
+        }
         return object
     }
 }
@@ -68,6 +77,7 @@ public struct MusicBrainz: Sendable {
     /// number adds to the score), or by catalogue number and label when
     /// there is no title; each search runs only if the one before found nothing.
     public func candidates(for local: ReleaseDescription, limit: Int = 5) throws(SourceError) -> [ReleaseCandidate] {
+        if let mbid = local.mbid, MusicBrainzID.isValid(mbid), let exact = try release(mbid) { return [exact] }
         var searches: [[String]] = []
         if let barcode = local.barcode { searches.append(["barcode:\(Self.escape(barcode))"]) }
         if let title = local.title {
@@ -91,6 +101,25 @@ public struct MusicBrainz: Sendable {
             for index in candidates.indices { candidates[index].cover = try? Self.front(of: candidates[index], from: coverArt) }
         }
         return candidates
+    }
+
+    /// The release with this id (the tags' MUSICBRAINZ_ALBUMID, or `--meta
+    /// mbid=`), looked up with its credits, labels, release group and track
+    /// list: the exact match, scored 100; nil when MusicBrainz has no such release.
+    public func release(_ mbid: String) throws(SourceError) -> ReleaseCandidate? {
+        let query = FormEncoding.encode([("inc", "artist-credits+labels+recordings+release-groups+media"), ("fmt", "json")])
+        guard let answer = try service.json("/ws/2/release/\(mbid.lowercased())?\(query)"), var candidate = Self.candidate(answer, base: service.baseURL) else {
+            return nil
+        }
+        candidate.score = 100
+        candidate.tracks = (answer["media"] as? [[String: Any]] ?? []).flatMap { medium in
+            (medium["tracks"] as? [[String: Any]] ?? []).compactMap { track -> (title: String, lengthMilliseconds: Int?)? in
+                guard let title = track["title"] as? String else { return nil }
+                return (TextSanitizer.clean(title), track["length"] as? Int)
+            }
+        }
+        if let coverArt { candidate.cover = try? Self.front(of: candidate, from: coverArt) }
+        return candidate
     }
 
     // MARK: - Answers

@@ -8,7 +8,7 @@ import MKTMetadata
 public enum MetaEdit {
     /// The fields a user may set: the album-level facts, not what mkt derives.
     public static let fields = [
-        "artists", "title", "year", "originalYear", "label", "catalogueNumber", "barcode", "genres", "tags", "format", "encoding",
+        "artists", "title", "year", "originalYear", "label", "catalogueNumber", "barcode", "mbid", "genres", "tags", "format", "encoding",
         "media", "releaseType", "category", "author", "narrator", "series", "asin", "cover", "coverURL",
     ]
 
@@ -38,6 +38,9 @@ public enum MetaEdit {
                     guard let year = Int(value), (1000...9999).contains(year) else { throw .badMetaField(name, reason: "'\(value)' is not a year") }
                     json[field] = year
                 }
+            case "mbid":
+                guard value.isEmpty || MusicBrainzID.isValid(value) else { throw .badMetaField(name, reason: "'\(value)' is not a MusicBrainz release id") }
+                json[field] = value.isEmpty ? nil : value.lowercased()
             case "media":
                 // The names mkt stores; the adapters turn BD into Blu-Ray where a site says so.
                 let names = ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"]

@@ -145,6 +145,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         if failing:
             return self.answer(503, {"error": "Your requests are exceeding the allowable rate limit."}, [("Retry-After", "1")])
+        if url.path.startswith("/ws/2/release/") and url.path != "/ws/2/release/":
+            found = [r for r in RELEASES if r["id"] == url.path.rsplit("/", 1)[1]]
+            if not found:
+                return self.answer(404, {"error": "Not Found"})
+            release = dict(found[0])
+            release["media"] = [dict(release["media"][0], tracks=[{"position": n + 1, "title": t, "length": 3000}
+                                                            for n, t in enumerate(["Opening Tone", "Caf&eacute; Interlude", "Closing Tone"])])]
+            return self.answer(200, release)
         if url.path == "/ws/2/release/":
             if server.bad_json:
                 return self.answer(200, b'{"releases": [{"id": "1111')

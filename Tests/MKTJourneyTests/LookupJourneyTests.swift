@@ -165,6 +165,30 @@ struct LookupJourneyTests {
         }
     }
 
+    /// A MusicBrainz release id (Picard's MUSICBRAINZ_ALBUMID tag, or `--meta
+    /// mbid=`) is looked up directly: the exact release with its track list,
+    /// scored 100; an id MusicBrainz does not know falls back to the searches.
+    @Test func aMusicBrainzIDIsTheRelease() throws {
+        try withTemporaryDirectory { directory in
+            let sources = try LocalServer("/usr/bin/python3", [Self.script])
+            let environment = try Self.store(directory, sources: sources)
+            let name = "fixture-artist-fixture-album-2019-flac"
+            let bad = try MKTProcess.run(["add", "--offline", "--yes", "--meta", "mbid=not-an-id", try Self.folder()], in: directory, environment: environment)
+            #expect(bad.status == 1 && bad.stderr.contains("'not-an-id' is not a MusicBrainz release id"), "\(bad)")
+            #expect(try MKTProcess.run(["add", "--offline", "--yes", "--meta", "mbid=11111111-1111-4111-8111-111111111111", try Self.folder()], in: directory, environment: environment).status == 0)
+            let exact = try MKTProcess.run(["lookup", name], in: directory, environment: environment)
+            let found = try JSONSerialization.jsonObject(with: exact.stdoutData) as! [[String: Any]]
+            #expect(found.count == 1 && found[0]["score"] as? Int == 100 && found[0]["cover"] as? String == "\(sources.baseURL)/images/front-1-1200.jpg", "\(exact)")
+            #expect((found[0]["tracks"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Opening Tone", "Café Interlude", "Closing Tone"])
+            let paths = try Self.requests(sources, in: directory).compactMap { $0["path"] as? String }
+            #expect(paths.first?.hasPrefix("/ws/2/release/11111111-1111-4111-8111-111111111111?inc=artist-credits") == true, "\(paths)")
+
+            #expect(try MKTProcess.run(["edit", name, "--meta", "mbid=44444444-4444-4444-8444-444444444444"], in: directory).status == 0)
+            let unknown = try MKTProcess.run(["lookup", name], in: directory, environment: environment)
+            #expect((try JSONSerialization.jsonObject(with: unknown.stdoutData) as! [[String: Any]]).count == 3, "\(unknown)")
+        }
+    }
+
     /// A barcode (from the tags, or `--meta barcode=`) finds the release
     /// exactly; a catalogue number and label find it without a title.
     @Test func barcodesAndCatalogueNumbersFindTheEdition() throws {

@@ -60,6 +60,17 @@ struct ConsolidationTests {
         return facts
     }
 
+    /// Picard's release id and the barcode, as each tag format spells them; a malformed one is dropped.
+    @Test func identifiersFromTheTags() {
+        let id = "11111111-1111-4111-8111-111111111111"
+        let flac = ReleaseDescriber.describe(name: "A - B (2019)", files: ["1.flac"], facts: ["1.flac": track(["MUSICBRAINZ_ALBUMID": id.uppercased(), "BARCODE": "0123456789012"])], media: nil)
+        #expect(flac.mbid == id && flac.barcode == "0123456789012")
+        let mp3 = ReleaseDescriber.describe(name: "A - B (2019)", files: ["1.mp3"], facts: ["1.mp3": track(["TXXX:MusicBrainz Album Id": id, "TXXX:BARCODE": "123"], codec: "MP3")], media: nil)
+        #expect(mp3.mbid == id && mp3.barcode == "123")
+        let bad = ReleaseDescriber.describe(name: "A - B (2019)", files: ["1.flac"], facts: ["1.flac": track(["MUSICBRAINZ_ALBUMID": "1111", "UPC": "12-34"])], media: nil)
+        #expect(bad.mbid == nil && bad.barcode == nil)
+    }
+
     @Test func pluralityVoteWithConflictsNamed() {
         let files = ["1.flac", "2.flac", "3.flac", "cover.jpg"]
         let facts = [
