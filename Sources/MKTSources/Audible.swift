@@ -61,9 +61,8 @@ public struct Audible: Sendable {
         return min(100, score)
     }
 
-    /// The best candidate when it is clearly the one: 85 or more, and 10 ahead of the next.
+    /// The best book when it is clearly the one: 85 or more, and 10 ahead of the next.
     public static func clearMatch(_ candidates: [ReleaseCandidate]) -> ReleaseCandidate? {
-        guard let best = candidates.first, best.score >= 85, best.score - (candidates.dropFirst().first?.score ?? 0) >= 10 else { return nil }
-        return best
+        ReleaseCandidate.clearMatch(candidates, minimum: 85)
     }
 }

@@ -258,6 +258,13 @@ public struct MusicBrainz: Sendable {
 }
 
 extension ReleaseCandidate {
+    /// The best of candidates sorted best first, when it is clearly the one:
+    /// `minimum` or more, and 10 ahead of the next. What mkt takes without asking.
+    public static func clearMatch(_ candidates: [ReleaseCandidate], minimum: Int = 90) -> ReleaseCandidate? {
+        guard let best = candidates.first, best.score >= minimum, best.score - (candidates.dropFirst().first?.score ?? 0) >= 10 else { return nil }
+        return best
+    }
+
     /// The local description with what this candidate knows better or the
     /// files did not say: the release type, label, catalogue number, year and
     /// media when missing, the cover's web address. Each field taken is

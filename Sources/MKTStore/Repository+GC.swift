@@ -49,13 +49,19 @@ extension Repository {
     /// stray match keeps an object, it never removes one. The grace spares
     /// the objects of a write that has not moved its ref yet.
     public func unreachableObjects(grace: TimeInterval, now: Date = Date()) throws(StoreError) -> [ObjectID] {
-        let stored = Set(try objects.scan().objects)
+        let unreachable = try unreachable(among: Set(try objects.scan().objects)) { id throws(StoreError) in
+            Self.objectIDs(in: try DurableFile.read(objects.path(of: id)) ?? Data())
+        }
+        return unreachable.filter { isOlder(objects.path(of: $0), than: grace, now: now) }.sorted { $0.hex < $1.hex }
+    }
+
+    /// The objects among `stored` that nothing leads to, where `links` gives
+    /// the ids an object names (fsck passes what it read while verifying).
+    func unreachable(among stored: Set<ObjectID>, links: (ObjectID) throws(StoreError) -> [ObjectID]) throws(StoreError) -> Set<ObjectID> {
         var reachable: Set<ObjectID> = []
         var pending: [ObjectID] = []
-        func follow(_ bytes: some Collection<UInt8>) {
-            for id in Self.objectIDs(in: bytes) where stored.contains(id) && reachable.insert(id).inserted {
-                pending.append(id)
-            }
+        func follow(_ ids: [ObjectID]) {
+            for id in ids where stored.contains(id) && reachable.insert(id).inserted { pending.append(id) }
         }
         guard let walker = FileManager.default.enumerator(atPath: directory) else {
             throw .io(operation: "list", path: directory, errno: errno)
@@ -65,12 +71,10 @@ extension Repository {
             var isDirectory: ObjCBool = false
             let path = "\(directory)/\(relative)"
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            if let bytes = try DurableFile.read(path) { follow(bytes) }
+            if let bytes = try DurableFile.read(path) { follow(Self.objectIDs(in: bytes)) }
         }
-        while let id = pending.popLast() {
-            if let bytes = try DurableFile.read(objects.path(of: id)) { follow(bytes) }
-        }
-        return stored.subtracting(reachable).filter { isOlder(objects.path(of: $0), than: grace, now: now) }.sorted { $0.hex < $1.hex }
+        while let id = pending.popLast() { follow(try links(id)) }
+        return stored.subtracting(reachable)
     }
 
     /// Removes what `unreachableObjects` names; returns it.

@@ -33,23 +33,28 @@ public enum StoreProblem: Equatable, Sendable, CustomStringConvertible {
 public struct StoreCheckReport: Sendable {
     public var objectCount = 0
     public var refCount = 0
+    /// Objects nothing leads to: no error (gc removes them), but counted.
+    public var unreachableCount = 0
     public var problems: [StoreProblem] = []
 
     public var isClean: Bool { !problems.contains(where: \.isError) }
 }
 
 extension Repository {
-    /// Re-hashes every object and checks every ref, reflog and lock.
+    /// Re-hashes every object and checks every ref, reflog and lock, and
+    /// counts the objects nothing leads to from what it read.
     /// Findings come back in the report; only failure to list the store throws.
     public func check() throws(StoreError) -> StoreCheckReport {
         var report = StoreCheckReport()
         let scan = try objects.scan()
         report.objectCount = scan.objects.count
         report.problems += scan.stray.map { .strayFile(path: $0) }
+        var links: [ObjectID: [ObjectID]] = [:]
         for id in scan.objects {
             do {
-                if case .failure(let defect) = try objects.verify(id) {
-                    report.problems.append(.corruptObject(id, path: objects.path(of: id), defect: defect))
+                switch try objects.verify(id) {
+                case .success(let object): links[id] = Self.objectIDs(in: object.body)
+                case .failure(let defect): report.problems.append(.corruptObject(id, path: objects.path(of: id), defect: defect))
                 }
             } catch {
                 report.problems.append(.unreadableObject(id, reason: error.description))
@@ -70,6 +75,7 @@ extension Repository {
                 report.problems.append(.corruptReflog(location: location))
             }
         }
+        report.unreachableCount = try unreachable(among: Set(scan.objects)) { links[$0] ?? [] }.count
         for lock in try refs.lockFiles() {
             let holder = LockFile.holder(of: lock)
             if case .running = holder { continue }

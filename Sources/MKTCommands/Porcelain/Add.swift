@@ -144,12 +144,11 @@ extension MKT {
                     return choice == 0 ? description : candidates[choice - 1].merged(into: description)
                 }
             }
-            let runnerUp = candidates.dropFirst().first?.score ?? 0
-            guard best.score >= 90, best.score - runnerUp >= 10 else {
-                Console.error("note: no clear MusicBrainz match (best \(best.score), next \(runnerUp)); see 'mkt lookup', then --meta\n")
+            guard let clear = ReleaseCandidate.clearMatch(candidates) else {
+                Console.error("note: no clear MusicBrainz match (best \(best.score), next \(candidates.dropFirst().first?.score ?? 0)); see 'mkt lookup', then --meta\n")
                 return description
             }
-            return best.merged(into: description)
+            return clear.merged(into: description)
         }
 
         /// What the other sources add after MusicBrainz: what is still unknown
@@ -170,7 +169,7 @@ extension MKT {
                                                 headers: Discogs.headers(token: token))
                 do {
                     let candidates = try Discogs(service: service).candidates(for: edited, limit: 3)
-                    if let best = candidates.first, best.score >= 90, best.score - (candidates.dropFirst().first?.score ?? 0) >= 10 {
+                    if let best = ReleaseCandidate.clearMatch(candidates) {
                         var checked = best
                         if let cover = best.cover, !service.isImage(cover) { checked.cover = nil }
                         result = checked.merged(into: result, onlyGaps: true)

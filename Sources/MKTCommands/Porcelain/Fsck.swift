@@ -18,15 +18,14 @@ extension MKT {
         var quiet = false
 
         func run() throws {
-            let repository = try openRepository()
-            let report = try repository.check()
+            let report = try openRepository().check()
             for problem in report.problems {
                 Console.write("\(problem.isError ? "error" : "warning"): \(problem)\n")
             }
             if !quiet {
                 let errors = report.problems.filter(\.isError).count
                 // Unreachable objects are no fault (git keeps them too); gc removes them.
-                let unreachable = (try? repository.unreachableObjects(grace: 0).count) ?? 0
+                let unreachable = report.unreachableCount
                 Console.error(
                     "checked \(counted(report.objectCount, "object")) and \(counted(report.refCount, "ref")): "
                         + (errors == 0 ? "ok" : counted(errors, "error"))
