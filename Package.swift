@@ -32,6 +32,7 @@ let package = Package(
                 "MKTArchive",
                 "MKTClients",
                 "MKTSources",
+                "MKTHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -39,7 +40,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */
@@ -51,7 +52,7 @@ let package = Package(
         /** Web metadata sources: MusicBrainz and the Cover Art Archive, rate-limited and cached. */
         .target(
             name: "MKTSources",
-            dependencies: ["MKTHTTP", "MKTMetadata", "MKTTrackers", "MKTCrypto"],
+            dependencies: ["MKTHTTP", "MKTMetadata", "MKTCrypto"],
             swiftSettings: strict
         ),
         /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */

@@ -1,7 +1,6 @@
 import Foundation
 import MKTCrypto
 import MKTHTTP
-import MKTTrackers
 
 /// One web metadata service: its address, its rate limit (shared by every
 /// mkt process, like the trackers'), a User-Agent that names mkt and a

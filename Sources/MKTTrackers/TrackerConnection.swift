@@ -71,6 +71,8 @@ public final class TrackerConnection {
             do {
                 waited = try limiter.acquire().waited
             } catch {
+                // Stopped before sending: safe to send later, as after a failed connection.
+                if error.isInterruption { throw TrackerError(.network, "\(error)") }
                 throw .local("the rate limiter's state: \(error)")
             }
             rateLimitWait += waited

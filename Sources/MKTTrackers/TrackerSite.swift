@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTStore
 import MKTTorrent
 
@@ -60,7 +61,7 @@ public struct TrackerSite: Equatable, Sendable {
             let known = TrackerFamily.allCases.map(\.rawValue).joined(separator: ", ")
             throw .local(familyName == nil ? "tracker \(name) has no family: set tracker.\(name).family to one of \(known)" : "tracker.\(name).family is \(familyName!); mkt knows \(known)")
         }
-        var limit = RateLimiter.Limit.defaultFor(tracker: family.rawValue)
+        var limit = TrackerSite.defaultRateLimit(family)
         if let text = key("rate-limit") {
             guard let parsed = RateLimiter.Limit(parsing: text) else {
                 throw .local("tracker.\(name).rate-limit is \(text); write it as REQUESTS/SECONDS, e.g. 10/10s")
@@ -85,18 +86,15 @@ public struct TrackerSite: Equatable, Sendable {
         }
     }
 
+    /// What the sites allow when the config says nothing.
+    static func defaultRateLimit(_ family: TrackerFamily) -> RateLimiter.Limit {
+        switch family {
+        case .red: RateLimiter.Limit(requests: 10, window: .seconds(10))
+        case .ops, .dic: RateLimiter.Limit(requests: 5, window: .seconds(10))
+        case .unit3d: RateLimiter.Limit(requests: 30, window: .seconds(60))
+        }
+    }
+
     /// Where the site is, for messages and receipts: scheme and host, no path or query.
     public var host: String { URLComponents(string: url)?.host ?? url }
-}
-
-extension RateLimiter.Limit {
-    /// `10/10s`, `5/10`, `30/60s`, `10/2.5s`.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let requests = Int(parts[0].trimmingCharacters(in: .whitespaces)), requests > 0 else { return nil }
-        var seconds = parts[1].trimmingCharacters(in: .whitespaces)
-        if seconds.hasSuffix("s") { seconds.removeLast() }
-        guard let window = Double(seconds), window > 0, window <= 86_400 else { return nil }
-        self.init(requests: requests, window: .milliseconds(Int64(window * 1000)))
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTHooks
 import MKTMetadata
 import MKTStore
@@ -225,16 +226,33 @@ public struct Pusher: Sendable {
     // MARK: - Uploading
 
     /// Works through the waiting jobs of `trackers` (all when nil), one
-    /// worker thread per tracker.
+    /// worker thread per tracker, so that every tracker progresses at once
+    /// whatever the core count, and one that waits (rate limit, backoff)
+    /// holds up no other. After a stop (Ctrl-C) each worker finishes the
+    /// attempt under way and takes no new job; the rest stay queued.
     public func run(trackers: [String]?) throws -> [PushResult] {
         let waiting = try queue.jobs().filter { ($0.isWaiting || $0.state == .uploading) && (trackers?.contains($0.tracker) ?? true) }
-        let results = Mutex<[PushResult]>([])
-        let names = Array(Set(waiting.map(\.tracker))).sorted()
-        DispatchQueue.concurrentPerform(iterations: names.count) { index in
-            let found = work(tracker: names[index])
-            results.withLock { $0 += found }
+        return Self.onThreadPerItem(Array(Set(waiting.map(\.tracker))).sorted()) { work(tracker: $0) }
+    }
+
+    /// Runs `body` for each item on a thread of its own and waits for all:
+    /// unlike `concurrentPerform`, not limited to one item per core, since
+    /// workers spend their time waiting on sites, not computing.
+    static func onThreadPerItem<Item: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item) -> [PushResult]) -> [PushResult] {
+        let results = Mutex<[[PushResult]]>(Array(repeating: [], count: items.count))
+        let done = DispatchGroup()
+        for (index, item) in items.enumerated() {
+            done.enter()
+            let thread = Thread {
+                let found = body(item)
+                results.withLock { $0[index] = found }
+                done.leave()
+            }
+            thread.name = "mkt push worker \(index)"
+            thread.start()
         }
-        return results.withLock { $0 }
+        done.wait()
+        return results.withLock { $0 }.flatMap { $0 }
     }
 
     private func work(tracker: String) -> [PushResult] {
@@ -257,6 +275,7 @@ public struct Pusher: Sendable {
         // The list is read once; each job is read again under its lock, where it counts.
         let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) }
         for next in waiting {
+            if Interruption.requested { break }
             do {
                 guard let lock = try queue.claim(tracker: tracker, release: next.release) else { continue }
                 defer { lock.release() }
@@ -310,7 +329,9 @@ public struct Pusher: Sendable {
         if receipt.succeeded {
             try queue.remove(job)
         } else {
-            job.state = receipt.outcome == .outcomeUnknown ? .outcomeUnknown : .failed
+            // A job stopped (Ctrl-C) while it could still be retried waits for the next push.
+            let stopped = Interruption.requested && receipt.isRetryable
+            job.state = receipt.outcome == .outcomeUnknown ? .outcomeUnknown : stopped ? .pending : .failed
             try queue.save(job)
         }
         return PushResult(tracker: job.tracker, release: job.release, receiptID: id, receipt: receipt)
@@ -330,10 +351,10 @@ public struct Pusher: Sendable {
 
     /// A dry run of every (release, tracker): no queue, no refs.
     public func dryRun(trackers: [String], releases: [(name: String, meta: ObjectID)]) throws -> [PushResult] {
-        let results = Mutex<[PushResult]>([])
-        DispatchQueue.concurrentPerform(iterations: trackers.count) { index in
-            let tracker = trackers[index]
+        Self.onThreadPerItem(trackers) { tracker in
+            var results: [PushResult] = []
             for release in releases {
+                if Interruption.requested { break }
                 var result = PushResult(tracker: tracker, release: release.name)
                 do {
                     let profile = try repository.config.trackerProfile(tracker)
@@ -345,10 +366,10 @@ public struct Pusher: Sendable {
                     result.refusal = "\(error)"
                 }
                 report(result)
-                results.withLock { $0.append(result) }
+                results.append(result)
             }
+            return results
         }
-        return results.withLock { $0 }
     }
 
     static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTHTTP
 import MKTMetadata
 import MKTStore
 import MKTTorrent
@@ -69,7 +70,8 @@ extension Repository {
             report(id, result.receipt, pause)
             guard let pause else { return (id, result.receipt) }
             last = (id, result.receipt)
-            Thread.sleep(forTimeInterval: pause)
+            // A stop asked for during the pause ends the chain here; the caller keeps the job.
+            guard Interruption.sleep(pause) else { return (id, result.receipt) }
         }
     }
 }

@@ -337,6 +337,59 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// Five trackers that each take a second per request, on a machine with
+    /// fewer cores than that: every site gets its first request before any
+    /// site has answered one (a worker per tracker, not one per core).
+    @Test func fiveSlowTrackersAreAskedAtOnce() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let names = (1...5).map { "t\($0)" }
+            let fakes = try names.map { name in try FakeTracker(site: "red", extra: ["--rate", "100/10", "--source", name.uppercased()]) }
+            for (name, fake) in zip(names, fakes) {
+                try world.appendConfig(fake.configSection(name: name, extra: ["family": "red", "source": name.uppercased(), "rate-limit": "100/10s"]))
+            }
+            _ = try Self.addAlbums(1, to: world)
+            let slow = 1.0
+            for fake in fakes { try fake.faults(["slow": slow]) }
+            let pushed = try world.mkt(["push"] + names + ["--no-seed"])
+            #expect(pushed.status == 0, "\(pushed)")
+            let firsts = try fakes.map { fake in try fake.requests.compactMap { $0["wall"] as? Double }.min() ?? .infinity }
+            let earliest = firsts.min() ?? 0
+            #expect(firsts.allSatisfy { $0 < earliest + slow }, "first request per site, seconds after the earliest: \(firsts.map { $0 - earliest })")
+            for fake in fakes { #expect(try fake.torrents.count == 1) }
+        }
+    }
+
+    /// Ctrl-C during a push: the attempt under way ends, no new one starts,
+    /// the rest stay queued (none marked uploading), and the next push
+    /// finishes them without sending anything twice.
+    @Test func ctrlCLeavesTheRestQueued() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            _ = try Self.addAlbums(3, to: world)
+            try red.faults(["slow": 0.5])
+            let running = try MKTProcess.start(["push", "red", "--no-seed"], in: directory, environment: world.environment)
+            // Stop once the first upload is under way.
+            let deadline = Date().addingTimeInterval(30)
+            while try red.requests.filter({ $0["action"] as? String == "upload" }).isEmpty && Date() < deadline { usleep(50_000) }
+            kill(running.pid, SIGINT)
+            let stopped = try running.finish()
+            #expect(stopped.status == 130, "\(stopped)")
+            #expect(stopped.stderr.contains("stopping:") && stopped.stderr.contains("mkt push --queue"), "\(stopped.stderr)")
+            let sent = try red.uploads.count
+            #expect(sent >= 1 && sent < 3, "uploads before the stop: \(sent)")
+            let queue = try world.mkt(["queue"]).stdout
+            #expect(!queue.isEmpty && !queue.contains("uploading"), "\(queue)")
+            try red.faults(["slow": NSNull()])
+            let resumed = try world.mkt(["push", "--queue", "--no-seed"])
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(try red.uploads.count == 3 && red.torrents.count == 3)
+            #expect(try world.mkt(["queue"]).stdout.isEmpty)
+        }
+    }
+
     /// `mkt push` killed with SIGKILL at random moments, ten times, then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
     /// Three `mkt push red ops` of the same releases at once, with `mkt gc`

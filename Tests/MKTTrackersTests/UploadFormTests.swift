@@ -164,12 +164,6 @@ struct UploadFormTests {
         #expect(samples.allSatisfy { (0...8).contains($0) } && Set(samples).count > 100)
     }
 
-    @Test func rateLimitSyntax() {
-        #expect(RateLimiter.Limit(parsing: "10/10s") == RateLimiter.Limit(requests: 10, window: .seconds(10)))
-        #expect(RateLimiter.Limit(parsing: "5/2.5") == RateLimiter.Limit(requests: 5, window: .milliseconds(2500)))
-        for bad in ["", "10", "0/10s", "10/0", "x/10", "10/-1s", "10/10m"] { #expect(RateLimiter.Limit(parsing: bad) == nil, "\(bad)") }
-    }
-
     @Test func receiptBodyIsCanonicalAndRoundTrips() throws {
         var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: String(repeating: "a", count: 64), infohash: String(repeating: "b", count: 40), attempt: 1, started: 1_000)
         receipt.outcome = .success

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTHTTP
 import MKTCredentials
 import MKTMetadata
 import MKTSources

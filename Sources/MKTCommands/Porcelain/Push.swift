@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCredentials
+import MKTHTTP
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -82,6 +83,7 @@ extension MKT {
                 try? Console.flush()
             }, notice: { Console.error($0 + "\n") })
 
+            StopOnInterrupt.install(what: "finishing the uploads under way; the other jobs stay queued")
             var results: [PushResult] = []
             if queueOnly {
                 if retry { _ = try pusher.requeueFailed(trackers: trackers.isEmpty ? nil : trackers) }
@@ -108,6 +110,10 @@ extension MKT {
                 let uploaded = try pusher.run(trackers: trackers.isEmpty ? nil : trackers)
                 results += uploaded
                 try pusher.runPostPush(uploaded)
+            }
+            if Interruption.requested {
+                Console.error("stopped: the jobs not finished stay in the queue; 'mkt push --queue' resumes them\n")
+                throw ExitCode(130)
             }
             if results.isEmpty { Console.error("nothing to push\n") }
             if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }

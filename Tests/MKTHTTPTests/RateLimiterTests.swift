@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
-@testable import MKTTrackers
+import MKTHTTP
+@testable import MKTHTTP
 import MKTTestSupport
 import Synchronization
 import Testing
@@ -66,9 +67,9 @@ struct RateLimiterTests {
         }
     }
 
-    @Test func defaultsPerSite() {
-        #expect(RateLimiter.Limit.defaultFor(tracker: "red") == .init(requests: 10, window: .seconds(10)))
-        #expect(RateLimiter.Limit.defaultFor(tracker: "ops") == .init(requests: 5, window: .seconds(10)))
-        #expect(RateLimiter.Limit.defaultFor(tracker: "some-unit3d") == .init(requests: 30, window: .seconds(60)))
+    @Test func rateLimitSyntax() {
+        #expect(RateLimiter.Limit(parsing: "10/10s") == RateLimiter.Limit(requests: 10, window: .seconds(10)))
+        #expect(RateLimiter.Limit(parsing: "5/2.5") == RateLimiter.Limit(requests: 5, window: .milliseconds(2500)))
+        for bad in ["", "10", "0/10s", "10/0", "x/10", "10/-1s", "10/10m"] { #expect(RateLimiter.Limit(parsing: bad) == nil, "\(bad)") }
     }
 }

@@ -1,0 +1,32 @@
+import Dispatch
+import Foundation
+import MKTHTTP
+import Synchronization
+
+/// Ctrl-C during a push: the first one asks the workers to finish the
+/// attempt under way and take no new job (every job stays resumable); a
+/// second one exits at once, as git does, leaving `uploading` jobs for the
+/// next push to look up before it sends anything again.
+enum StopOnInterrupt {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install(what: String) {
+        let presses = Mutex<Int>(0)
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let count = presses.withLock { $0 += 1; return $0 }
+                if count == 1 {
+                    Interruption.request()
+                    Console.error("stopping: \(what) (Ctrl-C again to stop at once)\n")
+                } else {
+                    Console.error("stopped at once; the next 'mkt push --queue' looks up what was being sent before sending it again\n")
+                    Foundation.exit(128 + number)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
