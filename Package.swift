@@ -33,6 +33,7 @@ let package = Package(
                 "MKTClients",
                 "MKTSources",
                 "MKTHTTP",
+                "MKTCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -40,7 +41,13 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
+            swiftSettings: strict
+        ),
+        /** Everything mkt knows about each tracker site, built in or from the config: one entry per site, one file per family. */
+        .target(
+            name: "MKTCatalog",
+            dependencies: ["MKTMetadata", "MKTHTTP"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */
@@ -64,12 +71,18 @@ let package = Package(
         /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
         .target(
             name: "MKTHooks",
+            dependencies: ["MKTSubprocess"],
+            swiftSettings: strict
+        ),
+        /** Child programs run with a deadline, in a process group of their own that is killed whole when time is up. */
+        .target(
+            name: "MKTSubprocess",
             swiftSettings: strict
         ),
         /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
         .target(
             name: "MKTCredentials",
-            dependencies: ["MKTCrypto", "MKTStore"],
+            dependencies: ["MKTCrypto", "MKTStore", "MKTSubprocess"],
             swiftSettings: strict
         ),
         /** Audio metadata: tags and formats read from the files, cleaned text, tracker rules. */
@@ -98,7 +111,7 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog"],
             swiftSettings: strict
         ),
         /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
@@ -160,6 +173,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MKTSubprocessTests",
+            dependencies: ["MKTSubprocess"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTCatalogTests",
+            dependencies: ["MKTCatalog", "MKTHTTP", "MKTMetadata"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MKTFuzzTests",
             dependencies: ["MKTFuzzTargets"],
             exclude: ["Corpus"],
@@ -182,7 +205,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -192,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTMetadataTests",
-            dependencies: ["MKTMetadata"],
+            dependencies: ["MKTMetadata", "MKTCatalog"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -202,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
+            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTCatalog", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -44,10 +44,11 @@ public struct MKT: AsyncParsableCommand {
 
     public init() {}
 
-    /// Runs one invocation and exits: usage errors with 64, failures with 1,
-    /// each reported as one `error:` line on stderr.
+    /// Runs one invocation and exits: 0 on success, 1 for a failure, 64 for
+    /// a usage error, or the status a command chose (`mkt push` stopped by Ctrl-C: 130).
     public static func main(_ arguments: [String]) async -> Never {
         var arguments = Array(arguments.dropFirst())
+        var parsed: (any ParsableCommand)?
         do {
             while arguments.first == "-C" {
                 guard arguments.count >= 2 else { throw ValidationError("-C needs a directory") }
@@ -55,6 +56,7 @@ public struct MKT: AsyncParsableCommand {
                 arguments.removeFirst(2)
             }
             var command = try parseAsRoot(arguments)
+            parsed = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -62,34 +64,37 @@ public struct MKT: AsyncParsableCommand {
             }
             try Console.flush()
             Foundation.exit(0)
-        } catch let error as StoreError {
-            fail(error.description)
-        } catch let error as CommandError {
-            fail(error.description)
-        } catch let error as TorrentError {
-            fail(error.description)
-        } catch let error as WorkflowError {
-            fail(error.description)
-        } catch let error as CredentialError {
-            fail(error.description)
-        } catch let error as TrackerError {
-            fail(error.description)
-        } catch let error as HookError {
-            fail(error.description)
-        } catch let error as ArchiveError {
-            fail(error.description)
-        } catch let error as ClientError {
-            fail(error.description)
         } catch {
-            try? Console.flush()
-            exit(withError: error)
+            // Before a command was parsed, anything but a failed chdir is a usage error.
+            finish(with: error, command: commandPath(arguments), parsing: parsed == nil && !(error is CommandError))
         }
     }
 
-    private static func fail(_ message: String) -> Never {
+    /// The one way out for every failure: one `error:` line (secrets
+    /// redacted) and exit status 1; for a usage error (a line that does not
+    /// parse, or a command's ValidationError) the command's own usage follows
+    /// and the status is 64. Help, `--version` and a status a command chose
+    /// go through argument-parser as they are.
+    static func finish(with error: any Error, command: [any ParsableCommand.Type], parsing: Bool) -> Never {
         try? Console.flush()
-        Console.error("error: \(message)\n")
-        Foundation.exit(1)
+        if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+        let usageError = parsing || error is ValidationError
+        Console.error("error: \(usageError ? message(for: error) : String(describing: error))\n")
+        guard usageError, let last = command.last else { Foundation.exit(1) }
+        let usage = usageString(for: last).trimmingCharacters(in: .whitespacesAndNewlines)
+        let help = (["mkt", "help"] + command.dropFirst().map { $0._commandName }).joined(separator: " ")
+        Console.error("usage: \(usage)\nSee '\(help)' for more.\n")
+        Foundation.exit(ExitCode.validationFailure.rawValue)
+    }
+
+    /// The commands the arguments name, outermost first (`mkt credential set …` -> MKT, Credential, Set).
+    static func commandPath(_ arguments: [String]) -> [any ParsableCommand.Type] {
+        var path: [any ParsableCommand.Type] = [MKT.self]
+        for argument in arguments {
+            guard let next = path[path.count - 1].configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            path.append(next)
+        }
+        return path
     }
 }
 

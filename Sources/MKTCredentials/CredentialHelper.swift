@@ -1,4 +1,5 @@
 import Foundation
+import MKTSubprocess
 
 /// git's credential-helper protocol, for secrets kept elsewhere (`pass`, a
 /// keyring, a secrets manager): mkt runs `HELPER get` and writes
@@ -17,29 +18,27 @@ public enum CredentialHelper {
         return "mkt-credential-\(helper)"
     }
 
+    /// How long a helper may take (it may ask a keyring, or a person through pinentry).
+    public static let timeout: TimeInterval = 120
+
     /// The helper's secret for (tracker, kind), or nil if it has none.
-    public static func get(helper: String, tracker: String, kind: CredentialKind, environment: [String: String]) throws(CredentialError) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command(for: helper) + " get"]
-        process.environment = SecretEnvironment.scrubbed(environment)
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
+    /// What the helper writes on its standard error is not shown: a helper
+    /// may print the very secret there, which mkt cannot know to redact.
+    public static func get(helper: String, tracker: String, kind: CredentialKind, environment: [String: String], timeout: TimeInterval = timeout) throws(CredentialError) -> String? {
+        let child = ChildProcess(
+            ["/bin/sh", "-c", command(for: helper) + " get"], environment: SecretEnvironment.scrubbed(environment),
+            input: Data(request(tracker: tracker, kind: kind).utf8), standardError: .discard, timeout: timeout)
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try child.run()
         } catch {
             throw .helper(command: helper, reason: "could not be started")
         }
-        // A helper that exits without reading its input must not kill mkt with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: Data(request(tracker: tracker, kind: kind).utf8))
-        try? input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw .helper(command: helper, reason: "exited with status \(process.terminationStatus)") }
-        guard let secret = parse(String(decoding: data, as: UTF8.self))["secret"], !secret.isEmpty else { return nil }
+        guard !result.timedOut else { throw .helper(command: helper, reason: "gave no answer in \(Int(timeout.rounded(.up))) s and was stopped") }
+        guard result.status == 0 else {
+            throw .helper(command: helper, reason: "exited with status \(result.status) (its messages are not shown, as they may hold the secret: run '\(command(for: helper)) get' yourself to see them)")
+        }
+        guard let secret = parse(String(decoding: result.standardOutput, as: UTF8.self))["secret"], !secret.isEmpty else { return nil }
         do {
             try Credential.validate(secret: secret)
         } catch {

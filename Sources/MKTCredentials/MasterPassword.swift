@@ -1,4 +1,5 @@
 import Foundation
+import MKTSubprocess
 
 /// Where the master password comes from, in this order: a command that prints
 /// it (`MKT_PASSWORD_COMMAND`, e.g. `pass show mkt`), a file (`MKT_PASSWORD_FILE`,
@@ -36,26 +37,22 @@ public enum MasterPassword {
         return try terminal.readSecret(prompt: prompt)
     }
 
+    /// How long the password command may take (it may ask a person through pinentry).
+    static let commandTimeout: TimeInterval = 120
+
     /// The first line the command prints; a failing command is an error.
+    /// Its messages go to mkt's standard error (`pass` explains itself there).
     private static func fromCommand(_ command: String, variable: String, environment: [String: String]) throws(CredentialError) -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = SecretEnvironment.scrubbed(environment)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
+        let child = ChildProcess(["/bin/sh", "-c", command], environment: SecretEnvironment.scrubbed(environment), standardError: .descriptor(2), timeout: commandTimeout)
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try child.run()
         } catch {
             throw .passwordSource("\(variable) could not be started")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .passwordSource("\(variable) exited with status \(process.terminationStatus)")
-        }
-        return firstLine(Array(data))
+        guard !result.timedOut else { throw .passwordSource("\(variable) gave no answer in \(Int(commandTimeout)) s and was stopped") }
+        guard result.status == 0 else { throw .passwordSource("\(variable) exited with status \(result.status)") }
+        return firstLine(Array(result.standardOutput))
     }
 
     private static func fromFile(_ path: String) throws(CredentialError) -> [UInt8] {

@@ -7,7 +7,8 @@ enum PrivateFile {
     /// link, not a regular file, owned by someone else, open to group or
     /// others, or larger than `limit` bytes.
     static func read(_ path: String, limit: Int) throws(CredentialError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; the check below refuses it.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             if errno == ELOOP { throw .unsafeFile(path: path, reason: "it is a symbolic link") }
             throw .io(operation: "open", path: path, errno: errno)

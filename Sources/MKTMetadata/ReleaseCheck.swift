@@ -17,7 +17,7 @@ public struct Finding: Equatable, Sendable {
     }
 }
 
-/// A tracker's rules for the files of a music release (research/trackers.md §6).
+/// A tracker's rules for the files of a music release (each site's are in its catalog entry).
 public struct ReleaseRules: Sendable {
     public var tracker: String
     /// Longest `folder/…/file` in characters (Unicode scalars).
@@ -34,28 +34,10 @@ public struct ReleaseRules: Sendable {
         ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains(ReleaseCheck.fileExtension(path))
     }
 
-    /// OPS's FileChecker list for Music and Audiobooks.
-    static let opsExtensions: Set<String> = [
-        "ac3", "accurip", "azw3", "chm", "cue", "djv", "djvu", "doc", "docx", "dts", "epub", "ffp", "flac", "gif", "htm", "html",
-        "jpeg", "jpg", "json", "lit", "lrc", "log", "m3u", "m3u8", "m4a", "m4b", "md5", "mobi", "mp3", "mp4", "nfo", "pdf", "pls",
-        "png", "rtf", "sfv", "txt", "toc", "yaml", "yml",
-    ]
-    /// RED's narrower list, as smoked-salmon enforces it.
-    static let redExtensions: Set<String> = [
-        "ac3", "accurip", "chm", "cue", "dts", "flac", "gif", "htm", "html", "jpeg", "jpg", "log", "m3u", "m3u8", "m4a", "m4b",
-        "md5", "mp3", "nfo", "pdf", "png", "rtf", "sfv", "txt",
-    ]
-
     public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>) {
         self.tracker = tracker
         self.pathLimit = pathLimit
         self.allowedExtensions = allowedExtensions
-    }
-
-    /// The rules of a known Gazelle site; others get OPS's list and the given path limit.
-    public static func forTracker(_ name: String, pathLimit: Int?) -> ReleaseRules {
-        let red = name == "red"
-        return ReleaseRules(tracker: name, pathLimit: pathLimit ?? (red ? 180 : 255), allowedExtensions: red ? redExtensions : opsExtensions)
     }
 }
 

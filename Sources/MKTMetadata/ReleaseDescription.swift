@@ -50,8 +50,6 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var encoding: String?
     public var media: String?
     public var releaseType: ReleaseType = .unknown
-    /// The release type's form value per built-in tracker (RED and OPS number them differently).
-    public var releaseTypeIds: [String: Int] = [:]
     /// `Music`, or `Audiobooks` for .m4b files or an audiobook genre.
     public var category = "Music"
     public var author: String?
@@ -229,9 +227,6 @@ public enum ReleaseDescriber {
         description.releaseType = ReleaseType.suggest(
             title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
         description.artistRoles = roles(description: description, audio: audio, facts: facts)
-        description.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
-            description.releaseType.id(tracker: tracker).map { (tracker, $0) }
-        })
         description.cover = chooseCover(files: files, audio: audio, facts: facts)
         description.problems = problems(folder: folder, description: description, read: read)
         return description

@@ -1,28 +1,11 @@
 import Foundation
 
-/// Gazelle release types; the numeric ids differ between sites.
+/// Gazelle release types; each site's numbers for them are in its catalog entry.
 public enum ReleaseType: String, CaseIterable, Codable, Sendable {
     case album = "Album", soundtrack = "Soundtrack", ep = "EP", anthology = "Anthology", compilation = "Compilation"
     case sampler = "Sampler", single = "Single", demo = "Demo", liveAlbum = "Live album", split = "Split", remix = "Remix"
     case bootleg = "Bootleg", interview = "Interview", mixtape = "Mixtape", djMix = "DJ Mix", concertRecording = "Concert Recording"
     case unknown = "Unknown"
-
-    /// The site's form value, or nil where the site has no such type (RED has no Sampler or Split).
-    public func id(tracker: String) -> Int? {
-        switch (self, tracker) {
-        case (.demo, "red"): 17
-        case (.djMix, "red"): 19
-        case (.sampler, "red"), (.split, "red"): nil
-        case (.demo, _): 10
-        case (.djMix, _): 17
-        default: Self.shared[self]
-        }
-    }
-
-    private static let shared: [ReleaseType: Int] = [
-        .album: 1, .soundtrack: 3, .ep: 5, .anthology: 6, .compilation: 7, .sampler: 8, .single: 9, .liveAlbum: 11,
-        .split: 12, .remix: 13, .bootleg: 14, .interview: 15, .mixtape: 16, .concertRecording: 18, .unknown: 21,
-    ]
 
     /// A suggestion from the release alone, for the user to confirm: an explicit
     /// word in the title first, then the track list's shape.

@@ -276,9 +276,6 @@ extension ReleaseCandidate {
         let origin = "\(source):\(id)"
         if releaseType != .unknown, releaseType != local.releaseType, !onlyGaps || local.releaseType == .unknown {
             merged.releaseType = releaseType
-            merged.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
-                releaseType.id(tracker: tracker).map { (tracker, $0) }
-            })
             provenance["releaseType"] = origin
         }
         /// Sets a field the files left empty, and says where it came from.

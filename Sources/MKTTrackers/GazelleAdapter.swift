@@ -74,7 +74,7 @@ struct GazelleAdapter: SiteAdapter {
         guard let group = results.first(where: { same($0["groupName"], title) && same($0["artist"], artist) && (groupYear == nil || JSON.int($0["groupYear"]) == groupYear) }),
             let groupID = JSON.int(group["groupId"])
         else { return ExistingRelease() }
-        let media = release.media.map { UploadForm.siteMedia($0, family: site.family) }
+        let media = release.media.map { site.media($0) }
         let duplicate = (group["torrents"] as? [[String: Any]] ?? []).first { torrent in
             same(torrent["media"], media) && same(torrent["format"], release.format) && same(torrent["encoding"], release.encoding)
                 && (JSON.int(torrent["remasterYear"]) ?? 0 == 0 || release.year == nil || JSON.int(torrent["remasterYear"]) == release.year)
@@ -86,7 +86,7 @@ struct GazelleAdapter: SiteAdapter {
     }
 
     func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
-        var fields = try UploadForm.gazelle(request.release, family: site.family, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs)
+        var fields = try UploadForm.gazelle(request.release, site: site, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs)
         fields.insert(.file("file_input", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
         if site.family == .dic {
             guard let key = authkey.value else { throw .local("DIC's upload form needs the session's authkey; \(site.host) did not give one") }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTMetadata
 
 /// A torrent as a site knows it.
@@ -66,7 +67,7 @@ extension SiteAdapter {
     func refuseStatus(_ response: HTTPResponseSummary, committing: Bool) throws(TrackerError) {
         let status = response.status
         if status == 401 || status == 403 {
-            throw TrackerError(.auth, "\(site.host) refused the \(site.family.credentialKind) (HTTP \(status))\(response.detail.map { ": \($0)" } ?? "")", httpStatus: status)
+            throw TrackerError(.auth, "\(site.host) refused the \(site.family.credential.rawValue) (HTTP \(status))\(response.detail.map { ": \($0)" } ?? "")", httpStatus: status)
         }
         if (300..<400).contains(status), (response.location ?? "").contains("login") {
             throw TrackerError(.auth, "\(site.host) sent mkt to its login page: the session cookie is not valid", httpStatus: status)

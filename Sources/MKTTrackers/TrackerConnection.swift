@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTCrypto
 import MKTHTTP
 

@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTMetadata
 
 /// A rip log sent with a CD upload (`logfiles[]`).
@@ -26,7 +27,8 @@ public enum UploadForm {
     /// The Gazelle upload form for RED, OPS or DIC, without the torrent file.
     /// - Parameter groupID: an existing group to add the torrent to; the
     ///   group's artists, title, year, type, tags and description are then the site's.
-    public static func gazelle(_ release: ReleaseDescription, family: TrackerFamily, groupID: Int?, dryRun: Bool, logs: [AttachedFile]) throws(TrackerError) -> [MultipartField] {
+    public static func gazelle(_ release: ReleaseDescription, site: TrackerSite, groupID: Int?, dryRun: Bool, logs: [AttachedFile]) throws(TrackerError) -> [MultipartField] {
+        let family = site.family
         func required<T>(_ value: T?, _ field: String, _ what: String) throws(TrackerError) -> T {
             guard let value else { throw TrackerError(.validation, "the release has no \(what); set it in its metadata", field: field) }
             return value
@@ -50,7 +52,7 @@ public enum UploadForm {
             }
             fields.append(.value("title", title))
             fields.append(.value("year", String(year)))
-            let typeID = try required(release.releaseType.id(tracker: family == .red ? "red" : "ops"), "releasetype", "release type \(release.releaseType.rawValue) on \(family.rawValue.uppercased()); choose another")
+            let typeID = try required(site.releaseTypes.id(release.releaseType), "releasetype", "release type \(release.releaseType.rawValue) on \(site.name.uppercased()); choose another")
             fields.append(.value("releasetype", String(typeID)))
         } else {
             // Audiobooks: "Author - Title" is the title; no artists, media or release type.
@@ -72,7 +74,7 @@ public enum UploadForm {
         fields.append(.value("bitrate", try required(release.encoding, "bitrate", "encoding")))
         if isMusic {
             let media = try required(release.media, "media", "media (CD, WEB, Vinyl, …)")
-            fields.append(.value("media", siteMedia(media, family: family)))
+            fields.append(.value("media", site.media(media)))
         }
         if let cover = release.coverURL ?? release.cover, cover.hasPrefix("https://") || cover.hasPrefix("http://") {
             fields.append(.value("image", cover))
@@ -86,15 +88,6 @@ public enum UploadForm {
             }
         }
         return fields
-    }
-
-    /// RED says Blu-Ray, OPS and DIC say BD.
-    static func siteMedia(_ media: String, family: TrackerFamily) -> String {
-        switch (media, family) {
-        case ("BD", .red): "Blu-Ray"
-        case ("Blu-Ray", .ops), ("Blu-Ray", .dic): "BD"
-        default: media
-        }
     }
 
     /// UNIT3D's API form (`/api/torrents/upload`), without the torrent file.

@@ -1,10 +1,10 @@
 import Foundation
+import MKTCatalog
 import MKTMetadata
 import MKTTorrent
 
 /// One torrent for one site, and what the form needs.
 public struct UploadJob: Sendable {
-    public var profile: TrackerProfile
     /// The `torrent` object's id, and the torrent (without announce).
     public var torrentID: String
     public var torrent: TorrentFile
@@ -13,8 +13,7 @@ public struct UploadJob: Sendable {
     public var logs: [AttachedFile]
     public var dryRun: Bool
 
-    public init(profile: TrackerProfile, torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false) {
-        self.profile = profile
+    public init(torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false) {
         self.torrentID = torrentID
         self.torrent = torrent
         self.release = release
@@ -58,7 +57,7 @@ public final class Uploader {
         let requestsBefore = connection.requests
         let waitBefore = connection.rateLimitWait
         var receipt = UploadReceipt(
-            tracker: site.name, site: "\(URLComponents(string: site.url)?.scheme ?? "https")://\(site.host)", torrent: job.torrentID,
+            tracker: site.name, site: site.origin, torrent: job.torrentID,
             infohash: job.torrent.infoHashHex, attempt: (previous?.receipt.attempt ?? 0) + 1, started: Self.milliseconds(now()))
         receipt.meta = job.metaID
         receipt.key = connection.keyFingerprint
@@ -83,13 +82,13 @@ public final class Uploader {
     }
 
     private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt) throws(TrackerError) -> [UInt8]? {
-        guard job.torrent.source == job.profile.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
-            throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(job.profile.source); build it with make-torrent --tracker \(site.name)")
+        guard job.torrent.source == site.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
+            throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(site.source); build it with make-torrent --tracker \(site.name)")
         }
         if let unit3d = adapter as? Unit3DAdapter { unit3d.infohashSent.value = job.torrent.infoHashHex }
         // The form is checked before any request: a release the site would refuse costs no request.
         if site.family != .unit3d {
-            _ = try UploadForm.gazelle(job.release, family: site.family, groupID: nil, dryRun: job.dryRun, logs: job.logs)
+            _ = try UploadForm.gazelle(job.release, site: site, groupID: nil, dryRun: job.dryRun, logs: job.logs)
         }
         if previousOutcome == .outcomeUnknown, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {
             record(found, in: &receipt)
@@ -99,7 +98,7 @@ public final class Uploader {
         }
         var torrent = job.torrent.dictionary
         if let passkey = try adapter.passkey(), adapter.sendsAnnounce {
-            torrent = TorrentBuilder.withAnnounce(torrent, announce: job.profile.announceURL(passkey: passkey))
+            torrent = TorrentBuilder.withAnnounce(torrent, announce: site.announceURL(passkey: passkey))
         }
         let existing = try adapter.existing(job.release)
         if existing.duplicate != nil, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {

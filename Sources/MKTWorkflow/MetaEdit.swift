@@ -63,9 +63,6 @@ public enum MetaEdit {
         if assignments.contains(where: { camelCase(String($0.prefix { $0 != "=" })) == "artists" }) {
             result.artistRoles["main"] = result.artists
         }
-        result.releaseTypeIds = Dictionary(uniqueKeysWithValues: ["red", "ops", "dic"].compactMap { tracker in
-            result.releaseType.id(tracker: tracker).map { (tracker, $0) }
-        })
         return result
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTHTTP
 import MKTHooks
 import MKTMetadata
@@ -77,12 +78,11 @@ public struct Pusher: Sendable {
     }
 
     private func recordRefusal(tracker: String, releases: [(name: String, meta: ObjectID)], status: Int32) throws {
-        let profile = try repository.config.trackerProfile(tracker)
-        let url = (try? TrackerSite(name: tracker, profile: profile, config: repository.config)).map { "\(URLComponents(string: $0.url)?.scheme ?? "https")://\($0.host)" }
+        let site = try repository.config.tracker(tracker)
         for release in releases {
             let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
             let stored = try repository.release(named: snapshot.pieces)
-            let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+            let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
             if try upToDate(tracker: tracker, release: release.name, torrent: torrentID) != nil { continue }
             let lock = try queue.claim(tracker: tracker, release: release.name)
             defer { lock?.release() }
@@ -92,7 +92,7 @@ public struct Pusher: Sendable {
             let previous = try previousID.map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(
-                tracker: tracker, site: url ?? "", torrent: torrentID.hex, infohash: torrent.infoHashHex,
+                tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
                 attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
             receipt.meta = release.meta.hex
             receipt.previous = previousID?.hex
@@ -137,7 +137,7 @@ public struct Pusher: Sendable {
 
     private func runHook(_ name: String, tracker: String, lines: [String]) throws -> Hook.Outcome {
         let hook = Hook(name: name, directory: "\(repository.directory)/hooks")
-        let url = (try? TrackerSite(name: tracker, profile: repository.config.trackerProfile(tracker), config: repository.config).url) ?? ""
+        let url = (try? repository.config.tracker(tracker).url) ?? ""
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MKT_") }
         environment["MKT_DIR"] = repository.directory
         let outcome = try hook.run(
@@ -163,14 +163,14 @@ public struct Pusher: Sendable {
             let stored = try repository.release(named: snapshot.pieces)
             var facts: (facts: [String: AudioFacts], failures: [String: MetadataError])?
             for tracker in trackers {
-                let profile = try repository.config.trackerProfile(tracker)
-                let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+                let site = try repository.config.tracker(tracker)
+                let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
                 if let (current, receipt) = try upToDate(tracker: tracker, release: release.name, torrent: torrentID) {
                     settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }
                 if facts == nil { facts = ReleaseAudio.facts(of: stored.tree) }
-                let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
+                let rules = site.releaseRules
                 var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
                     .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
@@ -264,7 +264,7 @@ public struct Pusher: Sendable {
         let site: TrackerSite
         let worker: Uploader
         do {
-            site = try TrackerSite(name: tracker, profile: repository.config.trackerProfile(tracker), config: repository.config)
+            site = try repository.config.tracker(tracker)
             worker = try uploader(site)
         } catch {
             for job in (try? queue.jobs().filter { $0.tracker == tracker && $0.isWaiting }) ?? [] {
@@ -290,7 +290,7 @@ public struct Pusher: Sendable {
 
     /// One job to its end, under its lock.
     private func upload(_ job: inout QueuedJob, site: TrackerSite, with worker: Uploader) throws -> PushResult? {
-        let (_, uploadJob) = try repository.uploadJob(tracker: job.tracker, torrent: job.torrent, meta: job.meta, dryRun: false)
+        let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false)
         if job.state == .uploading {
             // The process that was uploading it is gone: whether the site took it is unknown.
             job.receipt = try interruptedReceipt(job, site: site, infohash: uploadJob.torrent.infoHashHex).hex
@@ -340,7 +340,7 @@ public struct Pusher: Sendable {
     private func interruptedReceipt(_ job: QueuedJob, site: TrackerSite, infohash: String) throws -> ObjectID {
         let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
         var receipt = UploadReceipt(
-            tracker: job.tracker, site: "\(URLComponents(string: site.url)?.scheme ?? "https")://\(site.host)", torrent: job.torrent,
+            tracker: job.tracker, site: site.origin, torrent: job.torrent,
             infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
         receipt.meta = job.meta
         receipt.previous = job.receipt
@@ -357,10 +357,10 @@ public struct Pusher: Sendable {
                 if Interruption.requested { break }
                 var result = PushResult(tracker: tracker, release: release.name)
                 do {
-                    let profile = try repository.config.trackerProfile(tracker)
+                    let site = try repository.config.tracker(tracker)
                     let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces), options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
-                    let (site, job) = try repository.uploadJob(tracker: tracker, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
+                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
+                    let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
                     (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
                 } catch {
                     result.refusal = "\(error)"

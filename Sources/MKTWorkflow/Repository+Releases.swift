@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTStore
 import MKTTorrent
 
@@ -101,17 +102,15 @@ extension Repository {
 }
 
 extension StoreConfig {
-    /// A tracker's profile: the built-in one, with `[tracker "NAME"]` keys
-    /// `source`, `announce` and `path-limit` on top (or alone, for a new site).
-    public func trackerProfile(_ name: String) throws -> TrackerProfile {
-        let builtIn = TrackerProfile.builtIn.first { $0.name == name }
-        let source = value("tracker", "source", subsection: name) ?? builtIn?.source
-        let announce = value("tracker", "announce", subsection: name) ?? builtIn?.announceTemplate
-        guard let source, let announce else {
-            let configured = subsections(of: "tracker")
-            throw WorkflowError.unknownTracker(name, known: Array(Set(TrackerProfile.builtIn.map(\.name) + configured)).sorted())
+    /// The tracker catalog with this config's `[tracker "NAME"]` sections on top (the last value of a key wins).
+    public var trackers: TrackerCatalog {
+        var sections: [String: [String: String]] = [:]
+        for entry in entries where entry.section == "tracker" {
+            if let name = entry.subsection { sections[name, default: [:]][entry.key] = entry.value }
         }
-        let limit = value("tracker", "path-limit", subsection: name).flatMap(Int.init) ?? builtIn?.maximumPathLength
-        return TrackerProfile(name: name, source: source, announceTemplate: announce, maximumPathLength: limit)
+        return TrackerCatalog(sections: sections)
     }
+
+    /// The site called `name`, or an error naming the key to set or the name meant.
+    public func tracker(_ name: String) throws(CatalogError) -> TrackerSite { try trackers.site(name) }
 }

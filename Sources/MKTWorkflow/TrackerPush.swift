@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTHTTP
 import MKTMetadata
 import MKTStore
@@ -9,18 +10,16 @@ import MKTTrackers
 /// what `push` does per (release, tracker). Every attempt leaves a receipt
 /// object chained to the one before; refs are the caller's business.
 extension Repository {
-    /// The site and the job for `torrent` (a torrent object) described by `meta` (a meta object).
-    public func uploadJob(tracker: String, torrent name: String, meta metaName: String, dryRun: Bool) throws -> (site: TrackerSite, job: UploadJob) {
-        let profile = try config.trackerProfile(tracker)
-        let site = try TrackerSite(name: tracker, profile: profile, config: config)
+    /// The job for `torrent` (a torrent object) described by `meta` (a meta object).
+    public func uploadJob(site: TrackerSite, torrent name: String, meta metaName: String, dryRun: Bool) throws -> UploadJob {
         let torrentID = try resolve(name)
         let torrent = try TorrentFile.parse(Array(try objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
         let metaID = try resolve(metaName)
         let meta = try MetaSnapshot(objectBody: objects.read(metaID, as: .meta), label: "meta \(metaID)")
         let tree = try? release(named: meta.pieces).tree
-        return (site, UploadJob(
-            profile: profile, torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
-            logs: try tree.map(Self.ripLogs) ?? [], dryRun: dryRun))
+        return UploadJob(
+            torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
+            logs: try tree.map(Self.ripLogs) ?? [], dryRun: dryRun)
     }
 
     /// The rip logs of a release, read from its folder: `.log` files other

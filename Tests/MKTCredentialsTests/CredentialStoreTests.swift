@@ -219,6 +219,39 @@ struct MasterPasswordTests {
     }
 }
 
+/// Hostile helpers and files: no hang, no secret in a message.
+struct HostileSourceTests {
+    /// A FIFO named as the password file is refused at once (opening it used to wait for a writer forever).
+    @Test func aFIFOIsNotAPasswordFile() throws {
+        try withTemporaryDirectory { directory in
+            let fifo = "\(directory)/fifo"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            #expect(throws: CredentialError.unsafeFile(path: fifo, reason: "it is not a regular file")) {
+                try MasterPassword.obtain(environment: ["MKT_PASSWORD_FILE": fifo])
+            }
+        }
+    }
+
+    /// A helper that prints the key on stderr and fails: the key reaches no message.
+    @Test func aFailingHelpersMessagesAreNotShown() throws {
+        do {
+            _ = try CredentialHelper.get(helper: "!printf 'the-key-%s' itself >&2; exit 1; :", tracker: "red", kind: .apiKey, environment: [:])
+            Issue.record("a failing helper was accepted")
+        } catch {
+            #expect(!error.description.contains("the-key-itself") && error.description.contains("exited with status 1"), "\(error)")
+        }
+    }
+
+    /// A helper that never answers is stopped, with whatever it started.
+    @Test func aHelperThatNeverEndsIsStopped() throws {
+        let started = Date()
+        #expect(throws: CredentialError.helper(command: "!sleep 300; :", reason: "gave no answer in 1 s and was stopped")) {
+            try CredentialHelper.get(helper: "!sleep 300; :", tracker: "red", kind: .apiKey, environment: [:], timeout: 0.5)
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
+
 struct CryptoPrimitiveTests {
     @Test func pbkdf2KnownAnswer() {
         // RFC 7914 §11, PBKDF2-HMAC-SHA256 with P = "passwd", S = "salt", c = 1.

@@ -122,18 +122,46 @@ struct CommandLineJourneyTests {
     }
 
     @Test(arguments: [
-        (["frobnicate"], "Error: Unexpected argument 'frobnicate'"),
-        (["cat-file"], "Error: give one of -t, -s, -p, -e with OBJECT, or TYPE OBJECT"),
-        (["hash-object"], "Error: nothing to hash: give FILE, --stdin or --stdin-paths"),
-        (["update-ref", "refs/x"], "Error: usage: mkt update-ref REF NEW [OLD]"),
-        (["for-each-ref", "--format", "%(bogus)"], "Error: unknown format field '%(bogus)'"),
-        (["-C"], "Error: -C needs a directory"),
+        (["frobnicate"], "error: Unexpected argument 'frobnicate'"),
+        (["cat-file"], "error: give one of -t, -s, -p, -e with OBJECT, or TYPE OBJECT"),
+        (["hash-object"], "error: nothing to hash: give FILE, --stdin or --stdin-paths"),
+        (["update-ref", "refs/x"], "error: usage: mkt update-ref REF NEW [OLD]"),
+        (["for-each-ref", "--format", "%(bogus)"], "error: unknown format field '%(bogus)'"),
+        (["-C"], "error: -C needs a directory"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
         let result = try MKTProcess.run(arguments, in: "/")
         #expect(result.status == 64, "\(result)")
         #expect(result.stderr.hasPrefix(message + "\n"), "\(result)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// A usage error shows the usage of the command it is about, not mkt's.
+    @Test func usageErrorsShowTheCommandsOwnUsage() throws {
+        let result = try MKTProcess.run(["credential", "set"], in: "/")
+        #expect(result.status == 64)
+        #expect(result.stderr == """
+            error: Missing expected argument '<tracker>'
+            usage: mkt credential set <tracker> [--api-key] [--passkey] [--cookie] [--password] [--label <label>]
+            See 'mkt help credential set' for more.
+
+            """, "\(result)")
+    }
+
+    /// Every library's error leaves as one `error:` line with status 1 (the
+    /// catalog's and the HTTP layer's used to fall through to argument-parser).
+    @Test func everyErrorIsOneLine() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            try writeFile("\(directory)/a.flac", "not audio")
+            let pieces = try MKTProcess.run(["hash-release", "-w", "\(directory)/a.flac"], in: directory).stdout.trimmingCharacters(in: .newlines)
+            let unknown = try MKTProcess.run(["make-torrent", "--release", pieces, "--tracker", "rde", "-w"], in: directory)
+            #expect(unknown.status == 1 && unknown.stderr == "error: unknown tracker 'rde'; did you mean red? (known: dic, ops, red; add a [tracker \"rde\"] section to the config for another site)\n", "\(unknown)")
+            let pushed = try MKTProcess.run(["push", "rde"], in: directory)
+            #expect(pushed.status == 64 && pushed.stderr.hasPrefix("error: 'rde' is not a tracker; did you mean red? (known: dic, ops, red)\nusage: mkt push "), "\(pushed)")
+            let late = try MKTProcess.run(["push", "red", "some-release", "ops"], in: directory)
+            #expect(late.status == 64 && late.stderr.hasPrefix("error: 'ops' is a tracker named after a release"), "\(late)")
+        }
     }
 
     @Test func initCopiesTheRepositorysHookSamples() throws {

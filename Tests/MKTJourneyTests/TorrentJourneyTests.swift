@@ -26,7 +26,7 @@ struct TorrentJourneyTests {
             #expect(toStdout.stdoutData.starts(with: Data("d8:announce26:https://t.example/announce".utf8)))
             let withW = try MKTProcess.run(["make-torrent", "-w", "--announce", "https://t.example/x/announce", "Artist - Album"], in: directory)
             #expect(withW.status == 64)
-            #expect(withW.stderr.hasPrefix("Error: the store never holds announce URLs; use 'mkt export' to add one\n"))
+            #expect(withW.stderr.hasPrefix("error: the store never holds announce URLs; use 'mkt export' to add one\n"))
         }
     }
 
@@ -70,7 +70,7 @@ struct TorrentJourneyTests {
             #expect(missing.stderr == "error: cannot open 'nowhere': No such file or directory\n")
             let badLength = try MKTProcess.run(["make-torrent", "-l", "100000", "empty"], in: directory)
             #expect(badLength.status == 64)
-            #expect(badLength.stderr.hasPrefix("Error: The value '100000' is invalid for '-l <piece-length>': piece length 100000 is not a power of two from 16 KiB to 64 MiB\n"))
+            #expect(badLength.stderr.hasPrefix("error: The value '100000' is invalid for '-l <piece-length>': piece length 100000 is not a power of two from 16 KiB to 64 MiB\n"))
             try MKTProcess.run(["init", "-q"], in: directory)
             let blob = try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "x").stdout.trimmingCharacters(in: .newlines)
             let notRelease = try MKTProcess.run(["ls-release", blob], in: directory)

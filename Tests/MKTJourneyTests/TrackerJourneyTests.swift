@@ -133,6 +133,22 @@ struct TrackerJourneyTests {
         }
     }
 
+    /// A Gazelle site mkt does not know, with its own release-type numbers,
+    /// is one config section: its form carries its own ids and source flag.
+    @Test func aNewGazelleSiteIsOneConfigSection() throws {
+        try withTemporaryDirectory { directory in
+            let site = try FakeTracker(site: "ops", extra: ["--source", "EXM"])
+            let world = try TrackerWorld(directory)
+            try world.appendConfig(site.configSection(name: "exm", extra: ["family": "ops", "source": "EXM", "release-types": "Album=13, EP=5, Single=9"]))
+            let (meta, torrents) = try world.release(media: "WEB", trackers: ["exm": ""])
+            let pushed = try world.mkt(["push-tracker", "exm", try #require(torrents["exm"]), "--meta", meta])
+            #expect(pushed.status == 0, "\(pushed)")
+            let upload = try #require(try site.uploads.first)
+            #expect(FakeTracker.fields(of: upload)["releasetype"] == ["13"], "the site's own number for Album, not OPS's 1")
+            #expect(try world.object(pushed.line)["outcome"] as? String == "success")
+        }
+    }
+
     /// The connection drops after the site took the upload: the receipt says
     /// outcome-unknown; the next attempt looks the torrent up and finds it.
     @Test func aDroppedAnswerIsRecoveredByLookup() throws {

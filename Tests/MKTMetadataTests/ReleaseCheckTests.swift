@@ -1,3 +1,4 @@
+import MKTCatalog
 @testable import MKTMetadata
 import Testing
 
@@ -12,7 +13,7 @@ struct ReleaseCheckTests {
     }
 
     private func codes(_ files: [String], _ facts: [String: AudioFacts], tracker: String = "red", media: String? = nil, name: String = "A - B (2019) [FLAC]") -> [String] {
-        ReleaseCheck.check(name: name, files: files, facts: facts, rules: .forTracker(tracker, pathLimit: nil), media: media).map(\.code)
+        ReleaseCheck.check(name: name, files: files, facts: facts, rules: TrackerCatalog.builtIn.first { $0.name == tracker }!.releaseRules, media: media).map(\.code)
     }
 
     @Test func pathLimitsDifferPerTracker() {

@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTMetadata
 @testable import MKTTrackers
 import Testing
@@ -26,6 +27,11 @@ struct UploadFormTests {
         return release
     }
 
+    /// A built-in site's catalog entry.
+    static func site(_ name: String) -> TrackerSite {
+        TrackerCatalog.builtIn.first { $0.name == name }!
+    }
+
     static func pairs(_ fields: [MultipartField]) -> [String] {
         fields.map { field in
             switch field {
@@ -37,7 +43,7 @@ struct UploadFormTests {
 
     @Test func red() throws {
         let log = AttachedFile(filename: "rip.log", data: Data("Exact Audio Copy".utf8))
-        let fields = try UploadForm.gazelle(Self.album, family: .red, groupID: nil, dryRun: true, logs: [log])
+        let fields = try UploadForm.gazelle(Self.album, site: Self.site("red"), groupID: nil, dryRun: true, logs: [log])
         #expect(Self.pairs(fields) == [
             "type=0",
             "artists[]=Fixture Artist", "importance[]=1",
@@ -55,7 +61,7 @@ struct UploadFormTests {
     @Test func ops() throws {
         var release = Self.album
         release.media = "Blu-Ray"
-        let fields = try UploadForm.gazelle(release, family: .ops, groupID: nil, dryRun: true, logs: [])
+        let fields = try UploadForm.gazelle(release, site: Self.site("ops"), groupID: nil, dryRun: true, logs: [])
         #expect(Self.pairs(fields) == [
             "type=0",
             "artists[]=Fixture Artist", "importance[]=1",
@@ -71,7 +77,7 @@ struct UploadFormTests {
 
     /// Added to an existing group, the group's fields are the site's.
     @Test func existingGroup() throws {
-        let fields = try UploadForm.gazelle(Self.album, family: .red, groupID: 77, dryRun: false, logs: [])
+        let fields = try UploadForm.gazelle(Self.album, site: Self.site("red"), groupID: 77, dryRun: false, logs: [])
         #expect(Self.pairs(fields).prefix(3) == ["type=0", "groupid=77", "remaster_year=2019"])
         #expect(!fields.contains { ["artists[]", "title", "tags", "album_desc", "releasetype"].contains($0.name) })
     }
@@ -86,7 +92,7 @@ struct UploadFormTests {
         book.tags = ["fantasy"]
         book.format = "AAC"
         book.encoding = "256"
-        let fields = try UploadForm.gazelle(book, family: .ops, groupID: nil, dryRun: false, logs: [])
+        let fields = try UploadForm.gazelle(book, site: Self.site("ops"), groupID: nil, dryRun: false, logs: [])
         #expect(Self.pairs(fields) == [
             "type=3", "title=An Author - A Book", "year=2021", "tags=fantasy", "album_desc=<2 lines>", "remaster=1", "remaster_year=2021",
             "format=AAC", "bitrate=256", "workaround_broken_html_entities=0",
@@ -98,14 +104,14 @@ struct UploadFormTests {
         var release = Self.album
         release.media = nil
         #expect(throws: TrackerError(.validation, "the release has no media (CD, WEB, Vinyl, …); set it in its metadata", field: "media")) {
-            try UploadForm.gazelle(release, family: .red, groupID: nil, dryRun: false, logs: [])
+            try UploadForm.gazelle(release, site: Self.site("red"), groupID: nil, dryRun: false, logs: [])
         }
         release = Self.album
         release.releaseType = .sampler
         #expect(throws: TrackerError(.validation, "the release has no release type Sampler on RED; choose another; set it in its metadata", field: "releasetype")) {
-            try UploadForm.gazelle(release, family: .red, groupID: nil, dryRun: false, logs: [])
+            try UploadForm.gazelle(release, site: Self.site("red"), groupID: nil, dryRun: false, logs: [])
         }
-        #expect(try UploadForm.gazelle(release, family: .ops, groupID: nil, dryRun: false, logs: []).contains(.value("releasetype", "8")))
+        #expect(try UploadForm.gazelle(release, site: Self.site("ops"), groupID: nil, dryRun: false, logs: []).contains(.value("releasetype", "8")))
     }
 
     @Test func unit3d() {

@@ -1,4 +1,5 @@
 import Foundation
+import MKTCatalog
 import MKTStore
 import MKTTestSupport
 import MKTTorrent
@@ -50,33 +51,29 @@ struct ReleaseWorkflowTests {
         }
     }
 
-    @Test func trackerProfilesComeFromTheConfigOrTheBuiltInTable() throws {
+    @Test func theConfigsTrackerSectionsReachTheCatalog() throws {
         let config = try StoreConfig.parse("""
             [tracker "red"]
             \tannounce = https://example.invalid/{passkey}/announce
+            \ttimeout = 5
+            [tracker "red"]
+            \ttimeout = 30s
             [tracker "unit3d-music"]
+            \tfamily = unit3d
+            \turl = https://seedpool.example
             \tsource = SEEDPOOL
             \tannounce = https://seedpool.example/announce/{passkey}
             \tpath-limit = 200
+            \tcategory-id = 3
+            \ttype-id = 1
             """, path: "config")
-        #expect(try config.trackerProfile("red") == TrackerProfile(name: "red", source: "RED", announceTemplate: "https://example.invalid/{passkey}/announce", maximumPathLength: 180))
-        #expect(try config.trackerProfile("ops").source == "OPS")
-        #expect(try config.trackerProfile("unit3d-music").maximumPathLength == 200)
-        #expect(throws: WorkflowError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"])) { try config.trackerProfile("nope") }
-    }
-
-    /// A site's settings on top of the built-in table, each checked with a one-line error.
-    @Test func siteSettingsAreChecked() throws {
-        func site(_ lines: String) throws(TrackerError) -> TrackerSite {
-            let config = try! StoreConfig.parse("[tracker \"red\"]\n" + lines, path: "config")
-            return try TrackerSite(name: "red", profile: try! config.trackerProfile("red"), config: config)
-        }
-        #expect(try site("").timeout == 120 && site("").rateLimit == .init(requests: 10, window: .seconds(10)))
-        #expect(try site("\ttimeout = 30s\n\trate-limit = 5/10s\n").timeout == 30)
-        #expect(try site("\ttimeout = 2\n").timeout == 2)
-        #expect(throws: TrackerError.local("tracker.red.timeout is soon; write it in seconds (1 to 3600), e.g. 120s")) { try site("\ttimeout = soon\n") }
-        #expect(throws: TrackerError.local("tracker.red.timeout is 0s; write it in seconds (1 to 3600), e.g. 120s")) { try site("\ttimeout = 0s\n") }
-        #expect(throws: TrackerError.local("tracker.red.rate-limit is 10; write it as REQUESTS/SECONDS, e.g. 10/10s")) { try site("\trate-limit = 10\n") }
+        let red = try config.tracker("red")
+        #expect(red.announceTemplate == "https://example.invalid/{passkey}/announce" && red.source == "RED" && red.pathLimit == 180)
+        #expect(red.timeout == 30, "the last value of a key wins")
+        #expect(try config.tracker("ops").source == "OPS")
+        #expect(try config.tracker("unit3d-music").pathLimit == 200)
+        #expect(config.trackers.configured == ["red", "unit3d-music"])
+        #expect(throws: CatalogError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"], suggestion: nil)) { try config.tracker("nope") }
     }
 
     @Test func storedTorrentsRefuseAnnounceURLs() throws {

@@ -95,11 +95,13 @@ DEFAULTS = {
     "unit3d": ("UNIT3D", (30, 60.0)),
 }
 
-# Gazelle's form tables; DIC runs OPS's flavour of Gazelle.
+# Gazelle's form tables; DIC runs OPS's flavour of Gazelle, but numbers its
+# release types as RED does (smoked-salmon's DIC client keeps RED's table).
 RELEASE_TYPES = {
     "red": {1, 3, 5, 6, 7, 9, 11, 13, 14, 15, 16, 17, 18, 19, 21},
     "ops": {1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21},
 }
+RELEASE_TYPES["dic"] = RELEASE_TYPES["red"]
 FORMATS = {
     "red": ["MP3", "FLAC", "AAC", "AC3", "DTS"],
     "ops": ["MP3", "FLAC", "Ogg Vorbis", "AAC", "AC3", "DTS"],
@@ -770,7 +772,7 @@ def gazelle_checks(t, up):
             return "Title must be between 1 and 200 characters."
         if category in (MUSIC, AUDIOBOOKS) and as_int(up.value("year")) is None:
             return "Year must be a number."
-        if category == MUSIC and as_int(up.value("releasetype")) not in RELEASE_TYPES[flavour]:
+        if category == MUSIC and as_int(up.value("releasetype")) not in RELEASE_TYPES[t.site]:
             return "Please select a valid release type."
         if not 2 <= len(up.value("tags")) <= 200:
             return "You must enter at least one tag. Maximum length is 200 characters."

@@ -44,8 +44,7 @@ extension MKT {
                 tree = try repository.release(named: release).tree
                 config = repository.config
             }
-            let profile = try config.trackerProfile(tracker)
-            let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
+            let rules = try config.tracker(tracker).releaseRules
             let (facts, failures) = ReleaseAudio.facts(of: tree)
             var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: "\(failures[$0]!)") }
             findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)

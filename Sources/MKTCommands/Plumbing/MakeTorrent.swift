@@ -93,7 +93,7 @@ extension MKT {
 
         private func torrentOptions(config: StoreConfig) throws -> TorrentOptions {
             TorrentOptions(
-                source: try tracker.map { try config.trackerProfile($0).source } ?? source, isPrivate: !self.public,
+                source: try tracker.map { try config.tracker($0).source } ?? source, isPrivate: !self.public,
                 comment: comment, creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
         }
 

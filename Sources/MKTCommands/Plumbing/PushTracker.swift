@@ -54,10 +54,11 @@ extension MKT {
 
         func run() throws {
             var repository = try openRepository()
-            let (site, job) = try repository.uploadJob(tracker: tracker, torrent: torrent, meta: meta, dryRun: dryRun)
+            let site = try repository.config.tracker(tracker)
+            let job = try repository.uploadJob(site: site, torrent: torrent, meta: meta, dryRun: dryRun)
             let previousID = try previous.map { try repository.resolve($0) }
             let (credential, known) = try SecretSource(helper: repository.config.value("credential", "helper"))
-                .secret(tracker: tracker, kind: site.family == .dic ? .cookie : .apiKey)
+                .secret(tracker: tracker, kind: CredentialKind(site.family.credential))
             Console.protect(known)
             // Whatever secret this process learns (the site hands out passkeys), no object may hold it.
             repository.objects.barrier = Console.KnownSecretsBarrier()

@@ -67,10 +67,7 @@ extension MKT {
         func run() throws {
             var repository = try openRepository()
             let interactive = !yes && isatty(0) == 1 && isatty(2) == 1
-            let known = Push.knownTrackers(repository.config)
-            for tracker in trackers where !known.contains(tracker) {
-                throw WorkflowError.unknownTracker(tracker, known: known.sorted())
-            }
+            for tracker in trackers { _ = try repository.config.tracker(tracker) }
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for argument in folders {
                 let folder = try unpackedIfArchive(argument)
@@ -88,7 +85,7 @@ extension MKT {
                         let preview = try MetaEdit.apply(edits, to: prepared.description)
                         Self.show(prepared, preview)
                         edits += try Self.ask(about: preview)
-                        if pushTo.isEmpty { pushTo = try Self.askTrackers(Push.configuredTrackers(repository.config)) }
+                        if pushTo.isEmpty { pushTo = try Self.askTrackers(repository.config.trackers.configured) }
                     }
                 } catch is EndOfInput {
                     throw CommandError.noAnswer(folder: folder)
@@ -307,7 +304,7 @@ extension MKT {
             guard !configured.isEmpty else { return [] }
             while true {
                 let answer = try prompt("Queue for which trackers (\(configured.joined(separator: " ")); empty for none): ")
-                let names = answer.split(separator: " ").map(String.init)
+                let names = answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
                 if let unknown = names.first(where: { !configured.contains($0) }) {
                     Console.error("'\(unknown)' is not a configured tracker\n")
                     continue

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTCatalog
 import MKTClients
 import MKTCredentials
 import MKTStore
@@ -28,9 +29,9 @@ extension MKT {
                 Console.write("\(passed ? "ok  " : "fail") \(text)\n")
                 try? Console.flush()
             }
-            for tracker in Push.configuredTrackers(config) {
+            for tracker in config.trackers.configured {
                 do {
-                    let site = try TrackerSite(name: tracker, profile: config.trackerProfile(tracker), config: config)
+                    let site = try config.tracker(tracker)
                     report(true, "tracker \(tracker): \(site.family.rawValue) site at \(site.url), \(site.rateLimit.requests) requests per \(site.rateLimit.window)")
                 } catch {
                     report(false, "tracker \(tracker): \(error)")

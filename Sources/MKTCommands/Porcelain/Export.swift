@@ -34,25 +34,25 @@ extension MKT {
 
         func run() throws {
             let repository = try openRepository()
-            let profile = try repository.config.trackerProfile(tracker)
+            let site = try repository.config.tracker(tracker)
             let id = try repository.resolve(release)
             let torrent: TorrentFile
             if try repository.objects.read(id).type == .torrent {
                 torrent = try TorrentFile.parse(Array(try repository.objects.read(id, as: .torrent)), label: "object \(id)")
-                guard torrent.source == profile.source else {
-                    throw ValidationError("torrent \(id) has source \(torrent.source ?? "none"), not \(profile.source); export the release instead and mkt builds the \(tracker) torrent")
+                guard torrent.source == site.source else {
+                    throw ValidationError("torrent \(id) has source \(torrent.source ?? "none"), not \(site.source); export the release instead and mkt builds the \(tracker) torrent")
                 }
             } else {
                 let stored = try repository.release(named: release)
-                let built = TorrentTemplate(tree: stored.tree, pieces: stored.pieces).torrent(options: TorrentOptions(source: profile.source))
+                let built = TorrentTemplate(tree: stored.tree, pieces: stored.pieces).torrent(options: TorrentOptions(source: site.source))
                 torrent = try TorrentFile.parse(built, label: "release \(stored.piecesID)")
             }
-            var announce = profile.announceTemplate
-            if announce.contains(TrackerProfile.passkeyPlaceholder) {
+            var announce = site.announceTemplate
+            if site.needsPasskey {
                 let (passkey, known) = try SecretSource(helper: repository.config.value("credential", "helper"))
                     .secret(tracker: tracker, kind: .passkey)
                 Console.protect(known)
-                announce = profile.announceURL(passkey: passkey)
+                announce = site.announceURL(passkey: passkey)
             }
             let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(torrent.dictionary, announce: announce)).encoded()
             try TorrentOutput.write(bytes, to: output ?? "\(torrent.name).\(tracker).torrent", force: force)

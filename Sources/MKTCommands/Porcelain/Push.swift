@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTCatalog
 import MKTCredentials
 import MKTHTTP
 import MKTStore
@@ -57,14 +58,18 @@ extension MKT {
         func run() throws {
             var repository = try openRepository()
             if status { return try Queue.list(repository) }
-            let known = Self.knownTrackers(repository.config)
+            let known = Set(repository.config.trackers.names)
             var trackers = Array(names.prefix { known.contains($0) })
             let releaseNames = Array(names.dropFirst(trackers.count))
-            if allTrackers { trackers = Self.configuredTrackers(repository.config) }
+            if allTrackers { trackers = repository.config.trackers.configured }
             let queueOnly = retry || processQueue
             if trackers.isEmpty && !queueOnly {
-                throw ValidationError(names.isEmpty ? "name the trackers to push to (or --all-trackers)"
-                    : "'\(names[0])' is not a tracker (known: \(known.sorted().joined(separator: ", ")))")
+                guard let first = names.first else { throw ValidationError("name the trackers to push to (or --all-trackers)") }
+                let suggestion = Suggestion.nearest(to: first, in: known.sorted()).map { "; did you mean \($0)?" } ?? ""
+                throw ValidationError("'\(first)' is not a tracker\(suggestion) (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            if let late = releaseNames.first(where: { known.contains($0) }) {
+                throw ValidationError("'\(late)' is a tracker named after a release: name the trackers first (mkt push TRACKER... RELEASE...), or write the release as refs/releases/\(late)")
             }
             repository.objects.barrier = Console.KnownSecretsBarrier()
             var settings = Pusher.Settings()
@@ -130,19 +135,11 @@ extension MKT {
             }
         }
 
-        static func configuredTrackers(_ config: StoreConfig) -> [String] {
-            config.subsections(of: "tracker")
-        }
-
-        static func knownTrackers(_ config: StoreConfig) -> Set<String> {
-            Set(TrackerProfile.builtIn.map(\.name) + configuredTrackers(config))
-        }
-
         /// An uploader per site, with the key from the helper or the store; every secret learnt is redacted.
         static func uploader(_ config: StoreConfig) -> @Sendable (TrackerSite) throws -> Uploader {
             let helper = config.value("credential", "helper")
             return { site in
-                let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: site.family == .dic ? .cookie : .apiKey)
+                let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: CredentialKind(site.family.credential))
                 Console.protect(known)
                 return Uploader(site: site, credential: credential, stateDirectory: PushTracker.stateDirectory, userAgent: "mkt/\(MKT.version)") {
                     Console.protect($0)

@@ -98,7 +98,7 @@ extension MKT {
 
         func run() throws {
             let repository = try openRepository()
-            let configured = Push.configuredTrackers(repository.config)
+            let configured = repository.config.trackers.configured
             let all = try repository.status(trackers: configured)
             let wanted = Set(releases.map(shortReleaseName))
             for name in wanted where !all.contains(where: { $0.release == name }) { throw WorkflowError.unknownRelease(name) }

@@ -85,12 +85,12 @@ enum SeedingSetup {
                     Console.protect(known)
                     settings.password = password
                 }
-                let profile = try config.trackerProfile(job.tracker)
-                var announce = profile.announceTemplate
-                if announce.contains(TrackerProfile.passkeyPlaceholder) {
+                let site = try config.tracker(job.tracker)
+                var announce = site.announceTemplate
+                if site.needsPasskey {
                     let (passkey, known) = try SecretSource(helper: helper).secret(tracker: job.tracker, kind: .passkey)
                     Console.protect(known)
-                    announce = profile.announceURL(passkey: passkey)
+                    announce = site.announceURL(passkey: passkey)
                 }
                 let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(job.torrent.dictionary, announce: announce)).encoded()
                 let request = SeedRequest(torrent: bytes, infohash: job.torrent.infoHashHex, savePath: job.savePath, tags: [job.tracker])

@@ -1,0 +1,88 @@
+import MKTCatalog
+import MKTHTTP
+import MKTMetadata
+import Testing
+
+struct TrackerCatalogTests {
+    static func site(_ name: String, _ keys: [String: String] = [:]) throws(CatalogError) -> TrackerSite {
+        try TrackerCatalog(sections: keys.isEmpty ? [:] : [name: keys]).site(name)
+    }
+
+    /// A new site's section, complete but for what a test leaves out or changes.
+    static let custom = ["family": "ops", "url": "https://music.example", "source": "EXM", "announce": "https://t.music.example/{passkey}/announce"]
+
+    @Test func theBuiltInSites() throws {
+        let red = try Self.site("red"), ops = try Self.site("ops"), dic = try Self.site("dic")
+        #expect(red.source == "RED" && ops.source == "OPS" && dic.source == "DICMusic")
+        #expect(red.pathLimit == 180 && ops.pathLimit == 255 && dic.pathLimit == 180)
+        #expect(dic.releaseTypes == red.releaseTypes, "DIC numbers its release types as RED does")
+        #expect(red.rateLimit == .init(requests: 10, window: .seconds(10)) && ops.rateLimit == .init(requests: 5, window: .seconds(10)))
+        #expect(red.releaseTypes.id(.demo) == 17 && ops.releaseTypes.id(.demo) == 10)
+        #expect(red.releaseTypes.id(.djMix) == 19 && ops.releaseTypes.id(.djMix) == 17)
+        #expect(red.releaseTypes.id(.sampler) == nil && ops.releaseTypes.id(.sampler) == 8 && red.releaseTypes.id(.album) == 1)
+        #expect(red.media("BD") == "Blu-Ray" && ops.media("Blu-Ray") == "BD" && red.media("CD") == "CD")
+        #expect(red.releaseRules.allowedExtensions.isSubset(of: ops.releaseRules.allowedExtensions) && !red.releaseRules.allowedExtensions.contains("epub"))
+        #expect(red.announceURL(passkey: "abc") == "https://flacsfor.me/abc/announce")
+        #expect(red.family.credential == .apiKey && dic.family.credential == .cookie)
+        #expect(TrackerCatalog().names == ["dic", "ops", "red"])
+    }
+
+    /// One config section adds a Gazelle site with its own numbering.
+    @Test func aGazelleSiteWithItsOwnReleaseTypes() throws {
+        var keys = Self.custom
+        keys["release-types"] = "Album=2, EP=4, Live album=12, dj-mix=30"
+        let site = try Self.site("exm", keys)
+        #expect(site.family == .ops && site.pathLimit == 255 && site.rateLimit == .init(requests: 5, window: .seconds(10)))
+        #expect(site.releaseTypes.id(.album) == 2 && site.releaseTypes.id(.liveAlbum) == 12 && site.releaseTypes.id(.djMix) == 30)
+        #expect(site.releaseTypes.id(.single) == nil, "a type the table leaves out is one the site does not have")
+        keys["release-types"] = "red"
+        #expect(try Self.site("exm", keys).releaseTypes == Self.site("red").releaseTypes)
+    }
+
+    @Test func overridesOnABuiltInSite() throws {
+        let red = try Self.site("red", ["timeout": "30s", "rate-limit": "5/10s", "path-limit": "150", "url": "http://127.0.0.1:9/"])
+        #expect(red.timeout == 30 && red.rateLimit == .init(requests: 5, window: .seconds(10)) && red.pathLimit == 150)
+        #expect(red.url == "http://127.0.0.1:9" && red.origin == "http://127.0.0.1" && red.source == "RED")
+    }
+
+    /// Every mistake is one line naming the key, never a site silently half-known.
+    @Test func mistakesNameTheKey() throws {
+        func refusal(_ name: String, _ keys: [String: String]) -> String {
+            do {
+                _ = try Self.site(name, keys)
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(refusal("red", ["timeout": "soon"]) == "tracker.red.timeout: 'soon' is not a number of seconds from 1 to 3600, e.g. 120s")
+        #expect(refusal("red", ["timeout": "0s"]).hasPrefix("tracker.red.timeout: '0s'"))
+        #expect(refusal("red", ["rate-limit": "10"]) == "tracker.red.rate-limit: '10' is not REQUESTS/SECONDS, e.g. 10/10s")
+        #expect(refusal("red", ["family": "gazelle"]).hasPrefix("tracker.red.family: 'gazelle' is not a family mkt knows"))
+        #expect(refusal("red", ["announce": "https://flacsfor.me/{PASSKEY}/announce"]).hasSuffix("write the placeholder {passkey} in lower case"))
+        #expect(try Self.site("red", ["announce": "http://127.0.0.1:6969/announce"]).needsPasskey == false, "a public tracker's announce")
+        for url in ["http://[::1", "http://a b", "http://%zz", ":-1", "ftp://x.example", "https://"] {
+            #expect(refusal("red", ["url": url]) == "tracker.red.url: '\(url)' is not an http or https address", "\(url)")
+        }
+        var keys = Self.custom
+        keys["source"] = nil
+        #expect(refusal("exm", keys).hasPrefix("tracker.exm.source is not set: set it to the source flag"))
+        keys = Self.custom
+        keys["release-types"] = "Albun=1"
+        #expect(refusal("exm", keys) == "tracker.exm.release-types: 'Albun' is not a release type; did you mean Album?")
+        keys["release-types"] = "Album=one"
+        #expect(refusal("exm", keys) == "tracker.exm.release-types: 'Album=one' is not NAME=NUMBER")
+        keys["release-types"] = "rde"
+        #expect(refusal("exm", keys).hasPrefix("tracker.exm.release-types: 'rde' is not a built-in site"))
+        keys = Self.custom
+        keys["family"] = "unit3d"
+        #expect(refusal("exm", keys).hasPrefix("tracker.exm.category-id is not set"))
+    }
+
+    @Test func anUnknownNameSuggestsTheNearest() {
+        #expect(throws: CatalogError.unknownTracker("rde", known: ["dic", "ops", "red"], suggestion: "red")) { try TrackerCatalog().site("rde") }
+        #expect(throws: CatalogError.unknownTracker("mam", known: ["dic", "ops", "red"], suggestion: nil)) { try TrackerCatalog().site("mam") }
+        #expect(CatalogError.unknownTracker("rde", known: ["dic", "ops", "red"], suggestion: "red").description
+                == "unknown tracker 'rde'; did you mean red? (known: dic, ops, red; add a [tracker \"rde\"] section to the config for another site)")
+    }
+}
