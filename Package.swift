@@ -97,10 +97,10 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCredentials"],
             swiftSettings: strict
         ),
-        /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
+        /** HTTP for the tracker adapters, the clients and the web sources: the transport they share (HTTPTransport), libcurl behind it. */
         .target(
             name: "MKTHTTP",
             dependencies: ["CMKTCurl"],
@@ -142,10 +142,18 @@ let package = Package(
             dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
-        /** Temp directories and a runner for the built `mkt`, shared by the test targets. */
+        /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
+            dependencies: ["MKTHTTP"],
             path: "Tests/MKTTestSupport",
+            swiftSettings: strict
+        ),
+        /** A Gazelle site played by a scripted transport, and upload jobs built in memory: the Uploader, the retries and the Pusher tested in-process. */
+        .target(
+            name: "MKTTrackerFakes",
+            dependencies: ["MKTTrackers", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
+            path: "Tests/MKTTrackerFakes",
             swiftSettings: strict
         ),
         .testTarget(
@@ -181,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -201,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
+            dependencies: ["MKTTrackers", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTTestSupport", "MKTTrackerFakes"],
             swiftSettings: strict
         ),
         .testTarget(

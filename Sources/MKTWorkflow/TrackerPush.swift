@@ -69,7 +69,7 @@ extension Repository {
             report(id, result.receipt, pause)
             guard let pause else { return (id, result.receipt) }
             last = (id, result.receipt)
-            Thread.sleep(forTimeInterval: pause)
+            policy.wait(pause)
         }
     }
 }
