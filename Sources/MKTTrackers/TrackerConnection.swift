@@ -47,7 +47,7 @@ public final class TrackerConnection {
     }
 
     /// Records secrets the site told (and hands them to the redaction layer) before they are used.
-    func protect(_ secrets: [String]) {
+    public func protect(_ secrets: [String]) {
         learntSecrets += secrets
         onSecrets(secrets)
     }
@@ -74,7 +74,7 @@ public final class TrackerConnection {
     }
 
     /// `site.url` + `path` (which starts with `/`) + the query, encoded.
-    func url(_ path: String, query: [(String, String)] = []) -> String {
+    public func url(_ path: String, query: [(String, String)] = []) -> String {
         var components = URLComponents(string: site.url + path)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         // URLComponents leaves `+` alone, which a PHP server reads as a space.
@@ -88,7 +88,7 @@ public final class TrackerConnection {
     ///   an error, so that every upload attempt gets its own receipt.
     /// - Throws: `.network` when nothing came back (outcome unknown unless
     ///   the request is idempotent or never left), `.rateLimit`, `.local`.
-    func send(_ request: HTTPRequest, idempotent: Bool) throws(TrackerError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest, idempotent: Bool) throws(TrackerError) -> HTTPResponse {
         var request = request
         request.headers.append(authorization)
         request.totalTimeout = timeout
