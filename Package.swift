@@ -111,10 +111,10 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog"],
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTCredentials"],
             swiftSettings: strict
         ),
-        /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
+        /** HTTP for the tracker adapters, the clients and the web sources: the transport they share (HTTPTransport), libcurl behind it. */
         .target(
             name: "MKTHTTP",
             dependencies: ["CMKTCurl"],
@@ -156,10 +156,18 @@ let package = Package(
             dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
-        /** Temp directories and a runner for the built `mkt`, shared by the test targets. */
+        /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
+            dependencies: ["MKTHTTP"],
             path: "Tests/MKTTestSupport",
+            swiftSettings: strict
+        ),
+        /** A Gazelle site played by a scripted transport, and upload jobs built in memory: the Uploader, the retries and the Pusher tested in-process. */
+        .target(
+            name: "MKTTrackerFakes",
+            dependencies: ["MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
+            path: "Tests/MKTTrackerFakes",
             swiftSettings: strict
         ),
         .testTarget(
@@ -205,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -225,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTCatalog", "MKTTestSupport"],
+            dependencies: ["MKTTrackers", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTCatalog", "MKTTestSupport", "MKTTrackerFakes"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -5,12 +5,12 @@ import MKTHTTP
 /// requests under `/api/v2/`.
 public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
     public let settings: ClientSettings
-    let http: HTTPClient
+    let http: any HTTPTransport
     private var cookie: String?
 
-    init(settings: ClientSettings, userAgent: String) {
+    init(settings: ClientSettings, transport: any HTTPTransport) {
         self.settings = settings
-        http = HTTPClient(userAgent: userAgent)
+        http = transport
     }
 
     public func connect() throws(ClientError) {

@@ -109,11 +109,17 @@ public struct ClientSettings: Sendable {
         return rest.isEmpty ? best.remote : (best.remote.hasSuffix("/") ? best.remote : best.remote + "/") + rest
     }
 
-    public func makeClient(userAgent: String) -> any SeedingClient {
+    /// The client of this kind, talking through `transport`.
+    public func makeClient(transport: any HTTPTransport) -> any SeedingClient {
         switch kind {
-        case .qbittorrent: QBittorrentClient(settings: self, userAgent: userAgent)
-        case .transmission: TransmissionClient(settings: self, userAgent: userAgent)
+        case .qbittorrent: QBittorrentClient(settings: self, transport: transport)
+        case .transmission: TransmissionClient(settings: self, transport: transport)
         }
+    }
+
+    /// The client of this kind over libcurl.
+    public func makeClient(userAgent: String) -> any SeedingClient {
+        makeClient(transport: HTTPClient(userAgent: userAgent))
     }
 }
 
@@ -162,7 +168,7 @@ public enum Seeder {
     }
 }
 
-extension HTTPClient {
+extension HTTPTransport {
     /// A request to a client: transport failures become `unreachable`.
     func call(_ request: HTTPRequest, client: String) throws(ClientError) -> HTTPResponse {
         do {

@@ -5,12 +5,12 @@ import MKTHTTP
 /// 409 answer, HTTP basic authentication when the daemon asks for it.
 public final class TransmissionClient: SeedingClient, @unchecked Sendable {
     public let settings: ClientSettings
-    let http: HTTPClient
+    let http: any HTTPTransport
     private var sessionID: String?
 
-    init(settings: ClientSettings, userAgent: String) {
+    init(settings: ClientSettings, transport: any HTTPTransport) {
         self.settings = settings
-        http = HTTPClient(userAgent: userAgent)
+        http = transport
     }
 
     public func connect() throws(ClientError) {

@@ -58,6 +58,13 @@ public struct HTTPResponse: Sendable {
     public let headers: [String: [String]]
     public let body: Data
 
+    /// - Parameter headers: by name in any case; kept by lower-case name.
+    public init(status: Int, headers: [String: [String]] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: +)
+        self.body = body
+    }
+
     public func header(_ name: String) -> String? { headers[name.lowercased()]?.last }
 }
 
@@ -80,7 +87,7 @@ public enum HTTPError: Error, Equatable, CustomStringConvertible {
 
 /// HTTP over libcurl: TLS verification on, proxies from the usual environment
 /// variables (libcurl reads them), a User-Agent naming mkt, bounded time.
-public final class HTTPClient {
+public final class HTTPClient: HTTPTransport {
     public let userAgent: String
 
     public init(userAgent: String) {

@@ -8,7 +8,7 @@ import MKTHTTP
 public final class SourceConnection: @unchecked Sendable {
     public let name: String
     public let baseURL: String
-    let http: HTTPClient
+    let http: any HTTPTransport
     let limiter: RateLimiter
     let cacheDirectory: String?
     /// Sent with every request (Discogs: its token and the plain-text Accept); never part of a cache key.
@@ -17,14 +17,22 @@ public final class SourceConnection: @unchecked Sendable {
     /// - Parameters:
     ///   - stateDirectory: where the rate-limit state lives (`$XDG_STATE_HOME/mkt/ratelimit`).
     ///   - cacheDirectory: where answers are kept (`$XDG_CACHE_HOME/mkt/sources`); nil for none.
-    public init(name: String, baseURL: String, limit: RateLimiter.Limit, userAgent: String, stateDirectory: String, cacheDirectory: String?,
+    ///   - transport: libcurl's `HTTPClient`, or a test's scripted transport.
+    public init(name: String, baseURL: String, limit: RateLimiter.Limit, transport: any HTTPTransport, stateDirectory: String, cacheDirectory: String?,
                 headers: [(name: String, value: String)] = [("Accept", "application/json")]) {
         self.headers = headers
         self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        http = HTTPClient(userAgent: userAgent)
+        http = transport
         limiter = RateLimiter(statePath: "\(stateDirectory)/source-\(name)", limit: limit)
         self.cacheDirectory = cacheDirectory.map { "\($0)/\(name)" }
+    }
+
+    /// The service over libcurl, with this User-Agent.
+    public convenience init(name: String, baseURL: String, limit: RateLimiter.Limit, userAgent: String, stateDirectory: String, cacheDirectory: String?,
+                            headers: [(name: String, value: String)] = [("Accept", "application/json")]) {
+        self.init(name: name, baseURL: baseURL, limit: limit, transport: HTTPClient(userAgent: userAgent), stateDirectory: stateDirectory,
+                  cacheDirectory: cacheDirectory, headers: headers)
     }
 
     /// GETs `path` (with its query) and returns the JSON object, from the

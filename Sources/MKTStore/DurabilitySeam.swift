@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
 
-/// Two test seams over the steps DurableFile takes, for the power-loss and
-/// write-protocol tests (research/reliability.md §7 items 2 and 11). Both
-/// are off unless their variable is set.
+/// Test seams over the steps DurableFile takes, for the power-loss and
+/// write-protocol tests (research/reliability.md §7 items 2 and 11), and for
+/// tests that do not test durability at all. Each is off unless its variable
+/// is set, and none is for users.
 ///
 /// - `MKT_TEST_RECORD_WRITES=FILE` appends one line per step to FILE:
 ///   `<pid>.<thread> <step> <path> [<path>]`.
@@ -12,6 +13,10 @@ import Synchronization
 ///   durable yet is undone (data written but not fsynced is lost, a name
 ///   changed in a directory that was not fsynced afterwards changes back),
 ///   then the process ends at once (status 137).
+/// - `MKT_TEST_NO_FSYNC=1` skips the fsync system calls (the steps are still
+///   taken, recorded and simulated above), so that in-process tests of other
+///   things do not wait for the disk. Durability tests never set it, and the
+///   test runner keeps it from every `mkt` it starts.
 enum DurabilitySeam {
     enum Step {
         /// Data is about to be written to the file (a temp file or an append).
@@ -71,6 +76,12 @@ enum DurabilitySeam {
     private static let journal = environment["MKT_TEST_RECORD_WRITES"]
     private static let powerLossAt = environment["MKT_TEST_POWER_LOSS_AT"].flatMap { Int($0) }
     private static let pending = Mutex(Pending())
+    private static let skipsFsync = environment["MKT_TEST_NO_FSYNC"] == "1"
+
+    /// fsync(2), or nothing under `MKT_TEST_NO_FSYNC=1`.
+    static func fsync(_ fd: Int32) -> Int32 {
+        skipsFsync ? 0 : Glibc.fsync(fd)
+    }
     static let backupSuffix = ".power-loss-backup"
 
     /// Called just before DurableFile takes `step`.

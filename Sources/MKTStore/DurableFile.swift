@@ -61,7 +61,7 @@ public enum DurableFile {
             DurabilitySeam.willTake(.write(path))
             try writeAll(fd, contents, path: path)
             DurabilitySeam.willTake(.fsync(path))
-            guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+            guard DurabilitySeam.fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
             if !existed { try syncDirectory(of: path) }
         } catch {
             try? truncate(path, to: before)
@@ -79,7 +79,7 @@ public enum DurableFile {
         DurabilitySeam.willTake(.truncate(path))
         guard ftruncate(fd, off_t(length)) == 0 else { throw .io(operation: "truncate", path: path, errno: errno) }
         DurabilitySeam.willTake(.fsync(path))
-        guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
+        guard DurabilitySeam.fsync(fd) == 0 else { throw .io(operation: "fsync", path: path, errno: errno) }
     }
 
     /// Creates `path` and any missing parents, fsyncing each parent that gained an entry.
@@ -112,7 +112,7 @@ public enum DurableFile {
         guard fd >= 0 else { throw .io(operation: "open directory", path: directory, errno: errno) }
         defer { close(fd) }
         DurabilitySeam.willTake(.fsyncDirectory(directory))
-        guard fsync(fd) == 0 else { throw .io(operation: "fsync directory", path: directory, errno: errno) }
+        guard DurabilitySeam.fsync(fd) == 0 else { throw .io(operation: "fsync directory", path: directory, errno: errno) }
     }
 
     /// Reads a whole file; nil when it does not exist.
@@ -180,7 +180,7 @@ public enum DurableFile {
             // fchmod, not the open mode: the caller's umask must not loosen or tighten it.
             guard fchmod(fd, mode) == 0 else { throw StoreError.io(operation: "chmod", path: temp, errno: errno) }
             DurabilitySeam.willTake(.fsync(temp))
-            guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
+            guard DurabilitySeam.fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
             guard close(fd) == 0 else {
                 fd = -1
                 throw StoreError.io(operation: "close", path: temp, errno: errno)

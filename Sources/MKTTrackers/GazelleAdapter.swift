@@ -5,14 +5,15 @@ import MKTMetadata
 /// Gazelle sites: RED and OPS through `ajax.php` with an API key, DIC through
 /// the web upload form with a session cookie (its `ajax.php` reads the same
 /// JSON). research/trackers.md §3 has the fields and answers.
-struct GazelleAdapter: SiteAdapter {
-    let connection: TrackerConnection
+public struct GazelleAdapter: SiteAdapter {
+    public let connection: TrackerConnection
+
+    public init(connection: TrackerConnection) { self.connection = connection }
+
     /// The session's form key (DIC's upload form needs it), learnt from `index`.
     private let authkey = Box<String?>(nil)
-    /// Called with every secret the site tells (passkey, authkey) before it is used.
-    let protect: ([String]) -> Void
 
-    var sendsAnnounce: Bool { true }
+    public var sendsAnnounce: Bool { true }
 
     /// Pages: `torrents.php?id=G&torrentid=T`.
     func page(group: Int?, torrent: Int) -> String {
@@ -36,18 +37,18 @@ struct GazelleAdapter: SiteAdapter {
     /// The passkey `index` told, once per process: every later job saves the request.
     private let knownPasskey = Box<String??>(nil)
 
-    func passkey() throws(TrackerError) -> String? {
+    public func passkey() throws(TrackerError) -> String? {
         if let known = knownPasskey.value { return known }
         let index = try ajax("index") as? [String: Any]
         let passkey = index?["passkey"] as? String
         let key = index?["authkey"] as? String
-        protect([passkey, key].compactMap { $0 })
+        connection.protect([passkey, key].compactMap { $0 })
         authkey.value = key
         knownPasskey.value = .some(passkey)
         return passkey
     }
 
-    func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
+    public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
         let answer: Any?
         do {
             answer = try ajax("torrent", [("hash", infohash.uppercased())])
@@ -62,7 +63,7 @@ struct GazelleAdapter: SiteAdapter {
     /// `browse` by main artist and title: a group of the same name, artist
     /// and year is the one to add to; a torrent in it with the same media,
     /// format, encoding and edition is a duplicate.
-    func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease {
+    public func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease {
         guard release.category == "Music", let title = release.title, let artist = release.artistRoles["main"]?.first ?? release.artists.first else {
             return ExistingRelease()
         }
@@ -85,7 +86,7 @@ struct GazelleAdapter: SiteAdapter {
             duplicate: duplicate.flatMap { JSON.int($0["torrentId"]) }.map { SiteTorrent(id: $0, groupID: groupID, url: page(group: groupID, torrent: $0)) })
     }
 
-    func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
         var fields = try UploadForm.gazelle(request.release, site: site, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs)
         fields.insert(.file("file_input", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
         if site.family == .dic {
@@ -157,7 +158,7 @@ struct GazelleAdapter: SiteAdapter {
         throw TrackerError(.outcomeUnknown, "\(site.host) answered the upload form with neither its torrent page nor an error (HTTP \(response.status)); the upload may or may not have been taken", httpStatus: response.status, outcomeUnknown: true)
     }
 
-    func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
+    public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
         let response = try connection.send(HTTPRequest(url: connection.url("/ajax.php", query: [("action", "download"), ("id", String(torrent.id)), ("usetoken", "0")])), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: nil), committing: false)
         guard response.status == 200, response.body.first == UInt8(ascii: "d") else {

@@ -10,40 +10,61 @@ public struct SiteTorrent: Equatable, Sendable {
     public var url: String
     /// Lower-case hex, when the site said.
     public var infohash: String?
+
+    public init(id: Int, groupID: Int? = nil, url: String, infohash: String? = nil) {
+        self.id = id
+        self.groupID = groupID
+        self.url = url
+        self.infohash = infohash
+    }
 }
 
 /// What the site said to an upload.
-struct UploadAnswer {
-    var torrent: SiteTorrent
-    var warnings: [String] = []
+public struct UploadAnswer: Sendable {
+    public var torrent: SiteTorrent
+    public var warnings: [String]
     /// The site changed the torrent's `info` (source or private flag).
-    var rewritten = false
+    public var rewritten: Bool
     /// The exact torrent was on the site already.
-    var alreadyPresent = false
-    var dryRun = false
+    public var alreadyPresent: Bool
+    public var dryRun: Bool
+
+    public init(torrent: SiteTorrent, warnings: [String] = [], rewritten: Bool = false, alreadyPresent: Bool = false, dryRun: Bool = false) {
+        self.torrent = torrent
+        self.warnings = warnings
+        self.rewritten = rewritten
+        self.alreadyPresent = alreadyPresent
+        self.dryRun = dryRun
+    }
 }
 
 /// What the site knows of a release before the upload: the group to add to,
 /// and a torrent of the same edition and encoding if there is one.
-struct ExistingRelease {
-    var groupID: Int?
-    var duplicate: SiteTorrent?
+public struct ExistingRelease: Sendable {
+    public var groupID: Int?
+    public var duplicate: SiteTorrent?
+
+    public init(groupID: Int? = nil, duplicate: SiteTorrent? = nil) {
+        self.groupID = groupID
+        self.duplicate = duplicate
+    }
 }
 
 /// What is uploaded: the torrent with its announce URL, and the form.
-struct UploadRequest {
-    var torrentBytes: [UInt8]
+public struct UploadRequest: Sendable {
+    public var torrentBytes: [UInt8]
     /// `<name>.torrent`.
-    var filename: String
-    var release: ReleaseDescription
-    var logs: [AttachedFile]
-    var groupID: Int?
-    var dryRun: Bool
+    public var filename: String
+    public var release: ReleaseDescription
+    public var logs: [AttachedFile]
+    public var groupID: Int?
+    public var dryRun: Bool
 }
 
 /// One site family's protocol. Every call goes through the connection, so
 /// every request is rate-limited and authenticated the same way.
-protocol SiteAdapter {
+/// `TrackerConnection.makeAdapter()` picks the one for a site's family.
+public protocol SiteAdapter {
     var connection: TrackerConnection { get }
     /// Checks the credential; returns the account's passkey when the site tells it.
     func passkey() throws(TrackerError) -> String?
@@ -58,8 +79,18 @@ protocol SiteAdapter {
     var sendsAnnounce: Bool { get }
 }
 
+extension TrackerConnection {
+    /// The adapter for this site's family.
+    public func makeAdapter() -> any SiteAdapter {
+        switch site.family {
+        case .red, .ops, .dic: GazelleAdapter(connection: self)
+        case .unit3d: Unit3DAdapter(connection: self)
+        }
+    }
+}
+
 extension SiteAdapter {
-    var site: TrackerSite { connection.site }
+    public var site: TrackerSite { connection.site }
 
     /// Turns an HTTP status the request cannot go on from into an error:
     /// 401/403 are auth, 5xx server (outcome unknown for the upload), a

@@ -1,16 +1,22 @@
 import Foundation
 import MKTCatalog
+import MKTCredentials
 import MKTCrypto
 import MKTHTTP
 
 /// One account on one site. Every request, JSON or HTML, lookup or upload,
 /// waits for the rate limiter that all mkt processes share for this
-/// (site, account), carries the credential, and is counted.
+/// (site, account), carries the credential, and is counted. The connection
+/// also knows the account's secrets (the credential, and what the site tells:
+/// passkey, authkey, RSS key), so that no site message quoting one is kept.
 public final class TrackerConnection {
     public let site: TrackerSite
-    let client: HTTPClient
+    let transport: any HTTPTransport
     let limiter: RateLimiter
     private let credential: String
+    /// Secrets the site told; each also went to `onSecrets`.
+    private var learntSecrets: [String] = []
+    private let onSecrets: ([String]) -> Void
     /// Total time allowed for one exchange (the site's `timeout`).
     var timeout: TimeInterval
 
@@ -22,13 +28,34 @@ public final class TrackerConnection {
     /// A site asking for a longer pause than this is not waited for inside one attempt.
     static let longestWait: TimeInterval = 60
 
-    /// - Parameter stateDirectory: where the rate limiter keeps its state (one file per site and account).
-    public init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String) {
+    /// - Parameters:
+    ///   - limiter: the limiter shared by every process using this (site, account).
+    ///   - transport: libcurl's `HTTPClient`, or a test's scripted transport.
+    ///   - protect: receives each secret the site tells before mkt uses it, for the redaction layer.
+    public init(site: TrackerSite, credential: String, limiter: RateLimiter, transport: any HTTPTransport, protect: @escaping ([String]) -> Void) {
         self.site = site
         self.timeout = site.timeout
         self.credential = credential
-        self.client = HTTPClient(userAgent: userAgent)
-        self.limiter = RateLimiter(statePath: "\(stateDirectory)/\(site.name)-\(Self.fingerprint(credential).dropFirst(7))", limit: site.rateLimit)
+        self.transport = transport
+        self.limiter = limiter
+        self.onSecrets = protect
+    }
+
+    /// - Parameter stateDirectory: where the rate limiter keeps its state (one file per site and account).
+    public convenience init(site: TrackerSite, credential: String, stateDirectory: String, transport: any HTTPTransport, protect: @escaping ([String]) -> Void) {
+        let limiter = RateLimiter(statePath: "\(stateDirectory)/\(site.name)-\(Self.fingerprint(credential).dropFirst(7))", limit: site.rateLimit)
+        self.init(site: site, credential: credential, limiter: limiter, transport: transport, protect: protect)
+    }
+
+    /// Records secrets the site told (and hands them to the redaction layer) before they are used.
+    public func protect(_ secrets: [String]) {
+        learntSecrets += secrets
+        onSecrets(secrets)
+    }
+
+    /// `text` without the credential or any secret the site told, in any form the redactor knows.
+    func redact(_ text: String) -> String {
+        SecretRedactor(secrets: [credential] + learntSecrets).redact(text)
     }
 
     /// Names a key without giving it away: `sha256:` and 16 hex digits of a hash of it.
@@ -48,7 +75,7 @@ public final class TrackerConnection {
     }
 
     /// `site.url` + `path` (which starts with `/`) + the query, encoded.
-    func url(_ path: String, query: [(String, String)] = []) -> String {
+    public func url(_ path: String, query: [(String, String)] = []) -> String {
         var components = URLComponents(string: site.url + path)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         // URLComponents leaves `+` alone, which a PHP server reads as a space.
@@ -62,7 +89,7 @@ public final class TrackerConnection {
     ///   an error, so that every upload attempt gets its own receipt.
     /// - Throws: `.network` when nothing came back (outcome unknown unless
     ///   the request is idempotent or never left), `.rateLimit`, `.local`.
-    func send(_ request: HTTPRequest, idempotent: Bool) throws(TrackerError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest, idempotent: Bool) throws(TrackerError) -> HTTPResponse {
         var request = request
         request.headers.append(authorization)
         request.totalTimeout = timeout
@@ -80,7 +107,7 @@ public final class TrackerConnection {
             requests += 1
             let response: HTTPResponse
             do {
-                response = try client.send(request)
+                response = try transport.send(request)
             } catch {
                 switch error {
                 case .connection, .badURL:

@@ -5,20 +5,21 @@ import MKTMetadata
 /// UNIT3D sites (research/trackers.md §5.1): `/api/torrents/upload` with a
 /// Bearer token. The site always rebuilds the torrent (its own source flag,
 /// only the keys it knows), so the torrent to seed is the one it hands back.
-struct Unit3DAdapter: SiteAdapter {
-    let connection: TrackerConnection
-    let protect: ([String]) -> Void
+public struct Unit3DAdapter: SiteAdapter {
+    public let connection: TrackerConnection
+
+    public init(connection: TrackerConnection) { self.connection = connection }
 
     /// The site strips the announce URL; the passkey need not travel.
-    var sendsAnnounce: Bool { false }
+    public var sendsAnnounce: Bool { false }
 
     func page(_ id: Int) -> String { "\(site.url)/torrents/\(id)" }
 
     /// UNIT3D has no account call an upload needs; the upload itself checks the token.
-    func passkey() throws(TrackerError) -> String? { nil }
+    public func passkey() throws(TrackerError) -> String? { nil }
 
     /// `/api/torrents/filter` by name (names are unique on UNIT3D), matched by infohash.
-    func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
+    public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
         let response = try connection.send(HTTPRequest(url: connection.url("/api/torrents/filter", query: [("name", name), ("perPage", "50")])), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: JSON.object(response.body)?["message"] as? String), committing: false)
         guard response.status == 200, let results = JSON.object(response.body)?["data"] as? [[String: Any]] else {
@@ -35,9 +36,9 @@ struct Unit3DAdapter: SiteAdapter {
 
     /// UNIT3D refuses a second torrent of the same name or infohash itself;
     /// the upload's answer says so, with the field.
-    func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease { ExistingRelease() }
+    public func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease { ExistingRelease() }
 
-    func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
         guard let categoryID = site.categoryID, let typeID = site.typeID else {
             throw .local("tracker \(site.name) has no category-id and type-id in the config")
         }
@@ -56,7 +57,7 @@ struct Unit3DAdapter: SiteAdapter {
         if JSON.bool(json["success"]) == true, let link = json["data"] as? String {
             // `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
             let last = link.split(separator: "/").last.map(String.init) ?? ""
-            protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
+            connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
             guard let id = Int(last.prefix { $0 != "." }) else {
                 throw TrackerError(.outcomeUnknown, "\(site.host) said success with a download link mkt cannot read", httpStatus: response.status, outcomeUnknown: true)
             }
@@ -80,7 +81,7 @@ struct Unit3DAdapter: SiteAdapter {
     /// The infohash of the torrent being uploaded, for the "already taken" lookup.
     let infohashSent = Box<String?>(nil)
 
-    func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
+    public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
         guard let link = downloadLinks.value[torrent.id] else {
             throw .local("\(site.host) gave no download link for torrent \(torrent.id)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MKTCatalog
+import MKTHTTP
 import MKTMetadata
 import MKTTorrent
 
@@ -39,15 +40,20 @@ public final class Uploader {
     public let site: TrackerSite
     let adapter: any SiteAdapter
 
+    /// Uploads through `adapter` (its connection carries the account, the
+    /// rate limiter and the transport).
+    public init(adapter: any SiteAdapter) {
+        self.site = adapter.connection.site
+        self.adapter = adapter
+    }
+
+    /// The site family's adapter over libcurl.
     /// - Parameter protect: receives each secret the site tells (passkey,
     ///   authkey) before mkt uses it, for the redaction layer.
-    public init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String, protect: @escaping ([String]) -> Void) {
-        self.site = site
-        let connection = TrackerConnection(site: site, credential: credential, stateDirectory: stateDirectory, userAgent: userAgent)
-        switch site.family {
-        case .red, .ops, .dic: adapter = GazelleAdapter(connection: connection, protect: protect)
-        case .unit3d: adapter = Unit3DAdapter(connection: connection, protect: protect)
-        }
+    public convenience init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String, protect: @escaping ([String]) -> Void) {
+        let connection = TrackerConnection(
+            site: site, credential: credential, stateDirectory: stateDirectory, transport: HTTPClient(userAgent: userAgent), protect: protect)
+        self.init(adapter: connection.makeAdapter())
     }
 
     /// One attempt. Never throws: whatever happens is in the receipt.
@@ -74,6 +80,9 @@ public final class Uploader {
             receipt.outcome = error.outcomeUnknown ? .outcomeUnknown : error.isFinal ? .rejected : .failed
             retryAfter = error.retryAfter
         }
+        // A site may quote the key or the passkey back in what it says.
+        receipt.message = receipt.message.map(connection.redact)
+        receipt.warnings = receipt.warnings.map(connection.redact)
         receipt.finished = Self.milliseconds(now())
         receipt.requests = connection.requests - requestsBefore
         let waited = connection.rateLimitWait - waitBefore
@@ -189,10 +198,14 @@ public final class Uploader {
 public struct RetryPolicy: Sendable {
     public var base: TimeInterval
     public var cap: TimeInterval
+    /// Takes the pause between attempts: the thread sleeps, or a test's clock
+    /// moves on. False when the pause was cut short by a stop (Ctrl-C).
+    public var wait: @Sendable (TimeInterval) -> Bool
 
-    public init(base: TimeInterval = 2, cap: TimeInterval = 120) {
+    public init(base: TimeInterval = 2, cap: TimeInterval = 120, wait: @escaping @Sendable (TimeInterval) -> Bool = { Interruption.sleep($0) }) {
         self.base = base
         self.cap = cap
+        self.wait = wait
     }
 
     public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval?, random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> TimeInterval {

@@ -70,7 +70,7 @@ extension Repository {
             guard let pause else { return (id, result.receipt) }
             last = (id, result.receipt)
             // A stop asked for during the pause ends the chain here; the caller keeps the job.
-            guard Interruption.sleep(pause) else { return (id, result.receipt) }
+            guard policy.wait(pause) else { return (id, result.receipt) }
         }
     }
 }

@@ -46,13 +46,13 @@ struct DurabilityJourneyTests {
                 #expect(try MKTProcess.run(arguments, in: store).status == 0)
                 #expect(try FaultJourneyTests.refs(store) == after, "\(arguments[0]) step \(step)")
             }
-            for step in 1...addSteps + 1 {
+            for step in TestDepth.steps(1...addSteps + 1, quickStride: 4) {
                 let store = "\(directory)/add-\(step)"
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
                 try MKTProcess.run(["init", "-q"], in: store)
                 try cutAndRecover(["add", "-y", "-q", folder], at: step, in: store, before: "", after: added)
             }
-            for step in 1...editSteps + 1 {
+            for step in TestDepth.steps(1...editSteps + 1, quickStride: 2) {
                 let store = "\(directory)/edit-\(step)"
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
                 try MKTProcess.run(["init", "-q"], in: store)

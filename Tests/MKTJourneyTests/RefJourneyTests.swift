@@ -14,11 +14,12 @@ struct RefJourneyTests {
         return (ids[0], ids[1])
     }
 
+    /// A hundred processes at once (twenty under MKT_TEST_QUICK).
     @Test func hundredConcurrentCompareAndSwapsHaveExactlyOneWinner() throws {
         try withTemporaryDirectory { directory in
             let (a, _) = try storeWithTwoObjects(directory)
             try MKTProcess.run(["update-ref", "refs/trackers/red/album", a], in: directory)
-            let candidates = try (0..<100).map {
+            let candidates = try (0..<TestDepth.rounds(100, quick: 20)).map {
                 try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "candidate \($0)").stdout
                     .trimmingCharacters(in: .newlines)
             }
@@ -38,14 +39,16 @@ struct RefJourneyTests {
         }
     }
 
+    /// A hundred processes at once (twenty under MKT_TEST_QUICK).
     @Test func hundredConcurrentUnconditionalUpdatesAreAllLogged() throws {
         try withTemporaryDirectory { directory in
             let (a, b) = try storeWithTwoObjects(directory)
-            let running = try (0..<100).map { try MKTProcess.start(["update-ref", "refs/x", $0 % 2 == 0 ? a : b], in: directory) }
+            let count = TestDepth.rounds(100, quick: 20)
+            let running = try (0..<count).map { try MKTProcess.start(["update-ref", "refs/x", $0 % 2 == 0 ? a : b], in: directory) }
             let results = try running.map { try $0.finish() }
             #expect(results.allSatisfy { $0.status == 0 }, "\(results.filter { $0.status != 0 })")
             let lines = try String(contentsOfFile: "\(directory)/.mkt/logs/refs/x", encoding: .utf8).split(separator: "\n")
-            #expect(lines.count == 100)
+            #expect(lines.count == count)
             // Each line's old value is the previous line's new value: the moves were serialised.
             for (previous, line) in zip(lines, lines.dropFirst()) {
                 #expect(line.split(separator: " ")[0] == previous.split(separator: " ")[1])

@@ -390,7 +390,7 @@ struct WorkflowJourneyTests {
         }
     }
 
-    /// `mkt push` killed with SIGKILL at random moments, ten times, then
+    /// `mkt push` killed with SIGKILL at random moments, ten times (three under MKT_TEST_QUICK), then
     /// resumed: every job ends uploaded exactly once, and fsck is clean.
     /// Three `mkt push red ops` of the same releases at once, with `mkt gc`
     /// alongside: every pair is uploaded once, by whichever push holds its
@@ -435,7 +435,7 @@ struct WorkflowJourneyTests {
             try red.faults(["slow": 0.15])
             try ops.faults(["slow": 0.15])
             var generator = SystemRandomNumberGenerator()
-            for _ in 1...10 {
+            for _ in 1...TestDepth.rounds(10, quick: 3) {
                 let running = try MKTProcess.start(["push", "red", "ops"], in: directory, environment: world.environment)
                 usleep(UInt32.random(in: 50_000...900_000, using: &generator))
                 kill(running.pid, SIGKILL)

@@ -1,0 +1,294 @@
+import Foundation
+import MKTCatalog
+import MKTHTTP
+import MKTStore
+import MKTTestSupport
+import MKTTrackerFakes
+import MKTTrackers
+@testable import MKTWorkflow
+import Testing
+
+/// `Repository.push`: attempts until one is final or the retries are spent,
+/// each receipt stored and chained, the pauses on the test clock.
+struct PushRetryTests {
+    private struct World {
+        let repository: Repository
+        let site: ScriptedSite
+        let job: UploadJob
+    }
+
+    private func withWorld<T>(_ body: (World) throws -> T) throws -> T {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let site = ScriptedSite(stateDirectory: "\(directory)/state")
+            return try body(World(repository: repository, site: site, job: try UploadFixture.job(for: site.site)))
+        }
+    }
+
+    /// Pushes with `retries`, returning every receipt of the chain (oldest first) and the pauses reported.
+    private func push(_ world: World, retries: Int = 3, base: TimeInterval = 2) throws -> (chain: [UploadReceipt], pauses: [TimeInterval]) {
+        var pauses: [TimeInterval] = []
+        let (id, _) = try world.repository.push(world.job, with: world.site.uploader(), previous: nil, retries: retries, policy: world.site.policy(base: base), report: { _, _, pause in
+            if let pause { pauses.append(pause) }
+        })
+        var chain: [UploadReceipt] = []
+        var next: ObjectID? = id
+        while let current = next {
+            let receipt = try UploadReceipt(objectBody: world.repository.objects.read(current, as: .receipt))
+            chain.insert(receipt, at: 0)
+            next = receipt.previous.flatMap(ObjectID.init(hex:))
+        }
+        let slept = world.site.clock.slept.map(\.inSeconds)
+        #expect(slept.count == pauses.count && zip(slept, pauses).allSatisfy { abs($0 - $1) < 1e-6 }, "each pause reported is the one taken: \(slept), \(pauses)")
+        return (chain, pauses)
+    }
+
+    @Test func aRejectionIsNotRetried() throws {
+        try withWorld { world in
+            world.site.answersLookups()
+            world.site.transport.queue("action=upload", .gazelleFailure("The release year is invalid."))
+            let (chain, pauses) = try push(world)
+            #expect(chain.map(\.outcome) == [.rejected] && pauses.isEmpty)
+            #expect(world.site.transport.sent("action=upload").count == 1)
+        }
+    }
+
+    @Test func aRefusedKeyStops() throws {
+        try withWorld { world in
+            world.site.transport.always("action=index", .status(401))
+            let (chain, _) = try push(world)
+            #expect(chain.map(\.outcome) == [.rejected] && chain[0].category == .auth)
+            #expect(world.site.transport.sent.count == 1)
+        }
+    }
+
+    /// Full jitter: each pause is at most base·2ⁿ⁻¹ (2 s, then 4 s).
+    @Test func serverErrorsAreRetriedWithBackoff() throws {
+        try withWorld { world in
+            world.site.transport.queue("action=index", .status(502), .status(503))
+            world.site.answersLookups()
+            world.site.takesUpload(torrentID: 9)
+            let (chain, pauses) = try push(world)
+            #expect(chain.map(\.outcome) == [.failed, .failed, .success])
+            #expect(chain.map(\.attempt) == [1, 2, 3] && chain.map(\.category) == [.server, .server, nil])
+            #expect(pauses.count == 2 && (0...2).contains(pauses[0]) && (0...4).contains(pauses[1]), "\(pauses)")
+        }
+    }
+
+    /// A retry never comes sooner than Retry-After; by then the limiter's block is over.
+    @Test func aRateLimitWaitsAsLongAsTheSiteAsked() throws {
+        try withWorld { world in
+            world.site.answersLookups()
+            world.site.transport.queue("action=upload", .status(429, headers: ["Retry-After": "30"]))
+            world.site.takesUpload(torrentID: 9)
+            let (chain, pauses) = try push(world)
+            #expect(chain.map(\.outcome) == [.failed, .success] && chain[0].category == .rateLimit)
+            #expect(pauses == [30] && chain[1].rateLimitWaitMilliseconds == 0)
+        }
+    }
+
+    /// The answer to the upload is lost; the next attempt looks the infohash
+    /// up, finds the torrent, and sends nothing again.
+    @Test func aLostAnswerIsRecoveredByTheLookup() throws {
+        try withWorld { world in
+            world.site.answersLookups()
+            world.site.transport.queue("action=upload", .lost)
+            world.site.finds(torrentID: 9, infohash: world.job.torrent.infoHashHex)
+            let (chain, _) = try push(world)
+            #expect(chain.map(\.outcome) == [.outcomeUnknown, .recovered] && chain[1].siteTorrentID == 9)
+            #expect(world.site.transport.sent.map { $0.query("action") } == ["index", "browse", "upload", "torrent"])
+        }
+    }
+
+    @Test func aLostUploadTheSiteDoesNotHaveIsSentAgain() throws {
+        try withWorld { world in
+            world.site.answersLookups()
+            world.site.transport.queue("action=upload", .lost)
+            world.site.findsNothing()
+            world.site.takesUpload(torrentID: 9)
+            let (chain, _) = try push(world)
+            #expect(chain.map(\.outcome) == [.outcomeUnknown, .success])
+            #expect(world.site.transport.sent.map { $0.query("action") } == ["index", "browse", "upload", "torrent", "browse", "upload"])
+            #expect(try world.site.uploadedTorrents().map(\.infoHashHex) == Array(repeating: world.job.torrent.infoHashHex, count: 2))
+        }
+    }
+
+    @Test func retriesAreSpentThenTheLastReceiptStands() throws {
+        try withWorld { world in
+            world.site.transport.always("action=index", .refused)
+            let (chain, pauses) = try push(world, retries: 2)
+            #expect(chain.map(\.outcome) == [.failed, .failed, .failed] && chain.allSatisfy { $0.category == .network })
+            #expect(pauses.count == 2)
+        }
+    }
+}
+
+/// The queue's files and locks, without a network.
+struct UploadQueueTests {
+    @Test func jobsComeInPriorityThenAgeOrder() throws {
+        try withTemporaryDirectory { directory in
+            let queue = UploadQueue(repository: try Repository.initialize(in: directory, hookSamples: []).repository)
+            var urgent = QueuedJob(tracker: "ops", release: "urgent", meta: "m", torrent: "t", queued: 300)
+            urgent.priority = 1
+            try queue.save(QueuedJob(tracker: "red", release: "newer", meta: "m", torrent: "t", queued: 200))
+            try queue.save(QueuedJob(tracker: "red", release: "older", meta: "m", torrent: "t", queued: 100))
+            try queue.save(urgent)
+            #expect(try queue.jobs().map(\.release) == ["urgent", "older", "newer"])
+            var done = try #require(try queue.job(tracker: "red", release: "older"))
+            done.state = .failed
+            try queue.save(done)
+            #expect(try queue.job(tracker: "red", release: "older")?.state == .failed)
+            try queue.remove(done)
+            #expect(try queue.job(tracker: "red", release: "older") == nil && queue.jobs().count == 2)
+        }
+    }
+
+    @Test func aJobIsClaimedByOneHolderAtATime() throws {
+        try withTemporaryDirectory { directory in
+            let queue = UploadQueue(repository: try Repository.initialize(in: directory, hookSamples: []).repository)
+            let lock = try #require(try queue.claim(tracker: "red", release: "album"))
+            #expect(try queue.claim(tracker: "red", release: "album") == nil)
+            #expect(queue.isLocked(tracker: "red", release: "album"))
+            #expect(try queue.claim(tracker: "ops", release: "album") != nil, "another tracker's job is another lock")
+            lock.release()
+            #expect(!queue.isLocked(tracker: "red", release: "album"))
+            #expect(try queue.claim(tracker: "red", release: "album") != nil)
+        }
+    }
+
+    @Test func aDamagedJobFileIsNamed() throws {
+        try withTemporaryDirectory { directory in
+            let queue = UploadQueue(repository: try Repository.initialize(in: directory, hookSamples: []).repository)
+            try writeFile(queue.path("red", "album"), "{not json")
+            #expect(throws: WorkflowError.damagedJob(path: queue.path("red", "album"))) { try queue.jobs() }
+        }
+    }
+}
+
+/// `Pusher` against scripted sites: releases made of tagged FLAC fixtures,
+/// the queue on disk, no process started and no real pause.
+struct PusherTests {
+    private struct World {
+        let repository: Repository
+        let sites: [String: ScriptedSite]
+
+        func pusher() -> Pusher {
+            var settings = Pusher.Settings()
+            settings.policy = sites["red"]!.policy(base: 0.5)
+            let sites = self.sites
+            return Pusher(
+                repository: repository, settings: settings,
+                uploader: { site in try #require(sites[site.name]).uploader(for: site) },
+                report: { _ in }, notice: { _ in })
+        }
+
+        func receipt(_ id: ObjectID) throws -> UploadReceipt { try UploadReceipt(objectBody: repository.objects.read(id, as: .receipt)) }
+    }
+
+    private func withWorld<T>(releases: [String], trackers: [String] = ["red"], _ body: (World) throws -> T) throws -> T {
+        try withTemporaryDirectory { directory in
+            var repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            var config = ""
+            var sites: [String: ScriptedSite] = [:]
+            for tracker in trackers {
+                let site = ScriptedSite(name: tracker, family: TrackerFamily(rawValue: tracker) ?? .red, stateDirectory: "\(directory)/state")
+                site.answersLookups()
+                sites[tracker] = site
+                config += "[tracker \"\(tracker)\"]\n    url = \(site.site.url)\n"
+            }
+            let configPath = "\(repository.directory)/config"
+            try writeFile(configPath, try String(contentsOfFile: configPath, encoding: .utf8) + config)
+            repository = try Repository(directory: repository.directory)
+            for album in releases {
+                _ = try repository.add(folder: try FLACFixture.release(in: "\(directory)/music", album: album), media: "WEB")
+            }
+            return try body(World(repository: repository, sites: sites))
+        }
+    }
+
+    /// Two releases to two trackers: four jobs, four uploads, four refs, and
+    /// nothing queued the second time (the trackers have these very torrents).
+    @Test func aJobPerReleaseAndTracker() throws {
+        try withWorld(releases: ["First", "Second"], trackers: ["red", "ops"]) { world in
+            for site in world.sites.values { for id in [11, 12] { site.takesUpload(torrentID: id) } }
+            let pusher = world.pusher()
+            let releases = try world.repository.releases()
+            #expect(try pusher.enqueue(trackers: ["red", "ops"], releases: releases).isEmpty)
+            let jobs = try pusher.queue.jobs()
+            #expect(jobs.count == 4 && Set(jobs.map { "\($0.tracker) \($0.release)" }).count == 4 && jobs.allSatisfy { $0.state == .pending })
+            let results = try pusher.run(trackers: nil)
+            #expect(results.count == 4 && results.allSatisfy { $0.receipt?.outcome == .success }, "\(results.map(\.summary))")
+            #expect(try pusher.queue.jobs().isEmpty)
+            for (tracker, site) in world.sites {
+                #expect(site.transport.sent("action=upload").count == 2 && site.transport.unanswered.isEmpty)
+                #expect(Set(try site.uploadedTorrents().map(\.source)) == [tracker.uppercased()])
+                for release in releases {
+                    let ref = try #require(try world.repository.refs.read(Pusher.trackerRef(tracker, release.name)))
+                    #expect(try world.receipt(ref).meta == release.meta.hex)
+                }
+            }
+            let again = try pusher.enqueue(trackers: ["red", "ops"], releases: releases)
+            #expect(again.count == 4 && again.allSatisfy(\.upToDate))
+            #expect(try pusher.queue.jobs().isEmpty)
+        }
+    }
+
+    /// Retried attempts make a chain of receipts; the tracker ref moves once, to the last.
+    @Test func theTrackerRefMovesOnce() throws {
+        try withWorld(releases: ["Only"]) { world in
+            let site = try #require(world.sites["red"])
+            site.transport.queue("action=upload", .status(503))
+            site.findsNothing()
+            site.takesUpload(torrentID: 21)
+            let pusher = world.pusher()
+            let release = try #require(try world.repository.releases().first)
+            _ = try pusher.enqueue(trackers: ["red"], releases: [release])
+            let results = try pusher.run(trackers: ["red"])
+            #expect(results.map { $0.receipt?.outcome } == [.success])
+            let ref = Pusher.trackerRef("red", release.name)
+            let log = try world.repository.refs.reflog(ref).map { try $0.get() }
+            #expect(log.count == 1 && log.first?.new == results.first?.receiptID)
+            let last = try world.receipt(try #require(results.first?.receiptID))
+            let first = try world.receipt(try #require(last.previous.flatMap(ObjectID.init(hex:))))
+            #expect(last.attempt == 2 && first.outcome == .outcomeUnknown && first.previous == nil)
+        }
+    }
+
+    /// A job left `uploading` by a process that died: its attempt gets an
+    /// outcome-unknown receipt, then the lookup finds the upload on the site.
+    @Test func anInterruptedJobIsLookedUpBeforeAnythingIsSent() throws {
+        try withWorld(releases: ["Cut"]) { world in
+            let site = try #require(world.sites["red"])
+            let pusher = world.pusher()
+            let release = try #require(try world.repository.releases().first)
+            _ = try pusher.enqueue(trackers: ["red"], releases: [release])
+            var job = try #require(try pusher.queue.jobs().first)
+            job.state = .uploading
+            try pusher.queue.save(job)
+            let uploadJob = try world.repository.uploadJob(site: site.site, torrent: job.torrent, meta: job.meta, dryRun: false)
+            site.finds(torrentID: 31, infohash: uploadJob.torrent.infoHashHex)
+            let results = try pusher.run(trackers: nil)
+            let last = try #require(results.first?.receipt)
+            #expect(last.outcome == .recovered && last.siteTorrentID == 31 && last.attempt == 2)
+            let interrupted = try world.receipt(try #require(last.previous.flatMap(ObjectID.init(hex:))))
+            #expect(interrupted.outcome == .outcomeUnknown && interrupted.message == "the mkt process making this attempt stopped before it ended")
+            #expect(site.transport.sent.map { $0.query("action") } == ["torrent"])
+            #expect(try pusher.queue.jobs().isEmpty)
+        }
+    }
+
+    /// A job whose lock a live process holds is that process's: left alone.
+    @Test func aJobHeldByAnotherProcessIsLeftAlone() throws {
+        try withWorld(releases: ["Busy"]) { world in
+            let site = try #require(world.sites["red"])
+            let pusher = world.pusher()
+            let release = try #require(try world.repository.releases().first)
+            _ = try pusher.enqueue(trackers: ["red"], releases: [release])
+            let lock = try #require(try pusher.queue.claim(tracker: "red", release: release.name))
+            #expect(try pusher.run(trackers: nil).isEmpty)
+            #expect(site.transport.sent.isEmpty)
+            #expect(try pusher.queue.jobs().first?.state == .pending)
+            lock.release()
+        }
+    }
+}
