@@ -77,12 +77,13 @@ let package = Package(
         /** Child programs run with a deadline, in a process group of their own that is killed whole when time is up. */
         .target(
             name: "MKTSubprocess",
+            dependencies: ["CMKTSystem"],
             swiftSettings: strict
         ),
         /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
         .target(
             name: "MKTCredentials",
-            dependencies: ["MKTCrypto", "MKTStore", "MKTSubprocess"],
+            dependencies: ["MKTCrypto", "MKTStore", "MKTSubprocess", "CMKTSystem"],
             swiftSettings: strict
         ),
         /** Audio metadata: tags and formats read from the files, cleaned text, tracker rules. */
@@ -125,6 +126,10 @@ let package = Package(
             name: "CMKTCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        /** Linux calls Swift cannot make directly (prctl is variadic; pipe2 needs _GNU_SOURCE). */
+        .systemLibrary(
+            name: "CMKTSystem"
         ),
         /** libarchive from Debian's libarchive-dev. */
         .systemLibrary(

@@ -47,6 +47,7 @@ public struct MKT: AsyncParsableCommand {
     /// Runs one invocation and exits: 0 on success, 1 for a failure, 64 for
     /// a usage error, or the status a command chose (`mkt push` stopped by Ctrl-C: 130).
     public static func main(_ arguments: [String]) async -> Never {
+        ProcessHardening.apply()
         var arguments = Array(arguments.dropFirst())
         var parsed: (any ParsableCommand)?
         do {

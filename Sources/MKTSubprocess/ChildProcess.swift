@@ -1,3 +1,4 @@
+import CMKTSystem
 import Foundation
 
 /// A program mkt runs and waits for (a hook, a credential helper, a
@@ -158,12 +159,10 @@ final class Pipe {
 
     init(_ program: String) throws(ChildProcessError) {
         var ends: [Int32] = [0, 0]
-        // pipe2 is not in Swift's Glibc; close-on-exec follows at once (a child spawned in between by another thread would get copies).
-        guard pipe(&ends) == 0 else { throw .cannotStart(program, String(cString: strerror(errno))) }
+        // Close-on-exec from the start: a child another thread spawns must not inherit an end.
+        guard mkt_pipe_cloexec(&ends) == 0 else { throw .cannotStart(program, String(cString: strerror(errno))) }
         read = ends[0]
         write = ends[1]
-        _ = fcntl(read, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(write, F_SETFD, FD_CLOEXEC)
     }
 
     func closeRead() {

@@ -221,6 +221,14 @@ struct MasterPasswordTests {
 
 /// Hostile helpers and files: no hang, no secret in a message.
 struct HostileSourceTests {
+    /// A process that may hold decrypted secrets dumps no core and is not dumpable (its /proc files are root's).
+    @Test func noCoreDumps() {
+        ProcessHardening.apply()
+        #expect(!ProcessHardening.isDumpable)
+        var limit = rlimit()
+        #expect(getrlimit(Int32(RLIMIT_CORE.rawValue), &limit) == 0 && limit.rlim_cur == 0 && limit.rlim_max == 0)
+    }
+
     /// A FIFO named as the password file is refused at once (opening it used to wait for a writer forever).
     @Test func aFIFOIsNotAPasswordFile() throws {
         try withTemporaryDirectory { directory in

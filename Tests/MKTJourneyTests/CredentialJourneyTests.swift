@@ -69,6 +69,9 @@ struct CredentialJourneyTests {
             #expect(exported.status == 0, "\(exported)")
             let file = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/ops.torrent"))
             #expect(file.range(of: Data("https://home.opsfet.ch/\(Self.passkeyCanary)/announce".utf8)) != nil)
+            // The file holds the passkey: only its owner may read it, whatever the umask.
+            var info = stat()
+            #expect(stat("\(directory)/ops.torrent", &info) == 0 && info.st_mode & 0o777 == 0o600, "mode \(String(info.st_mode & 0o777, radix: 8))")
             // A helper answers instead of the store; it is asked with the helper protocol.
             try writeFile("\(directory)/helper", "#!/bin/sh\ncat > '\(directory)/request'\necho secret=helperpasskey0123456789\n")
             chmod("\(directory)/helper", 0o755)

@@ -120,12 +120,14 @@ extension MKT {
 
 /// Writes a .torrent file the user asked for: never over an existing file unless forced.
 enum TorrentOutput {
-    static func write(_ bytes: [UInt8], to path: String, force: Bool) throws {
+    /// - Parameter secret: the file holds a passkey (an exported torrent's announce URL): mode 0600, whatever the umask.
+    static func write(_ bytes: [UInt8], to path: String, force: Bool, secret: Bool = false) throws {
+        let mode: mode_t = secret ? 0o600 : 0o644
         if path == "-" {
             Console.write(Data(bytes))
         } else if force {
-            try DurableFile.replace(path, contents: Data(bytes), mode: 0o644)
-        } else if try !DurableFile.create(path, contents: Data(bytes), mode: 0o644) {
+            try DurableFile.replace(path, contents: Data(bytes), mode: mode)
+        } else if try !DurableFile.create(path, contents: Data(bytes), mode: mode) {
             throw StoreError.io(operation: "write", path: path, errno: EEXIST)
         }
     }

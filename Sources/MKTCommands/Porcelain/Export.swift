@@ -55,7 +55,7 @@ extension MKT {
                 announce = site.announceURL(passkey: passkey)
             }
             let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(torrent.dictionary, announce: announce)).encoded()
-            try TorrentOutput.write(bytes, to: output ?? "\(torrent.name).\(tracker).torrent", force: force)
+            try TorrentOutput.write(bytes, to: output ?? "\(torrent.name).\(tracker).torrent", force: force, secret: site.needsPasskey)
         }
     }
 }
