@@ -175,7 +175,7 @@ public struct Pusher: Sendable {
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
                     .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
                 if let first = errors.first {
-                    settle(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release \(tracker) \(release.name))" : "")))
+                    settle(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release --tracker \(tracker) \(release.name))" : "")))
                     continue
                 }
                 if settings.dryRun { continue }

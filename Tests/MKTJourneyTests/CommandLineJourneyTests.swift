@@ -136,6 +136,13 @@ struct CommandLineJourneyTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// Every command page has the one skeleton, and links only to pages that exist.
+    @Test func everyCommandPageFollowsTheSkeleton() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/check-docs.sh").standardized.path
+        let result = try MKTProcess.shell("bash '\(script)'", in: "/")
+        #expect(result.status == 0, "\(result)")
+    }
+
     /// A usage error shows the usage of the command it is about, not mkt's.
     @Test func usageErrorsShowTheCommandsOwnUsage() throws {
         let result = try MKTProcess.run(["credential", "set"], in: "/")

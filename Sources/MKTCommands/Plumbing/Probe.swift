@@ -10,7 +10,8 @@ extension MKT {
                 Reads the files themselves (no ffprobe, no TagLib): codec, container, sample
                 rate, bit depth, channels, sample count, duration (ms), bitrate, encoder,
                 the tracker encoding class, every tag with all its values, and embedded
-                pictures. Formats read so far: FLAC (with or without an ID3v2 tag in front).
+                pictures. Formats read: FLAC (with or without an ID3v2 tag in front), Ogg
+                Vorbis and Opus, MP3 (ID3v1/v2, APEv2, Xing/LAME), MP4 (M4A, M4B).
                 A file that cannot be read gets one error line; the others are still printed,
                 and the exit status is 1.
                 """
