@@ -10,6 +10,9 @@ public struct Hook: Sendable {
         case missing
         /// A file mkt will not run, and why (said to the user, never silently).
         case skipped(String)
+        /// A name that is there but leads nowhere (a dangling link, a loop of
+        /// links): a hook that cannot be run must not count as one that allows.
+        case broken(String)
         /// The hook ran; its exit status (128 + N when killed by signal N).
         case ran(status: Int32)
     }
@@ -26,7 +29,12 @@ public struct Hook: Sendable {
     /// and writable by no one else (a hook others can change runs their code).
     public func check() -> Outcome? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return .missing }
+        guard stat(path, &info) == 0 else {
+            let error = errno
+            var link = stat()
+            guard lstat(path, &link) == 0 else { return .missing }
+            return .broken("\(path) is a symbolic link that leads nowhere (\(String(cString: strerror(error)))); fix it or remove it")
+        }
         guard info.st_mode & S_IFMT == S_IFREG else { return .skipped("\(path) is not a regular file; it was not run") }
         guard info.st_uid == geteuid() else { return .skipped("\(path) belongs to another user; it was not run") }
         guard info.st_mode & 0o022 == 0 else { return .skipped("\(path) is writable by group or others; it was not run (chmod go-w)") }
@@ -56,10 +64,13 @@ public struct Hook: Sendable {
 
 public enum HookError: Error, Equatable, CustomStringConvertible {
     case cannotStart(String, String)
+    /// A hook that guards a push cannot be run: nothing is sent.
+    case broken(String)
 
     public var description: String {
         switch self {
         case .cannotStart(let path, let reason): "cannot run \(path): \(reason)"
+        case .broken(let why): "\(why); nothing was sent"
         }
     }
 }

@@ -203,13 +203,16 @@ public struct RetryPolicy: Sendable {
     public var wait: @Sendable (TimeInterval) -> Bool
 
     public init(base: TimeInterval = 2, cap: TimeInterval = 120, wait: @escaping @Sendable (TimeInterval) -> Bool = { Interruption.sleep($0) }) {
-        self.base = base
-        self.cap = cap
+        // Whatever the config said (a negative or absurd number): a pause is 0 to an hour.
+        self.base = Self.clamped(base)
+        self.cap = Self.clamped(cap)
         self.wait = wait
     }
 
+    static func clamped(_ seconds: TimeInterval) -> TimeInterval { seconds.isNaN ? 0 : min(max(seconds, 0), 3600) }
+
     public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval?, random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> TimeInterval {
-        let ceiling = min(cap, base * pow(2, Double(max(0, attempt - 1))))
-        return max(random(0...ceiling), retryAfter ?? 0)
+        let ceiling = min(cap, base * pow(2, Double(min(max(0, attempt - 1), 62))))
+        return max(random(0...ceiling), Self.clamped(retryAfter ?? 0))
     }
 }

@@ -143,7 +143,13 @@ public struct Pusher: Sendable {
         let outcome = try hook.run(
             arguments: [tracker, url], input: Data(lines.joined().utf8),
             directory: (repository.directory as NSString).deletingLastPathComponent, environment: environment)
-        if case .skipped(let why) = outcome { notice("hint: \(why)") }
+        switch outcome {
+        case .skipped(let why): notice("hint: \(why)")
+        // pre-push guards the push: one that cannot run refuses it; post-push only reports.
+        case .broken(let why) where name == "pre-push": throw HookError.broken(why)
+        case .broken(let why): notice("warning: \(why)")
+        case .missing, .ran: break
+        }
         return outcome
     }
 

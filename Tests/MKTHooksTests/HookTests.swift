@@ -49,6 +49,14 @@ struct HookTests {
             #expect(plain.check() == .skipped("\(directory)/hooks/pre-push is not executable; it was not run (chmod +x to enable it)"))
             let shared = try install("#!/bin/sh\nexit 0\n", in: directory, mode: 0o775)
             #expect(shared.check() == .skipped("\(directory)/hooks/pre-push is writable by group or others; it was not run (chmod go-w)"))
+            // A link to nothing, or a loop of links, is broken, not missing.
+            try FileManager.default.removeItem(atPath: "\(directory)/hooks/pre-push")
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/hooks/pre-push", withDestinationPath: "\(directory)/gone")
+            #expect(shared.check() == .broken("\(directory)/hooks/pre-push is a symbolic link that leads nowhere (No such file or directory); fix it or remove it"))
+            try FileManager.default.removeItem(atPath: "\(directory)/hooks/pre-push")
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/hooks/pre-push", withDestinationPath: "\(directory)/hooks/pre-push")
+            if case .broken = shared.check() {} else { Issue.record("a loop of links: \(String(describing: shared.check()))") }
+            try FileManager.default.removeItem(atPath: "\(directory)/hooks/pre-push")
             let killed = try install("#!/bin/sh\nkill -9 $$\n", in: directory)
             let outcome = try killed.run(arguments: [], input: Data(), directory: directory, environment: [:])
             #expect(outcome == .ran(status: 128 + 9), "\(outcome)")

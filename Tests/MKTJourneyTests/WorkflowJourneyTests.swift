@@ -163,6 +163,15 @@ struct WorkflowJourneyTests {
             let skipped = try world.mkt(["push", "red"])
             #expect(skipped.status == 0)
             #expect(skipped.stderr == "hint: \(directory)/.mkt/hooks/pre-push is writable by group or others; it was not run (chmod go-w)\n", "\(skipped)")
+
+            // A pre-push that is a link to nothing refuses the push: a guard that cannot run must not let it through.
+            try FileManager.default.removeItem(atPath: hook)
+            try FileManager.default.createSymbolicLink(atPath: hook, withDestinationPath: "\(directory)/no-such-hook")
+            let heads2 = try world.mkt(["for-each-ref", "refs/trackers"]).stdout
+            let sent = try red.uploads.count
+            let dangling = try world.mkt(["push", "red"])
+            #expect(dangling.status == 1 && dangling.stderr.hasPrefix("error: \(hook) is a symbolic link that leads nowhere"), "\(dangling)")
+            #expect(try red.uploads.count == sent && world.mkt(["for-each-ref", "refs/trackers"]).stdout == heads2)
         }
     }
 

@@ -168,6 +168,11 @@ struct UploadFormTests {
         #expect(policy.delay(afterAttempt: 1, retryAfter: 30) { $0.upperBound } == 30)
         let samples = (0..<200).map { _ in policy.delay(afterAttempt: 4, retryAfter: nil) }
         #expect(samples.allSatisfy { (0...8).contains($0) } && Set(samples).count > 100)
+        // Numbers from a config or a site that make no sense give a pause of 0 to an hour, never a trap.
+        for (base, cap) in [(-1.0, 120.0), (2, -1), (.nan, .nan), (.infinity, .infinity)] {
+            let odd = RetryPolicy(base: base, cap: cap)
+            #expect((0...3600).contains(odd.delay(afterAttempt: 1_000_000, retryAfter: -5)), "\(base) \(cap)")
+        }
     }
 
     @Test func receiptBodyIsCanonicalAndRoundTrips() throws {
