@@ -32,6 +32,7 @@ let package = Package(
                 "MKTArchive",
                 "MKTClients",
                 "MKTSources",
+                "MKTConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -39,7 +40,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */
@@ -76,10 +77,15 @@ let package = Package(
             name: "MKTMetadata",
             swiftSettings: strict
         ),
-        /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
+        /** The `.mkt/` store: objects, refs, reflogs, locks, the config files, fsck, gc. */
         .target(
             name: "MKTStore",
-            dependencies: ["MKTCrypto"],
+            dependencies: ["MKTCrypto", "MKTConfig"],
+            swiftSettings: strict
+        ),
+        /** The config: git's syntax, every key mkt reads with its type and default, checks, typed values, edits. */
+        .target(
+            name: "MKTConfig",
             swiftSettings: strict
         ),
         /** Bencode, release scans, piece hashing, torrent building and parsing. */
@@ -97,7 +103,7 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
             swiftSettings: strict
         ),
         /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
@@ -127,7 +133,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTTrackers", "MKTWorkflow"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -145,6 +151,7 @@ let package = Package(
         /** Temp directories and a runner for the built `mkt`, shared by the test targets. */
         .target(
             name: "MKTTestSupport",
+            dependencies: ["MKTConfig"],
             path: "Tests/MKTTestSupport",
             swiftSettings: strict
         ),
@@ -181,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTClients", "MKTConfig", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -205,14 +212,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MKTConfigTests",
+            dependencies: ["MKTConfig", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MKTStoreTests",
-            dependencies: ["MKTStore", "MKTTestSupport"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTestSupport"],
             swiftSettings: strict
         ),
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTMetadata", "MKTTestSupport"],
+            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTStore
 import MKTTorrent
 
@@ -46,7 +47,7 @@ public struct TrackerSite: Equatable, Sendable {
 
     /// The site called `name`: built in, with `[tracker "NAME"]` keys `url`,
     /// `family`, `rate-limit`, `category-id`, `type-id` and `timeout` on top (or alone).
-    public init(name: String, profile: TrackerProfile, config: StoreConfig) throws(TrackerError) {
+    public init(name: String, profile: TrackerProfile, config: Config) throws(TrackerError) {
         let builtIn = Self.builtIn[name]
         let key = { (key: String) in config.value("tracker", key, subsection: name) }
         guard let url = key("url") ?? builtIn?.url else {
@@ -90,13 +91,14 @@ public struct TrackerSite: Equatable, Sendable {
 }
 
 extension RateLimiter.Limit {
-    /// `10/10s`, `5/10`, `30/60s`, `10/2.5s`.
+    /// `10/10s`, `5/10`, `30/60s`, `10/2.5s` (`RateLimitSetting`'s syntax).
     public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let requests = Int(parts[0].trimmingCharacters(in: .whitespaces)), requests > 0 else { return nil }
-        var seconds = parts[1].trimmingCharacters(in: .whitespaces)
-        if seconds.hasSuffix("s") { seconds.removeLast() }
-        guard let window = Double(seconds), window > 0, window <= 86_400 else { return nil }
-        self.init(requests: requests, window: .milliseconds(Int64(window * 1000)))
+        guard let setting = RateLimitSetting(parsing: text) else { return nil }
+        self.init(setting)
+    }
+
+    public init(_ setting: RateLimitSetting) {
+        // At most a day, so the milliseconds fit.
+        self.init(requests: setting.requests, window: .milliseconds(Int64((setting.seconds * 1000).rounded())))
     }
 }

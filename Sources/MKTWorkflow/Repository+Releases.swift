@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTStore
 import MKTTorrent
 
@@ -100,7 +101,7 @@ extension Repository {
     }
 }
 
-extension StoreConfig {
+extension Config {
     /// A tracker's profile: the built-in one, with `[tracker "NAME"]` keys
     /// `source`, `announce` and `path-limit` on top (or alone, for a new site).
     public func trackerProfile(_ name: String) throws -> TrackerProfile {

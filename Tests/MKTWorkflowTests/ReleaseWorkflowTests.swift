@@ -1,4 +1,6 @@
 import Foundation
+import MKTClients
+import MKTConfig
 import MKTStore
 import MKTTestSupport
 import MKTTorrent
@@ -51,7 +53,7 @@ struct ReleaseWorkflowTests {
     }
 
     @Test func trackerProfilesComeFromTheConfigOrTheBuiltInTable() throws {
-        let config = try StoreConfig.parse("""
+        let config = try Config.parse("""
             [tracker "red"]
             \tannounce = https://example.invalid/{passkey}/announce
             [tracker "unit3d-music"]
@@ -65,10 +67,27 @@ struct ReleaseWorkflowTests {
         #expect(throws: WorkflowError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"])) { try config.trackerProfile("nope") }
     }
 
+    /// The words the registry takes are the ones the code knows.
+    @Test func theRegistrysChoicesAreTheCodesCases() {
+        #expect(ConfigRegistry.key("tracker", "family")?.type == .choice(TrackerFamily.allCases.map(\.rawValue)))
+        #expect(ConfigRegistry.key("client", "type")?.type == .choice(ClientSettings.Kind.allCases.map(\.rawValue)))
+        #expect(ConfigRegistry.key("tracker", "timeout")?.defaultValue == "120" && TrackerSite(name: "x", family: .red, url: "https://x", source: "X", rateLimit: .defaultFor(tracker: "red")).timeout == 120)
+    }
+
+    /// A client section through the typed reader.
+    @Test func clientSettingsComeTyped() throws {
+        let config = try Config.parse("[client \"qbt\"]\n\ttype = qbittorrent\n\turl = http://127.0.0.1:8080\n\tpath-map = /a:/b\n\tpaused = yes\n", path: "config")
+        try config.validate(.store)
+        let settings = try config.clientSettings("qbt")
+        #expect(settings.kind == .qbittorrent && settings.url == "http://127.0.0.1:8080" && settings.paused && settings.checkTimeout == 600)
+        #expect(settings.pathMaps.map(\.remote) == ["/b"] && settings.username == nil)
+        #expect(try config.seedingClient() == "qbt")
+    }
+
     /// A site's settings on top of the built-in table, each checked with a one-line error.
     @Test func siteSettingsAreChecked() throws {
         func site(_ lines: String) throws(TrackerError) -> TrackerSite {
-            let config = try! StoreConfig.parse("[tracker \"red\"]\n" + lines, path: "config")
+            let config = try! Config.parse("[tracker \"red\"]\n" + lines, path: "config")
             return try TrackerSite(name: "red", profile: try! config.trackerProfile("red"), config: config)
         }
         #expect(try site("").timeout == 120 && site("").rateLimit == .init(requests: 10, window: .seconds(10)))

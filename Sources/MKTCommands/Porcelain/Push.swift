@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTConfig
 import MKTCredentials
 import MKTStore
 import MKTTorrent
@@ -68,15 +69,13 @@ extension MKT {
             repository.objects.barrier = Console.KnownSecretsBarrier()
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
-            if !dryRun && !noSeed, let client = repository.config.seedingClient {
-                settings.seed = (client, SeedingSetup.action(client: client, config: repository.config))
+            if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
+                settings.seed = (client, try SeedingSetup.action(client: client, config: repository.config))
             }
-            settings.retries = repository.config.value("push", "retries").flatMap(Int.init) ?? 3
-            settings.policy = RetryPolicy(
-                base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,
-                cap: repository.config.value("push", "backoff-max").flatMap(Double.init) ?? 120)
+            settings.retries = try repository.config.integer("push", "retries")
+            settings.policy = try Self.retryPolicy(repository.config)
             let failures = Atomic<Int>(0)
-            let pusher = Pusher(repository: repository, settings: settings, uploader: Self.uploader(repository.config), report: { result in
+            let pusher = Pusher(repository: repository, settings: settings, uploader: try Self.uploader(repository.config), report: { result in
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
                 try? Console.flush()
@@ -124,17 +123,22 @@ extension MKT {
             }
         }
 
-        static func configuredTrackers(_ config: StoreConfig) -> [String] {
+        /// The pauses between attempts: `push.backoff`, doubling up to `push.backoff-max`.
+        static func retryPolicy(_ config: Config) throws(ConfigError) -> RetryPolicy {
+            RetryPolicy(base: try config.seconds("push", "backoff"), cap: try config.seconds("push", "backoff-max"))
+        }
+
+        static func configuredTrackers(_ config: Config) -> [String] {
             config.subsections(of: "tracker")
         }
 
-        static func knownTrackers(_ config: StoreConfig) -> Set<String> {
+        static func knownTrackers(_ config: Config) -> Set<String> {
             Set(TrackerProfile.builtIn.map(\.name) + configuredTrackers(config))
         }
 
         /// An uploader per site, with the key from the helper or the store; every secret learnt is redacted.
-        static func uploader(_ config: StoreConfig) -> @Sendable (TrackerSite) throws -> Uploader {
-            let helper = config.value("credential", "helper")
+        static func uploader(_ config: Config) throws(ConfigError) -> @Sendable (TrackerSite) throws -> Uploader {
+            let helper = try config.string("credential", "helper")
             return { site in
                 let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: site.family == .dic ? .cookie : .apiKey)
                 Console.protect(known)
