@@ -96,10 +96,10 @@ extension MKT {
             global ? try Repository.globalConfig(environment: environment) : try configIfInStore()
         }
 
-        /// Changes the file a write goes to, under its lock: the store's config
-        /// (found, not opened: a store whose config has an error can be mended
-        /// this way) or the user's. The store's must still open as a store
-        /// afterwards (core.format and core.hash stay what this mkt reads).
+        /// Changes the file a write goes to, under `FILE.lock`: the store's
+        /// config (found, not opened: a store whose config has an error can be
+        /// mended this way) or the user's. The store's must still open as a
+        /// store afterwards (core.format and core.hash stay what this mkt reads).
         private func edit(_ change: (String, String) throws(ConfigError) -> String) throws {
             let file: String
             if global {
@@ -111,24 +111,24 @@ extension MKT {
             } else {
                 file = try Repository.locate(from: FileManager.default.currentDirectoryPath, environment: environment) + "/config"
             }
-            let lock = try LockFile.acquire(file + ".lock", for: file, timeout: .seconds(10))
-            defer { lock.release() }
-            let existing = try DurableFile.read(file)
-            if existing == nil && !global {
-                throw StoreError.notAStoreDirectory(path: (file as NSString).deletingLastPathComponent, reason: "no config file")
-            }
-            let edited = try change(existing.map { String(decoding: $0, as: UTF8.self) } ?? "", file)
-            if !global {
-                do {
-                    _ = try Repository.storeConfig(edited, path: file)
-                } catch {
-                    // Problems already in the file stay for the user to mend; the edit may not make the store unreadable.
-                    if case .unsupportedStore = error { throw error }
+            try FileLock.withLock(for: file) {
+                let existing = try DurableFile.read(file)
+                if existing == nil && !global {
+                    throw StoreError.notAStoreDirectory(path: (file as NSString).deletingLastPathComponent, reason: "no config file")
                 }
+                let edited = try change(existing.map { String(decoding: $0, as: UTF8.self) } ?? "", file)
+                if !global {
+                    do {
+                        _ = try Repository.storeConfig(edited, path: file)
+                    } catch let error as StoreError {
+                        // Problems already in the file stay for the user to mend; the edit may not make the store unreadable.
+                        if case .unsupportedStore = error { throw error }
+                    }
+                }
+                var info = stat()
+                let mode = stat(file, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+                try DurableFile.replace(file, contents: Data(edited.utf8), mode: mode)
             }
-            var info = stat()
-            let mode = stat(file, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-            try DurableFile.replace(file, contents: Data(edited.utf8), mode: mode)
         }
     }
 }
