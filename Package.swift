@@ -34,6 +34,7 @@ let package = Package(
                 "MKTSources",
                 "MKTHTTP",
                 "MKTCatalog",
+                "MKTConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -41,13 +42,13 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
             swiftSettings: strict
         ),
         /** Everything mkt knows about each tracker site, built in or from the config: one entry per site, one file per family. */
         .target(
             name: "MKTCatalog",
-            dependencies: ["MKTMetadata", "MKTHTTP"],
+            dependencies: ["MKTConfig", "MKTMetadata", "MKTHTTP"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */
@@ -91,10 +92,15 @@ let package = Package(
             name: "MKTMetadata",
             swiftSettings: strict
         ),
-        /** The `.mkt/` store: objects, refs, reflogs, locks, config, fsck, gc. */
+        /** The `.mkt/` store: objects, refs, reflogs, locks, the config files, fsck, gc. */
         .target(
             name: "MKTStore",
-            dependencies: ["MKTCrypto"],
+            dependencies: ["MKTCrypto", "MKTConfig"],
+            swiftSettings: strict
+        ),
+        /** The config: git's syntax, every key mkt reads with its type and default, checks, typed values, edits. */
+        .target(
+            name: "MKTConfig",
             swiftSettings: strict
         ),
         /** Bencode, release scans, piece hashing, torrent building and parsing. */
@@ -112,7 +118,7 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTCredentials"],
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTCredentials", "MKTConfig"],
             swiftSettings: strict
         ),
         /** HTTP for the tracker adapters, the clients and the web sources: the transport they share (HTTPTransport), libcurl behind it. */
@@ -146,7 +152,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTTrackers", "MKTWorkflow"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -164,7 +170,7 @@ let package = Package(
         /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
-            dependencies: ["MKTHTTP"],
+            dependencies: ["MKTHTTP", "MKTConfig"],
             path: "Tests/MKTTestSupport",
             swiftSettings: strict
         ),
@@ -192,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTCatalogTests",
-            dependencies: ["MKTCatalog", "MKTHTTP", "MKTMetadata"],
+            dependencies: ["MKTCatalog", "MKTConfig", "MKTHTTP", "MKTMetadata"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -218,7 +224,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes", "MKTClients", "MKTConfig"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -242,14 +248,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MKTConfigTests",
+            dependencies: ["MKTConfig", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MKTStoreTests",
-            dependencies: ["MKTStore", "MKTTestSupport"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTestSupport"],
             swiftSettings: strict
         ),
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTMetadata", "MKTTestSupport"],
+            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTHTTP
 
 /// The sites mkt knows: the built-in ones, with `[tracker "NAME"]` config
@@ -28,16 +29,34 @@ public struct TrackerCatalog: Sendable {
     public func knows(_ name: String) -> Bool { Self.builtIn.contains { $0.name == name } || sections[name] != nil }
 
     /// The site called `name`: its built-in entry with the config's keys on
-    /// top, or the config's section alone.
+    /// top, or the config's section alone. Each value is read by its key's
+    /// type in the config registry, the one parser for that kind of value.
     public func site(_ name: String) throws(CatalogError) -> TrackerSite {
         let builtIn = Self.builtIn.first { $0.name == name }
         guard builtIn != nil || sections[name] != nil else {
-            throw .unknownTracker(name, known: names, suggestion: Suggestion.nearest(to: name, in: names))
+            throw .unknownTracker(name, known: names, suggestion: Suggestion.closest(to: name, among: names))
         }
         let keys = sections[name] ?? [:]
         func key(_ key: String) -> String { "tracker.\(name).\(key)" }
+        func value(_ field: String) throws(CatalogError) -> ConfigValue? {
+            guard let text = keys[field] else { return nil }
+            guard let declared = ConfigRegistry.key("tracker", field) else { throw .invalid(key: key(field), reason: "not a key mkt knows") }
+            do {
+                return try declared.type.parse(text)
+            } catch {
+                throw .invalid(key: key(field), reason: error.reason)
+            }
+        }
+        func text(_ field: String) throws(CatalogError) -> String? {
+            guard case .string(let text)? = try value(field) else { return nil }
+            return text
+        }
+        func number(_ field: String) throws(CatalogError) -> Int? {
+            guard case .integer(let number)? = try value(field) else { return nil }
+            return number
+        }
 
-        let familyName = keys["family"]
+        let familyName = try text("family")
         let family: TrackerFamily
         if let familyName {
             guard let named = TrackerFamily(rawValue: familyName) else {
@@ -49,49 +68,28 @@ public struct TrackerCatalog: Sendable {
         } else {
             throw .missing(key: key("family"), hint: "one of \(Self.families)")
         }
-        guard let url = keys["url"] ?? builtIn?.url else { throw .missing(key: key("url"), hint: "the site's address, e.g. https://example.org") }
-        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), !(components.host ?? "").isEmpty else {
-            throw .invalid(key: key("url"), reason: "'\(url)' is not an http or https address")
-        }
-        guard let source = keys["source"] ?? builtIn?.source else {
+        guard let url = try text("url") ?? builtIn?.url else { throw .missing(key: key("url"), hint: "the site's address, e.g. https://example.org") }
+        guard let source = try text("source") ?? builtIn?.source else {
             throw .missing(key: key("source"), hint: "the source flag the site puts in its torrents (its upload page shows it)")
         }
-        guard let announce = keys["announce"] ?? builtIn?.announceTemplate else {
+        guard let announce = try text("announce") ?? builtIn?.announceTemplate else {
             throw .missing(key: key("announce"), hint: "the announce URL from the site's upload page, with {passkey} where the passkey goes")
         }
         // A public tracker's announce has no passkey; a placeholder in the wrong case would leave it out silently.
         guard announce.contains(TrackerSite.passkeyPlaceholder) || !announce.lowercased().contains(TrackerSite.passkeyPlaceholder) else {
             throw .invalid(key: key("announce"), reason: "'\(announce)': write the placeholder {passkey} in lower case")
         }
-        func number(_ field: String, in range: ClosedRange<Int>) throws(CatalogError) -> Int? {
-            guard let text = keys[field] else { return nil }
-            guard let value = Int(text), range.contains(value) else {
-                throw .invalid(key: key(field), reason: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return value
-        }
-        var rateLimit = builtIn?.rateLimit
-        if let text = keys["rate-limit"] {
-            guard let parsed = RateLimiter.Limit(parsing: text) else {
-                throw .invalid(key: key("rate-limit"), reason: "'\(text)' is not REQUESTS/SECONDS, e.g. 10/10s")
-            }
-            rateLimit = parsed
-        }
+        var rateLimit = familyName == nil ? builtIn?.rateLimit : nil
+        if case .rateLimit(let setting)? = try value("rate-limit") { rateLimit = RateLimiter.Limit(setting) }
         var timeout = builtIn?.timeout ?? 120
-        if let text = keys["timeout"] {
-            let seconds = text.hasSuffix("s") ? String(text.dropLast()) : text
-            guard let value = TimeInterval(seconds), value >= 1, value <= 3600 else {
-                throw .invalid(key: key("timeout"), reason: "'\(text)' is not a number of seconds from 1 to 3600, e.g. 120s")
-            }
-            timeout = value
-        }
-        let releaseTypes = try keys["release-types"].map { text throws(CatalogError) in try ReleaseTypeTable(parsing: text, key: key("release-types")) }
+        if case .seconds(let seconds)? = try value("timeout") { timeout = seconds }
+        var releaseTypes = familyName == nil ? builtIn?.releaseTypes : nil
+        if case .releaseTypes(let table)? = try value("release-types") { releaseTypes = try ReleaseTypeTable(table, key: key("release-types")) }
         let site = TrackerSite(
             name: name, family: family, url: url, source: source, announceTemplate: announce,
-            pathLimit: try number("path-limit", in: 1...4096) ?? (familyName == nil ? builtIn?.pathLimit : nil),
-            rateLimit: familyName == nil ? rateLimit : (keys["rate-limit"] == nil ? nil : rateLimit),
-            releaseTypes: releaseTypes ?? (familyName == nil ? builtIn?.releaseTypes : nil),
-            categoryID: try number("category-id", in: 0...1_000_000), typeID: try number("type-id", in: 0...1_000_000), timeout: timeout)
+            pathLimit: try number("path-limit") ?? (familyName == nil ? builtIn?.pathLimit : nil),
+            rateLimit: rateLimit, releaseTypes: releaseTypes,
+            categoryID: try number("category-id"), typeID: try number("type-id"), timeout: timeout)
         if family == .unit3d && (site.categoryID == nil || site.typeID == nil) {
             throw .missing(key: key(site.categoryID == nil ? "category-id" : "type-id"), hint: "the site's music or audiobook id (UNIT3D sites number their own)")
         }
@@ -114,5 +112,12 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
         case .missing(let key, let hint): "\(key) is not set: set it to \(hint)"
         case .invalid(let key, let reason): "\(key): \(reason)"
         }
+    }
+}
+
+extension RateLimiter.Limit {
+    /// A config's `REQUESTS/SECONDS`.
+    public init(_ setting: RateLimitSetting) {
+        self.init(requests: setting.requests, window: .milliseconds(Int64((setting.seconds * 1000).rounded())))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTArchive
 import MKTClients
+import MKTConfig
 import MKTCredentials
 import MKTHooks
 import MKTStore
@@ -28,7 +29,7 @@ public struct MKT: AsyncParsableCommand {
                 name: "Porcelain",
                 subcommands: [
                     Init.self, Add.self, Edit.self, Push.self, Seed.self, Queue.self, Status.self, Log.self, Stats.self, Export.self, Verify.self, Doctor.self,
-                    Credential.self, Fsck.self, GC.self,
+                    Credential.self, ConfigCommand.self, Fsck.self, GC.self,
                 ]
             ),
             CommandGroup(
@@ -107,9 +108,14 @@ func openRepository() throws(StoreError) -> Repository {
     )
 }
 
-/// The store's config inside a store; outside one, the defaults (built-in trackers only).
-func configIfInStore() -> StoreConfig {
-    (try? openRepository())?.config ?? StoreConfig()
+/// The config of the store the current directory belongs to, with the
+/// user's global config under it; outside any store, the global config alone.
+func configIfInStore() throws(StoreError) -> Config {
+    do {
+        return try openRepository().config
+    } catch .notAStore {
+        return try Repository.globalConfig(environment: ProcessInfo.processInfo.environment)
+    }
 }
 
 /// True when `path` names a folder on disk, rather than a release in the store.

@@ -164,17 +164,18 @@ public final class CredentialStore {
     }
 }
 
-/// Serialises changes to the credential file between processes: `flock` on
-/// `<file>.lock`, which the kernel releases if the holder dies.
+/// Serialises changes to the credential file between processes (`FileLock`),
+/// failing with the credential store's errors.
 public enum CredentialLock {
     public static func withLock<T>(for path: String, _ body: () throws -> T) throws -> T {
-        let lockPath = path + ".lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CredentialError.io(operation: "open", path: lockPath, errno: errno) }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw CredentialError.io(operation: "lock", path: lockPath, errno: errno) }
+        let fd: Int32
+        do {
+            fd = try FileLock.lock(path + ".lock")
+        } catch {
+            guard case .io(let operation, let lockPath, let code) = error else { throw error }
+            throw CredentialError.io(operation: operation, path: lockPath, errno: code)
         }
+        defer { close(fd) }
         return try body()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTMetadata
 import MKTStore
 import MKTTorrent
@@ -60,9 +61,11 @@ public enum FuzzTargets {
                      && again.parent == snapshot.parent, "a meta snapshot changed through a round trip")
     }
 
-    /// A config that parses answers every key with its last value.
+    /// A config that parses answers every key with its last value, and
+    /// checking it against the registry never traps.
     public static func config(_ bytes: [UInt8]) {
-        guard let config = try? StoreConfig.parse(String(decoding: bytes, as: UTF8.self), path: "fuzz") else { return }
+        guard let config = try? Config.parse(String(decoding: bytes, as: UTF8.self), path: "fuzz") else { return }
+        _ = try? config.validate(.store)
         for entry in config.entries {
             precondition(!entry.key.isEmpty && !entry.section.isEmpty, "an entry without a name")
             let last = config.entries.last { $0.section == entry.section && $0.subsection == entry.subsection && $0.key == entry.key }!

@@ -194,15 +194,3 @@ public struct RateLimiterError: Error, Equatable, CustomStringConvertible {
     /// The wait was cut short by a stop (Ctrl-C), not by a fault.
     public var isInterruption: Bool { errno == EINTR }
 }
-
-extension RateLimiter.Limit {
-    /// `10/10s`, `5/10`, `30/60s`, `10/2.5s`.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let requests = Int(parts[0].trimmingCharacters(in: .whitespaces)), requests > 0 else { return nil }
-        var seconds = parts[1].trimmingCharacters(in: .whitespaces)
-        if seconds.hasSuffix("s") { seconds.removeLast() }
-        guard let window = Double(seconds), window > 0, window <= 86_400 else { return nil }
-        self.init(requests: requests, window: .milliseconds(Int64(window * 1000)))
-    }
-}

@@ -55,3 +55,28 @@ public final class LockFile {
         kill(pid, 0) == 0 || errno == EPERM
     }
 }
+
+/// `flock` on `<file>.lock`: serialises the writers of one file between
+/// processes, and the kernel lets go when the holder dies, so no stale lock
+/// is ever left behind (the config files, the credential file).
+public enum FileLock {
+    public static func withLock<T>(for path: String, _ body: () throws -> T) throws -> T {
+        let fd = try lock(path + ".lock")
+        defer { close(fd) }
+        return try body()
+    }
+
+    /// Opens `lockPath` (made if need be) and waits for its lock; closing the descriptor lets go.
+    public static func lock(_ lockPath: String) throws(StoreError) -> Int32 {
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(operation: "open", path: lockPath, errno: errno) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let code = errno
+                close(fd)
+                throw .io(operation: "lock", path: lockPath, errno: code)
+            }
+        }
+        return fd
+    }
+}

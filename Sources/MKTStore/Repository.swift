@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 
 /// An opened `.mkt/` store.
 public struct Repository: Sendable {
@@ -10,12 +11,14 @@ public struct Repository: Sendable {
 
     /// Absolute path of the `.mkt` directory.
     public let directory: String
-    public let config: StoreConfig
+    /// The user's global config with the store's own over it.
+    public let config: Config
     public var objects: ObjectStore
     public var refs: RefStore
 
-    /// Opens the store at `directory` (the `.mkt` directory itself).
-    public init(directory: String) throws(StoreError) {
+    /// Opens the store at `directory` (the `.mkt` directory itself), with
+    /// `global` (the user's config) under the store's own.
+    public init(directory: String, global: Config = Config()) throws(StoreError) {
         let configPath = "\(directory)/config"
         let text: Data?
         do {
@@ -24,35 +27,62 @@ public struct Repository: Sendable {
             throw .notAStoreDirectory(path: directory, reason: "not a directory")
         }
         guard let text else { throw .notAStoreDirectory(path: directory, reason: "no config file") }
-        let config = try StoreConfig.parse(String(decoding: text, as: UTF8.self), path: configPath)
-        guard let format = config.value("core", "format") else {
-            throw .unsupportedStore(path: configPath, reason: "no core.format; is this an mkt store?")
-        }
-        guard format == String(Self.format) else {
-            throw .unsupportedStore(path: configPath, reason: "store format \(format); this mkt reads format \(Self.format)")
-        }
-        let hash = config.value("core", "hash") ?? Self.hashName
-        guard hash == Self.hashName else {
-            throw .unsupportedStore(path: configPath, reason: "object hash '\(hash)'; this mkt uses \(Self.hashName)")
-        }
+        let config = try Self.storeConfig(String(decoding: text, as: UTF8.self), path: configPath)
         self.directory = directory
-        self.config = config
+        self.config = global.layered(under: config)
         self.objects = ObjectStore(directory: "\(directory)/objects")
         self.refs = RefStore(root: directory)
     }
 
-    /// Finds the store the way git finds `.git`: `MKT_DIR` if set, else
-    /// `.mkt/` in `start` or the nearest parent that has one.
+    /// A store's config text, parsed and checked: a format and hash this mkt
+    /// reads, then every key against the registry.
+    public static func storeConfig(_ text: String, path: String) throws(StoreError) -> Config {
+        let config: Config
+        do { config = try Config.parse(text, path: path) } catch { throw .config(error) }
+        guard let format = config.value("core", "format") else {
+            throw .unsupportedStore(path: path, reason: "no core.format; is this an mkt store?")
+        }
+        guard format == String(Self.format) else {
+            throw .unsupportedStore(path: path, reason: "store format \(format); this mkt reads format \(Self.format)")
+        }
+        let hash = config.value("core", "hash") ?? Self.hashName
+        guard hash == Self.hashName else {
+            throw .unsupportedStore(path: path, reason: "object hash '\(hash)'; this mkt uses \(Self.hashName)")
+        }
+        do { try config.validate(.store) } catch { throw .config(error) }
+        return config
+    }
+
+    /// The user's config (`Config.globalPath`), parsed and checked; empty when there is none.
+    public static func globalConfig(environment: [String: String]) throws(StoreError) -> Config {
+        guard let path = Config.globalPath(environment: environment), let text = try DurableFile.read(path) else { return Config() }
+        do {
+            let config = try Config.parse(String(decoding: text, as: UTF8.self), path: path)
+            try config.validate(.global)
+            return config
+        } catch {
+            throw .config(error)
+        }
+    }
+
+    /// Opens the store the way git finds `.git` (`locate`), with the user's
+    /// global config under the store's.
     public static func discover(from start: String, environment: [String: String]) throws(StoreError) -> Repository {
+        try Repository(directory: locate(from: start, environment: environment), global: globalConfig(environment: environment))
+    }
+
+    /// The `.mkt` directory the way git finds `.git`: `MKT_DIR` if set, else
+    /// `.mkt/` in `start` or the nearest parent that has one. Nothing in it is read.
+    public static func locate(from start: String, environment: [String: String]) throws(StoreError) -> String {
         if let explicit = environment["MKT_DIR"], !explicit.isEmpty {
-            return try Repository(directory: absolute(explicit, relativeTo: start))
+            return absolute(explicit, relativeTo: start)
         }
         var candidate = URL(fileURLWithPath: start).standardizedFileURL.path
         while true {
             let storePath = candidate == "/" ? "/\(directoryName)" : "\(candidate)/\(directoryName)"
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: storePath, isDirectory: &isDirectory), isDirectory.boolValue {
-                return try Repository(directory: storePath)
+                return storePath
             }
             if candidate == "/" { throw .notAStore(searchedFrom: start) }
             candidate = (candidate as NSString).deletingLastPathComponent
@@ -77,7 +107,7 @@ public struct Repository: Sendable {
         }
         // The config goes last: a store without one is not a store, so a
         // crash part way leaves nothing that `discover` would open.
-        try DurableFile.create(configPath, contents: Data(StoreConfig.initial(format: format, hash: hashName).utf8), mode: 0o644)
+        try DurableFile.create(configPath, contents: Data("[core]\n\tformat = \(format)\n\thash = \(hashName)\n".utf8), mode: 0o644)
         return (try Repository(directory: directory), existed)
     }
 

@@ -1,11 +1,12 @@
 import Foundation
+import MKTConfig
 
 /// Everything that can go wrong in the store, each with the path or value it concerns.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notAStore(searchedFrom: String)
     case notAStoreDirectory(path: String, reason: String)
     case unsupportedStore(path: String, reason: String)
-    case config(path: String, line: Int, reason: String)
+    case config(ConfigError)
     case io(operation: String, path: String, errno: Int32)
     case unknownObjectType(String)
     case objectNotFound(ObjectID)
@@ -31,8 +32,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "not an mkt store: \(path): \(reason)"
         case .unsupportedStore(let path, let reason):
             "\(path): \(reason)"
-        case .config(let path, let line, let reason):
-            "\(path):\(line): \(reason)"
+        case .config(let error):
+            error.description
         case .io(let operation, let path, let code):
             "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
         case .unknownObjectType(let name):

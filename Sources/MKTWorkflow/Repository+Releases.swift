@@ -1,5 +1,6 @@
 import Foundation
 import MKTCatalog
+import MKTConfig
 import MKTStore
 import MKTTorrent
 
@@ -101,7 +102,7 @@ extension Repository {
     }
 }
 
-extension StoreConfig {
+extension Config {
     /// The tracker catalog with this config's `[tracker "NAME"]` sections on top (the last value of a key wins).
     public var trackers: TrackerCatalog {
         var sections: [String: [String: String]] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import MKTClients
+import MKTConfig
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -19,42 +20,35 @@ public struct SeedJob: Sendable {
 /// client's name and, if it does not seed, why.
 public typealias SeedAction = @Sendable (SeedJob) -> (client: String, error: String?)
 
-extension StoreConfig {
+extension Config {
     /// Every `[client "NAME"]` section.
     public var clientNames: [String] {
         subsections(of: "client")
     }
 
     /// The client pushes hand their torrents to: `seed.client`, or the only one configured.
-    public var seedingClient: String? {
-        if let named = value("seed", "client") { return named.isEmpty ? nil : named }
+    public func seedingClient() throws(ConfigError) -> String? {
+        if let named = try string("seed", "client") { return named.isEmpty ? nil : named }
         return clientNames.count == 1 ? clientNames[0] : nil
     }
 
     /// `[client "NAME"]`: `type` (qbittorrent, transmission), `url`, `username`,
     /// `path-map = LOCAL:REMOTE` (repeatable), `category`, `paused`, `check-timeout`.
-    public func clientSettings(_ name: String) throws(ClientError) -> ClientSettings {
+    public func clientSettings(_ name: String) throws -> ClientSettings {
         guard clientNames.contains(name) else {
-            throw .config(client: name, reason: "no [client \"\(name)\"] section in the config (known: \(clientNames.joined(separator: ", ")))")
+            throw ClientError.config(client: name, reason: "no [client \"\(name)\"] section in the config (known: \(clientNames.joined(separator: ", ")))")
         }
-        guard let typeName = value("client", "type", subsection: name), let kind = ClientSettings.Kind(rawValue: typeName.lowercased()) else {
-            throw .config(client: name, reason: "type must be qbittorrent or transmission")
+        guard let typeName = try string("client", "type", subsection: name), let kind = ClientSettings.Kind(rawValue: typeName) else {
+            throw ClientError.config(client: name, reason: "type must be qbittorrent or transmission")
         }
-        guard let url = value("client", "url", subsection: name), url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw .config(client: name, reason: "url must be the client's http:// or https:// address")
-        }
-        var maps: [(local: String, remote: String)] = []
-        for entry in entries where entry.section == "client" && entry.subsection == name && entry.key == "path-map" {
-            let parts = entry.value.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts.allSatisfy({ $0.hasPrefix("/") }) else {
-                throw .config(client: name, reason: "path-map '\(entry.value)' must be LOCAL:REMOTE, both absolute")
-            }
-            maps.append((parts[0], parts[1]))
+        guard let url = try string("client", "url", subsection: name) else {
+            throw ClientError.config(client: name, reason: "url must be the client's http:// or https:// address")
         }
         return ClientSettings(
-            name: name, kind: kind, url: url, username: value("client", "username", subsection: name), pathMaps: maps,
-            category: value("client", "category", subsection: name), paused: value("client", "paused", subsection: name) == "true",
-            checkTimeout: value("client", "check-timeout", subsection: name).flatMap(TimeInterval.init) ?? 600)
+            name: name, kind: kind, url: url, username: try string("client", "username", subsection: name),
+            pathMaps: try pathMaps("client", "path-map", subsection: name).map { ($0.local, $0.remote) },
+            category: try string("client", "category", subsection: name), paused: try bool("client", "paused", subsection: name),
+            checkTimeout: try seconds("client", "check-timeout", subsection: name))
     }
 }
 

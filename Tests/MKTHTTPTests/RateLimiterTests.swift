@@ -66,10 +66,4 @@ struct RateLimiterTests {
             #expect(try limiter.acquire().waited == .zero)
         }
     }
-
-    @Test func rateLimitSyntax() {
-        #expect(RateLimiter.Limit(parsing: "10/10s") == RateLimiter.Limit(requests: 10, window: .seconds(10)))
-        #expect(RateLimiter.Limit(parsing: "5/2.5") == RateLimiter.Limit(requests: 5, window: .milliseconds(2500)))
-        for bad in ["", "10", "0/10s", "10/0", "x/10", "10/-1s", "10/10m"] { #expect(RateLimiter.Limit(parsing: bad) == nil, "\(bad)") }
-    }
 }

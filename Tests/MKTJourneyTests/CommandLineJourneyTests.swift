@@ -48,6 +48,8 @@ struct CommandLineJourneyTests {
                                       BitTorrent client end to end.
               credential              Keep tracker API keys, passkeys and cookies in the
                                       encrypted credential store.
+              config                  Read and change the config: the store's .mkt/config,
+                                      or with --global the user's.
               fsck                    Verify the store: re-hash every object, check every
                                       ref and reflog.
               gc                      Remove what interrupted writes left behind.

@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTStore
 import MKTTestSupport
 import Testing
@@ -39,6 +40,26 @@ struct RepositoryTests {
                 #expect(throws: StoreError.notAStoreDirectory(path: "\(elsewhere)/nope", reason: "no config file")) {
                     try Repository.discover(from: elsewhere, environment: ["MKT_DIR": "nope"])
                 }
+            }
+        }
+    }
+
+    /// The user's config goes under the store's: the store wins, both are
+    /// checked, and without XDG_CONFIG_HOME or HOME there is none.
+    @Test func theGlobalConfigGoesUnderTheStores() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            try writeFile("\(repository.directory)/config", "[core]\n\tformat = 1\n[push]\n\tretries = 2\n")
+            try writeFile("\(directory)/xdg/mkt/config", "[push]\n\tretries = 5\n\tbackoff = 1\n")
+            let opened = try Repository.discover(from: directory, environment: ["XDG_CONFIG_HOME": "\(directory)/xdg"])
+            #expect(try opened.config.integer("push", "retries") == 2 && opened.config.seconds("push", "backoff") == 1)
+            #expect(try Repository.discover(from: directory, environment: ["HOME": directory]).config.seconds("push", "backoff") == 2)
+            #expect(Config.globalPath(environment: ["HOME": "/home/u"]) == "/home/u/.config/mkt/config")
+            #expect(Config.globalPath(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "relative"]) == "/home/u/.config/mkt/config")
+            #expect(Config.globalPath(environment: [:]) == nil)
+            try writeFile("\(directory)/xdg/mkt/config", "[push]\n\tretries = many\n")
+            #expect(throws: StoreError.config(ConfigError(Config.Origin(path: "\(directory)/xdg/mkt/config", line: 2), "push.retries: 'many' is not a whole number (0 to 100)"))) {
+                try Repository.discover(from: directory, environment: ["XDG_CONFIG_HOME": "\(directory)/xdg"])
             }
         }
     }

@@ -19,11 +19,13 @@ public enum MKTProcess {
     }
 
     /// The environment every run starts from: nothing of the caller's mkt
-    /// settings or secrets, and a credential store that does not exist
-    /// unless a test points MKT_CREDENTIALS somewhere.
+    /// settings or secrets, a credential store that does not exist unless a
+    /// test points MKT_CREDENTIALS somewhere, and no global config unless a
+    /// test points XDG_CONFIG_HOME somewhere.
     static var baseEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MKT_") }
         environment["MKT_CREDENTIALS"] = "/nonexistent/mkt-test/credentials"
+        environment["XDG_CONFIG_HOME"] = "/nonexistent/mkt-test/config"
         environment["LC_ALL"] = "C"
         environment["COLUMNS"] = "80"
         return environment

@@ -1,5 +1,7 @@
 import Foundation
 import MKTCatalog
+import MKTClients
+import MKTConfig
 import MKTStore
 import MKTTestSupport
 import MKTTorrent
@@ -52,7 +54,7 @@ struct ReleaseWorkflowTests {
     }
 
     @Test func theConfigsTrackerSectionsReachTheCatalog() throws {
-        let config = try StoreConfig.parse("""
+        let config = try Config.parse("""
             [tracker "red"]
             \tannounce = https://example.invalid/{passkey}/announce
             \ttimeout = 5
@@ -74,6 +76,23 @@ struct ReleaseWorkflowTests {
         #expect(try config.tracker("unit3d-music").pathLimit == 200)
         #expect(config.trackers.configured == ["red", "unit3d-music"])
         #expect(throws: CatalogError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"], suggestion: nil)) { try config.tracker("nope") }
+    }
+
+    /// The words the registry takes are the ones the code knows.
+    @Test func theRegistrysChoicesAreTheCodesCases() {
+        #expect(ConfigRegistry.key("tracker", "family")?.type == .choice(TrackerFamily.allCases.map(\.rawValue)))
+        #expect(ConfigRegistry.key("client", "type")?.type == .choice(ClientSettings.Kind.allCases.map(\.rawValue)))
+        #expect(ConfigRegistry.key("tracker", "timeout")?.defaultValue == "120" && TrackerSite(name: "x", family: .red, url: "https://x", source: "X", announceTemplate: "https://x/{passkey}").timeout == 120)
+    }
+
+    /// A client section through the typed reader.
+    @Test func clientSettingsComeTyped() throws {
+        let config = try Config.parse("[client \"qbt\"]\n\ttype = qbittorrent\n\turl = http://127.0.0.1:8080\n\tpath-map = /a:/b\n\tpaused = yes\n", path: "config")
+        try config.validate(.store)
+        let settings = try config.clientSettings("qbt")
+        #expect(settings.kind == .qbittorrent && settings.url == "http://127.0.0.1:8080" && settings.paused && settings.checkTimeout == 600)
+        #expect(settings.pathMaps.map(\.remote) == ["/b"] && settings.username == nil)
+        #expect(try config.seedingClient() == "qbt")
     }
 
     @Test func storedTorrentsRefuseAnnounceURLs() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTConfig
 import MKTMetadata
 import MKTStore
 import MKTTorrent
@@ -35,10 +36,10 @@ extension MKT {
 
         func run() throws {
             let tree: ReleaseTree
-            let config: StoreConfig
+            let config: Config
             if isFolder(release) {
                 tree = try ReleaseScanner.scan(release)
-                config = configIfInStore()
+                config = try configIfInStore()
             } else {
                 let repository = try openRepository()
                 tree = try repository.release(named: release).tree

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTHTTP
+import MKTConfig
 import MKTCredentials
 import MKTMetadata
 import MKTSources
@@ -56,37 +57,39 @@ extension MKT {
         }
 
         func run() throws {
-            let config = configIfInStore()
+            let config = try configIfInStore()
             let local = try Self.description(of: release)
-            if offline || config.value("sources", "offline") == "true" {
+            if try offline || config.bool("sources", "offline") {
                 Console.error("lookup: offline; the tags alone stand\n")
                 return Console.write("[]\n")
             }
             let candidates: [ReleaseCandidate]
             do {
                 if source == "discogs" {
-                    let (token, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: "discogs", kind: .apiKey)
+                    let (token, known) = try SecretSource(helper: config.string("credential", "helper")).secret(tracker: "discogs", kind: .apiKey)
                     Console.protect(known)
-                    let service = Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
+                    let service = try Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                   headers: Discogs.headers(token: token))
                     candidates = try Discogs(service: service).candidates(for: local, limit: limit)
                 } else if source == "audible" {
                     candidates = try Audible(service: Self.audible(config)).candidates(for: local, limit: limit)
                 } else if source == "audnexus" {
-                    let service = Self.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                    let service = try Self.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
                     candidates = try Audnexus(service: service).candidates(for: local)
                 } else if source == "lastfm" {
-                    let (key, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey)
+                    let (key, known) = try SecretSource(helper: config.string("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey)
                     Console.protect(known)
-                    let service = Self.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
+                    let service = try Self.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
                     candidates = try LastFM(service: service, apiKey: key).candidates(for: local)
                 } else {
                     let musicBrainz = MusicBrainz(
-                        service: Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
-                        coverArt: Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+                        service: try Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
+                        coverArt: try Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
                     candidates = try musicBrainz.candidates(for: local, limit: limit)
                 }
             } catch let error as CredentialError {
+                throw error
+            } catch let error as ConfigError {
                 throw error
             } catch {
                 Console.error("warning: \(error); the tags alone stand\n")
@@ -108,18 +111,18 @@ extension MKT {
             return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
         }
 
-        static func audible(_ config: StoreConfig) -> SourceConnection {
-            connection("audible", default: "https://api.audible.com", limit: .init(requests: 2, window: .seconds(1)), config: config)
+        static func audible(_ config: Config) throws(ConfigError) -> SourceConnection {
+            try connection("audible", default: "https://api.audible.com", limit: .init(requests: 2, window: .seconds(1)), config: config)
         }
 
-        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: StoreConfig,
-                               headers: [(name: String, value: String)] = [("Accept", "application/json")]) -> SourceConnection {
+        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: Config,
+                               headers: [(name: String, value: String)] = [("Accept", "application/json")]) throws(ConfigError) -> SourceConnection {
             let environment = ProcessInfo.processInfo.environment
             let cacheBase = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(NSHomeDirectory())/.cache"
-            let contact = config.value("sources", "contact") ?? "set sources.contact in the mkt config"
+            let contact = try config.string("sources", "contact") ?? "set sources.contact in the mkt config"
             return SourceConnection(
-                name: name, baseURL: config.value("source", "url", subsection: name) ?? url,
-                limit: config.value("source", "rate-limit", subsection: name).flatMap(RateLimiter.Limit.init(parsing:)) ?? limit,
+                name: name, baseURL: try config.string("source", "url", subsection: name) ?? url,
+                limit: try config.rateLimit("source", "rate-limit", subsection: name).map(RateLimiter.Limit.init) ?? limit,
                 userAgent: "mkt/\(MKT.version) ( \(contact) )", stateDirectory: PushTracker.stateDirectory, cacheDirectory: "\(cacheBase)/mkt/sources",
                 headers: headers)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTConfig
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -91,7 +92,7 @@ extension MKT {
             try TorrentOutput.write(torrent, to: output ?? "\(tree.name).torrent", force: force)
         }
 
-        private func torrentOptions(config: StoreConfig) throws -> TorrentOptions {
+        private func torrentOptions(config: Config) throws -> TorrentOptions {
             TorrentOptions(
                 source: try tracker.map { try config.tracker($0).source } ?? source, isPrivate: !self.public,
                 comment: comment, creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTConfig
 import MKTCredentials
 import MKTStore
 import MKTTrackers
@@ -57,7 +58,7 @@ extension MKT {
             let site = try repository.config.tracker(tracker)
             let job = try repository.uploadJob(site: site, torrent: torrent, meta: meta, dryRun: dryRun)
             let previousID = try previous.map { try repository.resolve($0) }
-            let (credential, known) = try SecretSource(helper: repository.config.value("credential", "helper"))
+            let (credential, known) = try SecretSource(helper: try repository.config.string("credential", "helper"))
                 .secret(tracker: tracker, kind: CredentialKind(site.family.credential))
             Console.protect(known)
             // Whatever secret this process learns (the site hands out passkeys), no object may hold it.
@@ -65,10 +66,7 @@ extension MKT {
             let uploader = Uploader(site: site, credential: credential, stateDirectory: Self.stateDirectory, userAgent: "mkt/\(MKT.version)") {
                 Console.protect($0)
             }
-            let policy = RetryPolicy(
-                base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,
-                cap: repository.config.value("push", "backoff-max").flatMap(Double.init) ?? 120)
-            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: policy, report: { _, receipt, pause in
+            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: try Push.retryPolicy(repository.config), report: { _, receipt, pause in
                 if let pause {
                     Console.error("\(tracker): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s\n")
                 }

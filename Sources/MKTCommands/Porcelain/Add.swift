@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTArchive
+import MKTConfig
 import MKTCredentials
 import MKTMetadata
 import MKTSources
@@ -75,11 +76,11 @@ extension MKT {
                 for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
                 var edits = metaEdits
                 var pushTo = trackers
-                let lookUp = !offline && (lookup || repository.config.value("sources", "lookup") == "true")
+                let lookUp = try !offline && (lookup || repository.config.bool("sources", "lookup"))
                 do {
                     if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
-                        prepared.description = Self.completed(prepared.description, edits: edits, ownCover: Self.ownCover(prepared), config: repository.config)
+                        prepared.description = try Self.completed(prepared.description, edits: edits, ownCover: Self.ownCover(prepared), config: repository.config)
                     }
                     if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         let preview = try MetaEdit.apply(edits, to: prepared.description)
@@ -100,7 +101,7 @@ extension MKT {
             }
             guard !queued.isEmpty else { return }
             repository.objects.barrier = Console.KnownSecretsBarrier()
-            let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: Push.uploader(repository.config), report: { result in
+            let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: try Push.uploader(repository.config), report: { result in
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
             }, notice: { Console.error($0 + "\n") })
             for release in queued {
@@ -112,10 +113,10 @@ extension MKT {
         /// The description with the best MusicBrainz match merged in: picked by
         /// the user on a terminal, otherwise only when it is clearly the one
         /// (score 90 or more, and 10 ahead of the next).
-        static func lookedUp(_ description: ReleaseDescription, edits: [String], interactive: Bool, config: StoreConfig) throws -> ReleaseDescription {
+        static func lookedUp(_ description: ReleaseDescription, edits: [String], interactive: Bool, config: Config) throws -> ReleaseDescription {
             let musicBrainz = MusicBrainz(
-                service: Lookup.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
-                coverArt: Lookup.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+                service: try Lookup.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
+                coverArt: try Lookup.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
             let candidates: [ReleaseCandidate]
             do {
                 candidates = try musicBrainz.candidates(for: try MetaEdit.apply(edits, to: description), limit: 3)
@@ -155,14 +156,14 @@ extension MKT {
         /// Last.fm's tags when the files name no genre and a Last.fm key is at
         /// hand; and the release's own cover on the image host
         /// (`imagehost.name`), which then comes before any web source's.
-        static func completed(_ description: ReleaseDescription, edits: [String], ownCover: (data: Data, name: String)?, config: StoreConfig) -> ReleaseDescription {
+        static func completed(_ description: ReleaseDescription, edits: [String], ownCover: (data: Data, name: String)?, config: Config) throws(ConfigError) -> ReleaseDescription {
             var result = description
             guard var edited = try? MetaEdit.apply(edits, to: description) else { return result }
-            let secrets = SecretSource(helper: config.value("credential", "helper"))
+            let secrets = SecretSource(helper: try config.string("credential", "helper"))
             let gaps = edited.releaseType == .unknown || edited.label == nil || edited.catalogueNumber == nil || edited.year == nil || edited.coverURL == nil
             if edited.category != "Audiobooks", gaps, let (token, known) = try? secrets.secret(tracker: "discogs", kind: .apiKey) {
                 Console.protect(known)
-                let service = Lookup.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
+                let service = try Lookup.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
                                                 headers: Discogs.headers(token: token))
                 do {
                     let candidates = try Discogs(service: service).candidates(for: edited, limit: 3)
@@ -179,7 +180,7 @@ extension MKT {
             if edited.asin == nil, edited.category == "Audiobooks" {
                 // Audible's catalogue finds the ASIN that Audnexus needs.
                 do {
-                    if let best = Audible.clearMatch(try Audible(service: Lookup.audible(config)).candidates(for: edited, limit: 3)) {
+                    if let best = Audible.clearMatch(try Audible(service: try Lookup.audible(config)).candidates(for: edited, limit: 3)) {
                         result = best.merged(into: result)
                         edited = best.merged(into: edited)
                     }
@@ -188,28 +189,27 @@ extension MKT {
                 }
             }
             if edited.asin != nil {
-                let service = Lookup.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                let service = try Lookup.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
                 do {
                     if let book = try Audnexus(service: service).candidates(for: edited).first { result = book.merged(into: result) }
                 } catch {
                     Console.error("warning: \(error)\n")
                 }
             }
-            if edited.tags.isEmpty, let (key, known) = try? SecretSource(helper: config.value("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey) {
+            if edited.tags.isEmpty, let (key, known) = try? secrets.secret(tracker: "lastfm", kind: .apiKey) {
                 Console.protect(known)
-                let service = Lookup.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
+                let service = try Lookup.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
                 do {
                     if let album = try LastFM(service: service, apiKey: key).candidates(for: edited).first { result = album.merged(into: result) }
                 } catch {
                     Console.error("warning: \(error)\n")
                 }
             }
-            if let host = config.value("imagehost", "name"), let ownCover {
+            if let host = try config.string("imagehost", "name"), let ownCover {
+                let service = try Lookup.connection(host, default: "https://ptpimg.me", limit: .init(requests: 1, window: .seconds(1)), config: config)
                 do {
-                    guard host == "ptpimg" else { throw SourceError.local(host, "mkt uploads covers to ptpimg only (imagehost.name)") }
                     let (key, known) = try secrets.secret(tracker: host, kind: .apiKey)
                     Console.protect(known)
-                    let service = Lookup.connection(host, default: "https://ptpimg.me", limit: .init(requests: 1, window: .seconds(1)), config: config)
                     result.coverURL = try ImageHost(service: service, apiKey: key).upload(ownCover.data, name: ownCover.name)
                     result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host):\(ownCover.name)"]) { $1 }
                 } catch {

@@ -41,7 +41,7 @@ extension MKT {
                 do {
                     var settings = try config.clientSettings(name)
                     if settings.username != nil {
-                        let (password, known) = try SecretSource(helper: config.value("credential", "helper")).secret(tracker: name, kind: .password)
+                        let (password, known) = try SecretSource(helper: try config.string("credential", "helper")).secret(tracker: name, kind: .password)
                         Console.protect(known)
                         settings.password = password
                     }

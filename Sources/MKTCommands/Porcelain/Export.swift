@@ -49,7 +49,7 @@ extension MKT {
             }
             var announce = site.announceTemplate
             if site.needsPasskey {
-                let (passkey, known) = try SecretSource(helper: repository.config.value("credential", "helper"))
+                let (passkey, known) = try SecretSource(helper: try repository.config.string("credential", "helper"))
                     .secret(tracker: tracker, kind: .passkey)
                 Console.protect(known)
                 announce = site.announceURL(passkey: passkey)

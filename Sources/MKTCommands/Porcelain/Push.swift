@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCatalog
+import MKTConfig
 import MKTCredentials
 import MKTHTTP
 import MKTStore
@@ -65,7 +66,7 @@ extension MKT {
             let queueOnly = retry || processQueue
             if trackers.isEmpty && !queueOnly {
                 guard let first = names.first else { throw ValidationError("name the trackers to push to (or --all-trackers)") }
-                let suggestion = Suggestion.nearest(to: first, in: known.sorted()).map { "; did you mean \($0)?" } ?? ""
+                let suggestion = Suggestion.closest(to: first, among: known.sorted()).map { "; did you mean \($0)?" } ?? ""
                 throw ValidationError("'\(first)' is not a tracker\(suggestion) (known: \(known.sorted().joined(separator: ", ")))")
             }
             if let late = releaseNames.first(where: { known.contains($0) }) {
@@ -74,15 +75,13 @@ extension MKT {
             repository.objects.barrier = Console.KnownSecretsBarrier()
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
-            if !dryRun && !noSeed, let client = repository.config.seedingClient {
-                settings.seed = (client, SeedingSetup.action(client: client, config: repository.config))
+            if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
+                settings.seed = (client, try SeedingSetup.action(client: client, config: repository.config))
             }
-            settings.retries = repository.config.value("push", "retries").flatMap(Int.init) ?? 3
-            settings.policy = RetryPolicy(
-                base: repository.config.value("push", "backoff").flatMap(Double.init) ?? 2,
-                cap: repository.config.value("push", "backoff-max").flatMap(Double.init) ?? 120)
+            settings.retries = try repository.config.integer("push", "retries")
+            settings.policy = try Self.retryPolicy(repository.config)
             let failures = Atomic<Int>(0)
-            let pusher = Pusher(repository: repository, settings: settings, uploader: Self.uploader(repository.config), report: { result in
+            let pusher = Pusher(repository: repository, settings: settings, uploader: try Self.uploader(repository.config), report: { result in
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
                 try? Console.flush()
@@ -135,9 +134,14 @@ extension MKT {
             }
         }
 
+        /// The pauses between attempts: `push.backoff`, doubling up to `push.backoff-max`.
+        static func retryPolicy(_ config: Config) throws(ConfigError) -> RetryPolicy {
+            RetryPolicy(base: try config.seconds("push", "backoff"), cap: try config.seconds("push", "backoff-max"))
+        }
+
         /// An uploader per site, with the key from the helper or the store; every secret learnt is redacted.
-        static func uploader(_ config: StoreConfig) -> @Sendable (TrackerSite) throws -> Uploader {
-            let helper = config.value("credential", "helper")
+        static func uploader(_ config: Config) throws(ConfigError) -> @Sendable (TrackerSite) throws -> Uploader {
+            let helper = try config.string("credential", "helper")
             return { site in
                 let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: CredentialKind(site.family.credential))
                 Console.protect(known)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTClients
+import MKTConfig
 import MKTCredentials
 import MKTStore
 import MKTTorrent
@@ -36,12 +37,12 @@ extension MKT {
         func run() throws {
             var repository = try openRepository()
             repository.objects.barrier = Console.KnownSecretsBarrier()
-            guard let name = client ?? repository.config.seedingClient else {
+            guard let name = try client ?? repository.config.seedingClient() else {
                 throw ValidationError(repository.config.clientNames.isEmpty
                     ? "no client configured: add a [client \"NAME\"] section (see mkt help seed)"
                     : "several clients configured: say which with --client or seed.client (\(repository.config.clientNames.joined(separator: ", ")))")
             }
-            let action = SeedingSetup.action(client: name, config: repository.config)
+            let action = try SeedingSetup.action(client: name, config: repository.config)
             var names = releases.map(shortReleaseName)
             if names.isEmpty {
                 names = try repository.refs.list(under: "refs/trackers/\(tracker)").compactMap { entry in
@@ -75,8 +76,8 @@ extension MKT {
 /// The seeding step shared by `mkt push` and `mkt seed`: secrets from the
 /// credential store or helper, the announce URL rendered now, the client told.
 enum SeedingSetup {
-    static func action(client name: String, config: StoreConfig) -> SeedAction {
-        let helper = config.value("credential", "helper")
+    static func action(client name: String, config: Config) throws(ConfigError) -> SeedAction {
+        let helper = try config.string("credential", "helper")
         return { job in
             do {
                 var settings = try config.clientSettings(name)
