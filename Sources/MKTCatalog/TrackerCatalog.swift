@@ -28,29 +28,57 @@ public struct TrackerCatalog: Sendable {
 
     public func knows(_ name: String) -> Bool { Self.builtIn.contains { $0.name == name } || sections[name] != nil }
 
-    /// The site called `name`: its built-in entry with the config's keys on
-    /// top, or the config's section alone. Each value is read by its key's
-    /// type in the config registry, the one parser for that kind of value.
-    public func site(_ name: String) throws(CatalogError) -> TrackerSite {
+    /// What a torrent for the site called `name` needs, its source flag and
+    /// announce URL: all that making and exporting torrents asks of a
+    /// section (a site mkt only makes torrents for needs no family or url).
+    public func torrentSite(_ name: String) throws(CatalogError) -> TorrentSite {
+        let builtIn = try entry(name)
+        guard let source = try text(name, "source") ?? builtIn?.source else {
+            throw .missing(key: "tracker.\(name).source", hint: "the source flag the site puts in its torrents (its upload page shows it)")
+        }
+        guard let announce = try text(name, "announce") ?? builtIn?.announceTemplate else {
+            throw .missing(key: "tracker.\(name).announce", hint: "the announce URL from the site's upload page, with {passkey} where the passkey goes")
+        }
+        // A public tracker's announce has no passkey; a placeholder in the wrong case would leave it out silently.
+        guard announce.contains(TrackerSite.passkeyPlaceholder) || !announce.lowercased().contains(TrackerSite.passkeyPlaceholder) else {
+            throw .invalid(key: "tracker.\(name).announce", reason: "'\(announce)': write the placeholder {passkey} in lower case")
+        }
+        return TorrentSite(name: name, source: source, announceTemplate: announce)
+    }
+
+    /// The built-in entry called `name`, nil for a site only the config has, or an unknown-tracker error.
+    private func entry(_ name: String) throws(CatalogError) -> TrackerSite? {
         let builtIn = Self.builtIn.first { $0.name == name }
         guard builtIn != nil || sections[name] != nil else {
             throw .unknownTracker(name, known: names, suggestion: Suggestion.closest(to: name, among: names))
         }
-        let keys = sections[name] ?? [:]
+        return builtIn
+    }
+
+    /// A key of `[tracker "NAME"]` read by its type in the config registry, the one parser for that kind of value.
+    private func value(_ name: String, _ field: String) throws(CatalogError) -> ConfigValue? {
+        guard let text = sections[name]?[field] else { return nil }
+        guard let declared = ConfigRegistry.key("tracker", field) else { throw .invalid(key: "tracker.\(name).\(field)", reason: "not a key mkt knows") }
+        do {
+            return try declared.type.parse(text)
+        } catch {
+            throw .invalid(key: "tracker.\(name).\(field)", reason: error.reason)
+        }
+    }
+
+    private func text(_ name: String, _ field: String) throws(CatalogError) -> String? {
+        guard case .string(let text)? = try value(name, field) else { return nil }
+        return text
+    }
+
+    /// The site called `name`: its built-in entry with the config's keys on
+    /// top, or the config's section alone. Each value is read by its key's
+    /// type in the config registry, the one parser for that kind of value.
+    public func site(_ name: String) throws(CatalogError) -> TrackerSite {
+        let builtIn = try entry(name)
         func key(_ key: String) -> String { "tracker.\(name).\(key)" }
-        func value(_ field: String) throws(CatalogError) -> ConfigValue? {
-            guard let text = keys[field] else { return nil }
-            guard let declared = ConfigRegistry.key("tracker", field) else { throw .invalid(key: key(field), reason: "not a key mkt knows") }
-            do {
-                return try declared.type.parse(text)
-            } catch {
-                throw .invalid(key: key(field), reason: error.reason)
-            }
-        }
-        func text(_ field: String) throws(CatalogError) -> String? {
-            guard case .string(let text)? = try value(field) else { return nil }
-            return text
-        }
+        func value(_ field: String) throws(CatalogError) -> ConfigValue? { try self.value(name, field) }
+        func text(_ field: String) throws(CatalogError) -> String? { try self.text(name, field) }
         func number(_ field: String) throws(CatalogError) -> Int? {
             guard case .integer(let number)? = try value(field) else { return nil }
             return number
@@ -69,16 +97,7 @@ public struct TrackerCatalog: Sendable {
             throw .missing(key: key("family"), hint: "one of \(Self.families)")
         }
         guard let url = try text("url") ?? builtIn?.url else { throw .missing(key: key("url"), hint: "the site's address, e.g. https://example.org") }
-        guard let source = try text("source") ?? builtIn?.source else {
-            throw .missing(key: key("source"), hint: "the source flag the site puts in its torrents (its upload page shows it)")
-        }
-        guard let announce = try text("announce") ?? builtIn?.announceTemplate else {
-            throw .missing(key: key("announce"), hint: "the announce URL from the site's upload page, with {passkey} where the passkey goes")
-        }
-        // A public tracker's announce has no passkey; a placeholder in the wrong case would leave it out silently.
-        guard announce.contains(TrackerSite.passkeyPlaceholder) || !announce.lowercased().contains(TrackerSite.passkeyPlaceholder) else {
-            throw .invalid(key: key("announce"), reason: "'\(announce)': write the placeholder {passkey} in lower case")
-        }
+        let torrents = try torrentSite(name)
         var rateLimit = familyName == nil ? builtIn?.rateLimit : nil
         if case .rateLimit(let setting)? = try value("rate-limit") { rateLimit = RateLimiter.Limit(setting) }
         var timeout = builtIn?.timeout ?? 120
@@ -86,7 +105,7 @@ public struct TrackerCatalog: Sendable {
         var releaseTypes = familyName == nil ? builtIn?.releaseTypes : nil
         if case .releaseTypes(let table)? = try value("release-types") { releaseTypes = try ReleaseTypeTable(table, key: key("release-types")) }
         let site = TrackerSite(
-            name: name, family: family, url: url, source: source, announceTemplate: announce,
+            name: name, family: family, url: url, source: torrents.source, announceTemplate: torrents.announceTemplate,
             pathLimit: try number("path-limit") ?? (familyName == nil ? builtIn?.pathLimit : nil),
             rateLimit: rateLimit, releaseTypes: releaseTypes,
             categoryID: try number("category-id"), typeID: try number("type-id"), timeout: timeout)

@@ -78,12 +78,10 @@ public struct TrackerSite: Equatable, Sendable {
         self.timeout = timeout
     }
 
-    /// A site whose announce URL carries the user's passkey (every private tracker's does).
-    public var needsPasskey: Bool { announceTemplate.contains(Self.passkeyPlaceholder) }
+    /// What the site's torrents carry.
+    public var torrentSite: TorrentSite { TorrentSite(name: name, source: source, announceTemplate: announceTemplate) }
 
-    public func announceURL(passkey: String) -> String {
-        announceTemplate.replacingOccurrences(of: Self.passkeyPlaceholder, with: passkey)
-    }
+    public func announceURL(passkey: String) -> String { torrentSite.announceURL(passkey: passkey) }
 
     /// The site's word for a medium.
     public func media(_ media: String) -> String { mediaNames[media] ?? media }
@@ -98,6 +96,28 @@ public struct TrackerSite: Equatable, Sendable {
 
     /// Scheme and host, no path or query: what receipts record.
     public var origin: String { "\(URLComponents(string: url)?.scheme ?? "https")://\(host)" }
+}
+
+/// What a torrent for a site carries: the source flag in `info`, and the
+/// announce URL it gets when it leaves mkt.
+public struct TorrentSite: Equatable, Sendable {
+    public let name: String
+    public let source: String
+    /// The announce URL with `{passkey}` where the user's passkey goes (none for a public tracker).
+    public let announceTemplate: String
+
+    public init(name: String, source: String, announceTemplate: String) {
+        self.name = name
+        self.source = source
+        self.announceTemplate = announceTemplate
+    }
+
+    /// A site whose announce URL carries the user's passkey (every private tracker's does).
+    public var needsPasskey: Bool { announceTemplate.contains(TrackerSite.passkeyPlaceholder) }
+
+    public func announceURL(passkey: String) -> String {
+        announceTemplate.replacingOccurrences(of: TrackerSite.passkeyPlaceholder, with: passkey)
+    }
 }
 
 /// A family's facts that a site entry inherits.

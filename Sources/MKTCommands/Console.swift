@@ -28,6 +28,17 @@ enum Console {
         fputs(redactor.withLock { $0?.redact(text) } ?? text, stderrStream)
     }
 
+    /// How serious a diagnostic is: the word that starts its line, as git's do.
+    enum Severity: String {
+        case error, warning, hint
+    }
+
+    /// The one sink for diagnostics: `error: …`, `warning: …`, `hint: …`, a
+    /// line each on standard error, secrets redacted.
+    static func diagnose(_ severity: Severity, _ text: String) {
+        error("\(severity.rawValue): \(text)\n")
+    }
+
     /// Registers secrets the command has learnt, so no message can show them.
     static func protect(_ secrets: [String]) {
         redactor.withLock { current in

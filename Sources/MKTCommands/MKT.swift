@@ -81,7 +81,7 @@ public struct MKT: AsyncParsableCommand {
         try? Console.flush()
         if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
         let usageError = parsing || error is ValidationError
-        Console.error("error: \(usageError ? message(for: error) : String(describing: error))\n")
+        Console.diagnose(.error, "\(usageError ? message(for: error) : String(describing: error))")
         guard usageError, let last = command.last else { Foundation.exit(1) }
         let usage = usageString(for: last).trimmingCharacters(in: .whitespacesAndNewlines)
         let help = (["mkt", "help"] + command.dropFirst().map { $0._commandName }).joined(separator: " ")
@@ -100,22 +100,15 @@ public struct MKT: AsyncParsableCommand {
     }
 }
 
-/// Opens the store the current directory belongs to.
+/// The store the current directory belongs to, as the command context opens it (secret barrier in place).
 func openRepository() throws(StoreError) -> Repository {
-    try Repository.discover(
-        from: FileManager.default.currentDirectoryPath,
-        environment: ProcessInfo.processInfo.environment
-    )
+    try CommandContext(store: .required).store
 }
 
 /// The config of the store the current directory belongs to, with the
 /// user's global config under it; outside any store, the global config alone.
 func configIfInStore() throws(StoreError) -> Config {
-    do {
-        return try openRepository().config
-    } catch .notAStore {
-        return try Repository.globalConfig(environment: ProcessInfo.processInfo.environment)
-    }
+    try CommandContext(store: .optional).config
 }
 
 /// True when `path` names a folder on disk, rather than a release in the store.

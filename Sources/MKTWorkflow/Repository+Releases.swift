@@ -114,4 +114,7 @@ extension Config {
 
     /// The site called `name`, or an error naming the key to set or the name meant.
     public func tracker(_ name: String) throws(CatalogError) -> TrackerSite { try trackers.site(name) }
+
+    /// What torrents for the site called `name` carry (all a site mkt only makes torrents for must say).
+    public func torrentSite(_ name: String) throws(CatalogError) -> TorrentSite { try trackers.torrentSite(name) }
 }

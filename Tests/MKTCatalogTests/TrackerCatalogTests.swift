@@ -60,7 +60,11 @@ struct TrackerCatalogTests {
         #expect(refusal("red", ["rate-limit": "10"]) == "tracker.red.rate-limit: '10' is not a rate limit: write REQUESTS/SECONDS, e.g. 10/10s")
         #expect(refusal("red", ["family": "gazelle"]) == "tracker.red.family: 'gazelle' is not one of red, ops, dic, unit3d")
         #expect(refusal("red", ["announce": "https://flacsfor.me/{PASSKEY}/announce"]).hasSuffix("write the placeholder {passkey} in lower case"))
-        #expect(try Self.site("red", ["announce": "http://127.0.0.1:6969/announce"]).needsPasskey == false, "a public tracker's announce")
+        #expect(try Self.site("red", ["announce": "http://127.0.0.1:6969/announce"]).torrentSite.needsPasskey == false, "a public tracker's announce")
+        // Making torrents for a site asks only for its source flag and announce URL.
+        let torrents = try TrackerCatalog(sections: ["mam": ["source": "MAM", "announce": "https://t.example/{passkey}/announce"]]).torrentSite("mam")
+        #expect(torrents.source == "MAM" && torrents.announceURL(passkey: "k") == "https://t.example/k/announce")
+        #expect(refusal("mam", ["source": "MAM", "announce": "https://t.example/{passkey}/announce"]).hasPrefix("tracker.mam.family is not set"), "uploading to it needs a family")
         for url in ["http://[::1", "http://a b", "http://%zz", ":-1", "ftp://x.example", "https://"] {
             #expect(refusal("red", ["url": url]) == "tracker.red.url: '\(url)' is not an http(s) URL", "\(url)")
         }

@@ -41,7 +41,7 @@ extension MKT {
                 tree = try ReleaseScanner.scan(release)
             }
             let (facts, failures) = ReleaseAudio.facts(of: tree)
-            for path in failures.keys.sorted() { Console.error("warning: \(failures[path]!)\n") }
+            for path in failures.keys.sorted() { Console.diagnose(.warning, "\(failures[path]!)") }
             let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
             if write, let repository, let stored {
                 let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex)

@@ -47,7 +47,7 @@ extension MKT {
                     id = try value.get()
                     if needsObject { object = try repository.objects.read(id) }
                 } catch {
-                    Console.error("warning: ignoring broken ref \(name): \(error)\n")
+                    Console.diagnose(.warning, "ignoring broken ref \(name): \(error)")
                     continue
                 }
                 Console.write(

@@ -57,7 +57,8 @@ extension MKT {
         }
 
         func run() throws {
-            let config = try configIfInStore()
+            let context = try CommandContext(store: .optional)
+            let config = context.config
             let local = try Self.description(of: release)
             if try offline || config.bool("sources", "offline") {
                 Console.error("lookup: offline; the tags alone stand\n")
@@ -66,25 +67,18 @@ extension MKT {
             let candidates: [ReleaseCandidate]
             do {
                 if source == "discogs" {
-                    let (token, known) = try SecretSource(helper: config.string("credential", "helper")).secret(tracker: "discogs", kind: .apiKey)
-                    Console.protect(known)
-                    let service = try Self.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
-                                                  headers: Discogs.headers(token: token))
+                    let service = try context.source(.discogs, headers: Discogs.headers(token: try context.secret("discogs", .apiKey)))
                     candidates = try Discogs(service: service).candidates(for: local, limit: limit)
                 } else if source == "audible" {
-                    candidates = try Audible(service: Self.audible(config)).candidates(for: local, limit: limit)
+                    candidates = try Audible(service: context.source(.audible)).candidates(for: local, limit: limit)
                 } else if source == "audnexus" {
-                    let service = try Self.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                    let service = try context.source(.audnexus)
                     candidates = try Audnexus(service: service).candidates(for: local)
                 } else if source == "lastfm" {
-                    let (key, known) = try SecretSource(helper: config.string("credential", "helper")).secret(tracker: "lastfm", kind: .apiKey)
-                    Console.protect(known)
-                    let service = try Self.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
-                    candidates = try LastFM(service: service, apiKey: key).candidates(for: local)
+                    let key = try context.secret("lastfm", .apiKey)
+                    candidates = try LastFM(service: context.source(.lastfm), apiKey: key).candidates(for: local)
                 } else {
-                    let musicBrainz = MusicBrainz(
-                        service: try Self.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
-                        coverArt: try Self.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+                    let musicBrainz = MusicBrainz(service: try context.source(.musicbrainz), coverArt: try context.source(.coverartarchive))
                     candidates = try musicBrainz.candidates(for: local, limit: limit)
                 }
             } catch let error as CredentialError {
@@ -92,7 +86,7 @@ extension MKT {
             } catch let error as ConfigError {
                 throw error
             } catch {
-                Console.error("warning: \(error); the tags alone stand\n")
+                Console.diagnose(.warning, "\(error); the tags alone stand")
                 return Console.write("[]\n")
             }
             Console.write(try JSONSerialization.data(withJSONObject: candidates.map(\.json), options: [.sortedKeys, .withoutEscapingSlashes]))
@@ -109,22 +103,6 @@ extension MKT {
             let repository = try openRepository()
             let id = try repository.resolve(release)
             return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
-        }
-
-        static func audible(_ config: Config) throws(ConfigError) -> SourceConnection {
-            try connection("audible", default: "https://api.audible.com", limit: .init(requests: 2, window: .seconds(1)), config: config)
-        }
-
-        static func connection(_ name: String, default url: String, limit: RateLimiter.Limit, config: Config,
-                               headers: [(name: String, value: String)] = [("Accept", "application/json")]) throws(ConfigError) -> SourceConnection {
-            let environment = ProcessInfo.processInfo.environment
-            let cacheBase = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(NSHomeDirectory())/.cache"
-            let contact = try config.string("sources", "contact") ?? "set sources.contact in the mkt config"
-            return SourceConnection(
-                name: name, baseURL: try config.string("source", "url", subsection: name) ?? url,
-                limit: try config.rateLimit("source", "rate-limit", subsection: name).map(RateLimiter.Limit.init) ?? limit,
-                userAgent: "mkt/\(MKT.version) ( \(contact) )", stateDirectory: PushTracker.stateDirectory, cacheDirectory: "\(cacheBase)/mkt/sources",
-                headers: headers)
         }
     }
 }

@@ -94,7 +94,7 @@ extension MKT {
 
         private func torrentOptions(config: Config) throws -> TorrentOptions {
             TorrentOptions(
-                source: try tracker.map { try config.tracker($0).source } ?? source, isPrivate: !self.public,
+                source: try tracker.map { try config.torrentSite($0).source } ?? source, isPrivate: !self.public,
                 comment: comment, creationDate: date ? Int64(Date().timeIntervalSince1970) : nil)
         }
 

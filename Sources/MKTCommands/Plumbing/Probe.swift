@@ -33,7 +33,7 @@ extension MKT {
                     Console.write("\n")
                 } catch {
                     try Console.flush()
-                    Console.error("error: \(error)\n")
+                    Console.diagnose(.error, "\(error)")
                     failed = true
                 }
             }

@@ -54,19 +54,13 @@ extension MKT {
         }
 
         func run() throws {
-            var repository = try openRepository()
+            let context = try CommandContext(store: .required)
+            let repository = try context.store
             let site = try repository.config.tracker(tracker)
             let job = try repository.uploadJob(site: site, torrent: torrent, meta: meta, dryRun: dryRun)
             let previousID = try previous.map { try repository.resolve($0) }
-            let (credential, known) = try SecretSource(helper: try repository.config.string("credential", "helper"))
-                .secret(tracker: tracker, kind: CredentialKind(site.family.credential))
-            Console.protect(known)
-            // Whatever secret this process learns (the site hands out passkeys), no object may hold it.
-            repository.objects.barrier = Console.KnownSecretsBarrier()
-            let uploader = Uploader(site: site, credential: credential, stateDirectory: Self.stateDirectory, userAgent: "mkt/\(MKT.version)") {
-                Console.protect($0)
-            }
-            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: try Push.retryPolicy(repository.config), report: { _, receipt, pause in
+            let uploader = try context.uploader()(site)
+            let (id, receipt) = try repository.push(job, with: uploader, previous: previousID, retries: retries, policy: try context.retryPolicy(), report: { _, receipt, pause in
                 if let pause {
                     Console.error("\(tracker): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s\n")
                 }
@@ -75,13 +69,6 @@ extension MKT {
             guard receipt.succeeded || receipt.outcome == .dryRun else {
                 throw CommandError.pushFailed(tracker: tracker, summary: receipt.summary)
             }
-        }
-
-        /// `$XDG_STATE_HOME/mkt/ratelimit`, or `~/.local/state/mkt/ratelimit`.
-        static var stateDirectory: String {
-            let environment = ProcessInfo.processInfo.environment
-            let base = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(NSHomeDirectory())/.local/state"
-            return "\(base)/mkt/ratelimit"
         }
     }
 }

@@ -66,21 +66,22 @@ extension MKT {
         var folders: [String]
 
         func run() throws {
-            var repository = try openRepository()
+            let context = try CommandContext(store: .required)
+            let repository = try context.store
             let interactive = !yes && isatty(0) == 1 && isatty(2) == 1
             for tracker in trackers { _ = try repository.config.tracker(tracker) }
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for argument in folders {
                 let folder = try unpackedIfArchive(argument)
                 var prepared = try repository.prepareAdd(folder: folder, media: media)
-                for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
+                for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, "\(prepared.unreadable[path]!)") }
                 var edits = metaEdits
                 var pushTo = trackers
                 let lookUp = try !offline && (lookup || repository.config.bool("sources", "lookup"))
                 do {
                     if lookUp && (prepared.unchangedDescription == nil || !edits.isEmpty) {
-                        prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, config: repository.config)
-                        prepared.description = try Self.completed(prepared.description, edits: edits, ownCover: Self.ownCover(prepared), config: repository.config)
+                        prepared.description = try Self.lookedUp(prepared.description, edits: edits, interactive: interactive, context: context)
+                        prepared.description = try Self.completed(prepared.description, edits: edits, ownCover: Self.ownCover(prepared), context: context)
                     }
                     if interactive && (prepared.unchangedDescription == nil || !edits.isEmpty) {
                         let preview = try MetaEdit.apply(edits, to: prepared.description)
@@ -100,8 +101,7 @@ extension MKT {
                 Console.write("\(state) \(added.name)\(missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")); mkt edit \(added.name) --meta FIELD=VALUE)")\n")
             }
             guard !queued.isEmpty else { return }
-            repository.objects.barrier = Console.KnownSecretsBarrier()
-            let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: try Push.uploader(repository.config), report: { result in
+            let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: context.uploader(), report: { result in
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
             }, notice: { Console.error($0 + "\n") })
             for release in queued {
@@ -113,15 +113,13 @@ extension MKT {
         /// The description with the best MusicBrainz match merged in: picked by
         /// the user on a terminal, otherwise only when it is clearly the one
         /// (score 90 or more, and 10 ahead of the next).
-        static func lookedUp(_ description: ReleaseDescription, edits: [String], interactive: Bool, config: Config) throws -> ReleaseDescription {
-            let musicBrainz = MusicBrainz(
-                service: try Lookup.connection("musicbrainz", default: "https://musicbrainz.org", limit: .init(requests: 1, window: .seconds(1)), config: config),
-                coverArt: try Lookup.connection("coverartarchive", default: "https://coverartarchive.org", limit: .init(requests: 5, window: .seconds(1)), config: config))
+        static func lookedUp(_ description: ReleaseDescription, edits: [String], interactive: Bool, context: CommandContext) throws -> ReleaseDescription {
+            let musicBrainz = MusicBrainz(service: try context.source(.musicbrainz), coverArt: try context.source(.coverartarchive))
             let candidates: [ReleaseCandidate]
             do {
                 candidates = try musicBrainz.candidates(for: try MetaEdit.apply(edits, to: description), limit: 3)
             } catch {
-                Console.error("warning: \(error); the tags alone stand\n")
+                Console.diagnose(.warning, "\(error); the tags alone stand")
                 return description
             }
             guard let best = candidates.first else {
@@ -156,15 +154,12 @@ extension MKT {
         /// Last.fm's tags when the files name no genre and a Last.fm key is at
         /// hand; and the release's own cover on the image host
         /// (`imagehost.name`), which then comes before any web source's.
-        static func completed(_ description: ReleaseDescription, edits: [String], ownCover: (data: Data, name: String)?, config: Config) throws(ConfigError) -> ReleaseDescription {
+        static func completed(_ description: ReleaseDescription, edits: [String], ownCover: (data: Data, name: String)?, context: CommandContext) throws(ConfigError) -> ReleaseDescription {
             var result = description
             guard var edited = try? MetaEdit.apply(edits, to: description) else { return result }
-            let secrets = SecretSource(helper: try config.string("credential", "helper"))
             let gaps = edited.releaseType == .unknown || edited.label == nil || edited.catalogueNumber == nil || edited.year == nil || edited.coverURL == nil
-            if edited.category != "Audiobooks", gaps, let (token, known) = try? secrets.secret(tracker: "discogs", kind: .apiKey) {
-                Console.protect(known)
-                let service = try Lookup.connection("discogs", default: "https://api.discogs.com", limit: .init(requests: 60, window: .seconds(60)), config: config,
-                                                headers: Discogs.headers(token: token))
+            if edited.category != "Audiobooks", gaps, let token = try? context.secret("discogs", .apiKey) {
+                let service = try context.source(.discogs, headers: Discogs.headers(token: token))
                 do {
                     let candidates = try Discogs(service: service).candidates(for: edited, limit: 3)
                     if let best = ReleaseCandidate.clearMatch(candidates) {
@@ -174,46 +169,44 @@ extension MKT {
                         edited = checked.merged(into: edited, onlyGaps: true)
                     }
                 } catch {
-                    Console.error("warning: \(error)\n")
+                    Console.diagnose(.warning, "\(error)")
                 }
             }
             if edited.asin == nil, edited.category == "Audiobooks" {
                 // Audible's catalogue finds the ASIN that Audnexus needs.
                 do {
-                    if let best = Audible.clearMatch(try Audible(service: try Lookup.audible(config)).candidates(for: edited, limit: 3)) {
+                    if let best = Audible.clearMatch(try Audible(service: try context.source(.audible)).candidates(for: edited, limit: 3)) {
                         result = best.merged(into: result)
                         edited = best.merged(into: edited)
                     }
                 } catch {
-                    Console.error("warning: \(error)\n")
+                    Console.diagnose(.warning, "\(error)")
                 }
             }
             if edited.asin != nil {
-                let service = try Lookup.connection("audnexus", default: "https://api.audnex.us", limit: .init(requests: 2, window: .seconds(1)), config: config)
+                let service = try context.source(.audnexus)
                 do {
                     if let book = try Audnexus(service: service).candidates(for: edited).first { result = book.merged(into: result) }
                 } catch {
-                    Console.error("warning: \(error)\n")
+                    Console.diagnose(.warning, "\(error)")
                 }
             }
-            if edited.tags.isEmpty, let (key, known) = try? secrets.secret(tracker: "lastfm", kind: .apiKey) {
-                Console.protect(known)
-                let service = try Lookup.connection("lastfm", default: "https://ws.audioscrobbler.com", limit: .init(requests: 5, window: .seconds(1)), config: config)
+            if edited.tags.isEmpty, let key = try? context.secret("lastfm", .apiKey) {
+                let service = try context.source(.lastfm)
                 do {
                     if let album = try LastFM(service: service, apiKey: key).candidates(for: edited).first { result = album.merged(into: result) }
                 } catch {
-                    Console.error("warning: \(error)\n")
+                    Console.diagnose(.warning, "\(error)")
                 }
             }
-            if let host = try config.string("imagehost", "name"), let ownCover {
-                let service = try Lookup.connection(host, default: "https://ptpimg.me", limit: .init(requests: 1, window: .seconds(1)), config: config)
+            if let host = try context.config.string("imagehost", "name").flatMap(WebSource.init(rawValue:)), let ownCover {
+                let service = try context.source(host)
                 do {
-                    let (key, known) = try secrets.secret(tracker: host, kind: .apiKey)
-                    Console.protect(known)
+                    let key = try context.secret(host.rawValue, .apiKey)
                     result.coverURL = try ImageHost(service: service, apiKey: key).upload(ownCover.data, name: ownCover.name)
-                    result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host):\(ownCover.name)"]) { $1 }
+                    result.provenance = (result.provenance ?? [:]).merging(["coverURL": "\(host.rawValue):\(ownCover.name)"]) { $1 }
                 } catch {
-                    Console.error("warning: the cover was not uploaded: \(error)\n")
+                    Console.diagnose(.warning, "the cover was not uploaded: \(error)")
                 }
             }
             return result

@@ -21,8 +21,8 @@ extension MKT {
         )
 
         func run() throws {
-            let repository = try openRepository()
-            let config = repository.config
+            let context = try CommandContext(store: .required)
+            let config = context.config
             var failed = 0
             func report(_ passed: Bool, _ text: String) {
                 if !passed { failed += 1 }
@@ -40,12 +40,8 @@ extension MKT {
             for name in config.clientNames {
                 do {
                     var settings = try config.clientSettings(name)
-                    if settings.username != nil {
-                        let (password, known) = try SecretSource(helper: try config.string("credential", "helper")).secret(tracker: name, kind: .password)
-                        Console.protect(known)
-                        settings.password = password
-                    }
-                    for finding in ClientCheck.run(settings, userAgent: "mkt/\(MKT.version)") { report(finding.passed, finding.text) }
+                    if settings.username != nil { settings.password = try context.secret(name, .password) }
+                    for finding in ClientCheck.run(settings, userAgent: context.userAgent) { report(finding.passed, finding.text) }
                 } catch {
                     report(false, "client \(name): \(error)")
                 }

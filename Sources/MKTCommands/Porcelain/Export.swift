@@ -33,8 +33,9 @@ extension MKT {
         var force = false
 
         func run() throws {
-            let repository = try openRepository()
-            let site = try repository.config.tracker(tracker)
+            let context = try CommandContext(store: .required)
+            let repository = try context.store
+            let site = try repository.config.torrentSite(tracker)
             let id = try repository.resolve(release)
             let torrent: TorrentFile
             if try repository.objects.read(id).type == .torrent {
@@ -47,13 +48,7 @@ extension MKT {
                 let built = TorrentTemplate(tree: stored.tree, pieces: stored.pieces).torrent(options: TorrentOptions(source: site.source))
                 torrent = try TorrentFile.parse(built, label: "release \(stored.piecesID)")
             }
-            var announce = site.announceTemplate
-            if site.needsPasskey {
-                let (passkey, known) = try SecretSource(helper: try repository.config.string("credential", "helper"))
-                    .secret(tracker: tracker, kind: .passkey)
-                Console.protect(known)
-                announce = site.announceURL(passkey: passkey)
-            }
+            let announce = site.needsPasskey ? site.announceURL(passkey: try context.secret(tracker, .passkey)) : site.announceTemplate
             let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(torrent.dictionary, announce: announce)).encoded()
             try TorrentOutput.write(bytes, to: output ?? "\(torrent.name).\(tracker).torrent", force: force, secret: site.needsPasskey)
         }

@@ -57,7 +57,8 @@ extension MKT {
         var names: [String] = []
 
         func run() throws {
-            var repository = try openRepository()
+            let context = try CommandContext(store: .required)
+            let repository = try context.store
             if status { return try Queue.list(repository) }
             let known = Set(repository.config.trackers.names)
             var trackers = Array(names.prefix { known.contains($0) })
@@ -72,16 +73,15 @@ extension MKT {
             if let late = releaseNames.first(where: { known.contains($0) }) {
                 throw ValidationError("'\(late)' is a tracker named after a release: name the trackers first (mkt push TRACKER... RELEASE...), or write the release as refs/releases/\(late)")
             }
-            repository.objects.barrier = Console.KnownSecretsBarrier()
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
             if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
-                settings.seed = (client, try SeedingSetup.action(client: client, config: repository.config))
+                settings.seed = (client, context.seedAction(client: client))
             }
             settings.retries = try repository.config.integer("push", "retries")
-            settings.policy = try Self.retryPolicy(repository.config)
+            settings.policy = try context.retryPolicy()
             let failures = Atomic<Int>(0)
-            let pusher = Pusher(repository: repository, settings: settings, uploader: try Self.uploader(repository.config), report: { result in
+            let pusher = Pusher(repository: repository, settings: settings, uploader: context.uploader(), report: { result in
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
                 try? Console.flush()
@@ -134,21 +134,5 @@ extension MKT {
             }
         }
 
-        /// The pauses between attempts: `push.backoff`, doubling up to `push.backoff-max`.
-        static func retryPolicy(_ config: Config) throws(ConfigError) -> RetryPolicy {
-            RetryPolicy(base: try config.seconds("push", "backoff"), cap: try config.seconds("push", "backoff-max"))
-        }
-
-        /// An uploader per site, with the key from the helper or the store; every secret learnt is redacted.
-        static func uploader(_ config: Config) throws(ConfigError) -> @Sendable (TrackerSite) throws -> Uploader {
-            let helper = try config.string("credential", "helper")
-            return { site in
-                let (credential, known) = try SecretSource(helper: helper).secret(tracker: site.name, kind: CredentialKind(site.family.credential))
-                Console.protect(known)
-                return Uploader(site: site, credential: credential, stateDirectory: PushTracker.stateDirectory, userAgent: "mkt/\(MKT.version)") {
-                    Console.protect($0)
-                }
-            }
-        }
     }
 }

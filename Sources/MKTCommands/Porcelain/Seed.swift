@@ -35,14 +35,14 @@ extension MKT {
         var releases: [String] = []
 
         func run() throws {
-            var repository = try openRepository()
-            repository.objects.barrier = Console.KnownSecretsBarrier()
+            let context = try CommandContext(store: .required)
+            let repository = try context.store
             guard let name = try client ?? repository.config.seedingClient() else {
                 throw ValidationError(repository.config.clientNames.isEmpty
                     ? "no client configured: add a [client \"NAME\"] section (see mkt help seed)"
                     : "several clients configured: say which with --client or seed.client (\(repository.config.clientNames.joined(separator: ", ")))")
             }
-            let action = try SeedingSetup.action(client: name, config: repository.config)
+            let action = context.seedAction(client: name)
             var names = releases.map(shortReleaseName)
             if names.isEmpty {
                 names = try repository.refs.list(under: "refs/trackers/\(tracker)").compactMap { entry in
@@ -69,37 +69,6 @@ extension MKT {
                 }
             }
             if failed > 0 { throw ExitCode.failure }
-        }
-    }
-}
-
-/// The seeding step shared by `mkt push` and `mkt seed`: secrets from the
-/// credential store or helper, the announce URL rendered now, the client told.
-enum SeedingSetup {
-    static func action(client name: String, config: Config) throws(ConfigError) -> SeedAction {
-        let helper = try config.string("credential", "helper")
-        return { job in
-            do {
-                var settings = try config.clientSettings(name)
-                if settings.username != nil {
-                    let (password, known) = try SecretSource(helper: helper).secret(tracker: name, kind: .password)
-                    Console.protect(known)
-                    settings.password = password
-                }
-                let site = try config.tracker(job.tracker)
-                var announce = site.announceTemplate
-                if site.needsPasskey {
-                    let (passkey, known) = try SecretSource(helper: helper).secret(tracker: job.tracker, kind: .passkey)
-                    Console.protect(known)
-                    announce = site.announceURL(passkey: passkey)
-                }
-                let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(job.torrent.dictionary, announce: announce)).encoded()
-                let request = SeedRequest(torrent: bytes, infohash: job.torrent.infoHashHex, savePath: job.savePath, tags: [job.tracker])
-                try Seeder.seed(request, with: settings.makeClient(userAgent: "mkt/\(MKT.version)"))
-                return (name, nil)
-            } catch {
-                return (name, "\(error)")
-            }
         }
     }
 }
