@@ -23,6 +23,7 @@ let package = Package(
             name: "MKTCommands",
             dependencies: [
                 "MKTStore",
+                "MKTObjects",
                 "MKTTorrent",
                 "MKTWorkflow",
                 "MKTCredentials",
@@ -39,7 +40,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
+            dependencies: ["MKTStore", "MKTObjects", "MKTTorrent", "MKTMetadata", "MKTTrackers", "MKTHooks", "MKTClients"],
             swiftSettings: strict
         ),
         /** Releases that come as archives, unpacked safely through libarchive. */
@@ -82,6 +83,12 @@ let package = Package(
             dependencies: ["MKTCrypto"],
             swiftSettings: strict
         ),
+        /** The bodies of the structured objects (release, pieces, meta, receipt): typed values, canonical bytes, checked decoding. */
+        .target(
+            name: "MKTObjects",
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata"],
+            swiftSettings: strict
+        ),
         /** Bencode, release scans, piece hashing, torrent building and parsing. */
         .target(
             name: "MKTTorrent",
@@ -97,7 +104,7 @@ let package = Package(
         /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
+            dependencies: ["MKTStore", "MKTObjects", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],
             swiftSettings: strict
         ),
         /** HTTP for the tracker adapters, the clients and the web sources: libcurl behind typed calls. */
@@ -127,7 +134,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTTrackers", "MKTWorkflow"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTObjects", "MKTTrackers", "MKTWorkflow"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -139,7 +146,7 @@ let package = Package(
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
-            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
+            dependencies: ["MKTStore", "MKTObjects", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
         /** Temp directories and a runner for the built `mkt`, shared by the test targets. */
@@ -156,6 +163,11 @@ let package = Package(
         .testTarget(
             name: "MKTTorrentTests",
             dependencies: ["MKTTorrent", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTObjectsTests",
+            dependencies: ["MKTObjects", "MKTStore", "MKTTorrent", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -181,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTTestSupport"],
+            dependencies: ["MKTWorkflow", "MKTObjects", "MKTTrackers", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -201,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
+            dependencies: ["MKTTrackers", "MKTObjects", "MKTMetadata", "MKTTorrent", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -212,7 +224,7 @@ let package = Package(
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTMetadata", "MKTTestSupport"],
+            dependencies: ["mkt", "MKTStore", "MKTObjects", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

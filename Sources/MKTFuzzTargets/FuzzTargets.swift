@@ -1,5 +1,6 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -53,11 +54,9 @@ public enum FuzzTargets {
 
     /// A meta body that parses survives writing and reading again unchanged.
     public static func meta(_ bytes: [UInt8]) {
-        guard let snapshot = try? MetaSnapshot(objectBody: Data(bytes), label: "fuzz") else { return }
-        let written = snapshot.description.metaObjectBody(release: snapshot.release, pieces: snapshot.pieces, parent: snapshot.parent)
-        guard let again = try? MetaSnapshot(objectBody: written, label: "fuzz") else { preconditionFailure("a meta body mkt wrote does not parse") }
-        precondition(again.description == snapshot.description && again.release == snapshot.release && again.pieces == snapshot.pieces
-                     && again.parent == snapshot.parent, "a meta snapshot changed through a round trip")
+        guard let snapshot = try? MetaSnapshot(objectBody: Data(bytes)) else { return }
+        guard let again = try? MetaSnapshot(objectBody: snapshot.objectBody()) else { preconditionFailure("a meta body mkt wrote does not parse") }
+        precondition(again == snapshot, "a meta snapshot changed through a round trip")
     }
 
     /// A config that parses answers every key with its last value.

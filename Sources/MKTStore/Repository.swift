@@ -2,8 +2,12 @@ import Foundation
 
 /// An opened `.mkt/` store.
 public struct Repository: Sendable {
-    /// The format this build reads and writes (`core.format`).
-    public static let format = 1
+    /// The format this build writes (`core.format` of a new store): release
+    /// bodies hold content only (Documentation/repository-layout.md).
+    public static let format = 2
+    /// The formats this build reads: a format-1 store's release bodies, with
+    /// their stat data, still decode.
+    public static let readableFormats = 1...2
     /// The object-id hash (`core.hash`).
     public static let hashName = "sha256"
     public static let directoryName = ".mkt"
@@ -11,6 +15,8 @@ public struct Repository: Sendable {
     /// Absolute path of the `.mkt` directory.
     public let directory: String
     public let config: StoreConfig
+    /// This store's `core.format` when it was opened.
+    public let storeFormat: Int
     public var objects: ObjectStore
     public var refs: RefStore
 
@@ -28,8 +34,9 @@ public struct Repository: Sendable {
         guard let format = config.value("core", "format") else {
             throw .unsupportedStore(path: configPath, reason: "no core.format; is this an mkt store?")
         }
-        guard format == String(Self.format) else {
-            throw .unsupportedStore(path: configPath, reason: "store format \(format); this mkt reads format \(Self.format)")
+        guard let storeFormat = Int(format), Self.readableFormats.contains(storeFormat) else {
+            throw .unsupportedStore(
+                path: configPath, reason: "store format \(format); this mkt reads formats \(Self.readableFormats.map(String.init).joined(separator: " and "))")
         }
         let hash = config.value("core", "hash") ?? Self.hashName
         guard hash == Self.hashName else {
@@ -37,6 +44,7 @@ public struct Repository: Sendable {
         }
         self.directory = directory
         self.config = config
+        self.storeFormat = storeFormat
         self.objects = ObjectStore(directory: "\(directory)/objects")
         self.refs = RefStore(root: directory)
     }
@@ -79,6 +87,35 @@ public struct Repository: Sendable {
         // crash part way leaves nothing that `discover` would open.
         try DurableFile.create(configPath, contents: Data(StoreConfig.initial(format: format, hash: hashName).utf8), mode: 0o644)
         return (try Repository(directory: directory), existed)
+    }
+
+    /// Raises a format-1 store to format 2 before this mkt writes its first
+    /// format-2 release body there: the `format = 1` line of `[core]` is
+    /// rewritten (or, written some other way, a `[core] format = 2` is
+    /// appended, the last value counting), so that an mkt that reads only
+    /// format 1 refuses the store rather than misreading its releases.
+    /// Nothing else changes: format-1 bodies are format-2 readers' too.
+    public func raiseFormat() throws(StoreError) {
+        guard storeFormat < Self.format else { return }
+        let path = "\(directory)/config"
+        guard let data = try DurableFile.read(path) else { throw .notAStoreDirectory(path: directory, reason: "no config file") }
+        let text = String(decoding: data, as: UTF8.self)
+        guard try StoreConfig.parse(text, path: path).value("core", "format") != String(Self.format) else { return }
+        var inCore = false
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for index in lines.indices {
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { inCore = line.lowercased() == "[core]" }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if inCore, parts.count == 2, parts[0].lowercased() == "format" {
+                lines[index] = "\tformat = \(Self.format)"
+            }
+        }
+        var raised = lines.joined(separator: "\n")
+        if try StoreConfig.parse(raised, path: path).value("core", "format") != String(Self.format) {
+            raised = text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n") + "[core]\n\tformat = \(Self.format)\n"
+        }
+        try DurableFile.replace(path, contents: Data(raised.utf8), mode: 0o644)
     }
 
     static func absolute(_ path: String, relativeTo base: String) -> String {

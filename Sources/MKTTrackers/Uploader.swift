@@ -1,5 +1,6 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
 import MKTTorrent
 
 /// One torrent for one site, and what the form needs.

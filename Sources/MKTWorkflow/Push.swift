@@ -1,6 +1,7 @@
 import Foundation
 import MKTHooks
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -79,8 +80,8 @@ public struct Pusher: Sendable {
         let profile = try repository.config.trackerProfile(tracker)
         let url = (try? TrackerSite(name: tracker, profile: profile, config: repository.config)).map { "\(URLComponents(string: $0.url)?.scheme ?? "https")://\($0.host)" }
         for release in releases {
-            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-            let stored = try repository.release(named: snapshot.pieces)
+            let snapshot = try repository.objects.readMeta(release.meta)
+            let stored = try repository.release(named: snapshot.pieces.hex)
             let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
             if try upToDate(tracker: tracker, release: release.name, torrent: torrentID) != nil { continue }
             let lock = try queue.claim(tracker: tracker, release: release.name)
@@ -88,7 +89,7 @@ public struct Pusher: Sendable {
             guard lock != nil else { continue }  // another mkt is uploading it right now
             let job = try queue.job(tracker: tracker, release: release.name)
             let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
-            let previous = try previousID.map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+            let previous = try previousID.map { try repository.objects.readReceipt($0) }
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(
                 tracker: tracker, site: url ?? "", torrent: torrentID.hex, infohash: torrent.infoHashHex,
@@ -111,7 +112,7 @@ public struct Pusher: Sendable {
     /// The tracker's current receipt when it already holds this very torrent.
     private func upToDate(tracker: String, release: String, torrent: ObjectID) throws -> (id: ObjectID, receipt: UploadReceipt)? {
         guard let current = try repository.refs.read(Self.trackerRef(tracker, release)),
-            let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
+            let receipt = try? repository.objects.readReceipt(current),
             receipt.succeeded, receipt.torrent == torrent.hex else { return nil }
         return (current, receipt)
     }
@@ -158,8 +159,8 @@ public struct Pusher: Sendable {
             report(result)
         }
         for release in releases {
-            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-            let stored = try repository.release(named: snapshot.pieces)
+            let snapshot = try repository.objects.readMeta(release.meta)
+            let stored = try repository.release(named: snapshot.pieces.hex)
             var facts: (facts: [String: AudioFacts], failures: [String: MetadataError])?
             for tracker in trackers {
                 let profile = try repository.config.trackerProfile(tracker)
@@ -168,7 +169,7 @@ public struct Pusher: Sendable {
                     settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }
-                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree) }
+                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree, root: try stored.knownFolder()) }
                 let rules = ReleaseRules.forTracker(tracker, pathLimit: profile.maximumPathLength)
                 var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
@@ -317,7 +318,7 @@ public struct Pusher: Sendable {
     }
 
     private func interruptedReceipt(_ job: QueuedJob, site: TrackerSite, infohash: String) throws -> ObjectID {
-        let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+        let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try repository.objects.readReceipt($0) }
         var receipt = UploadReceipt(
             tracker: job.tracker, site: "\(URLComponents(string: site.url)?.scheme ?? "https")://\(site.host)", torrent: job.torrent,
             infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
@@ -337,8 +338,8 @@ public struct Pusher: Sendable {
                 var result = PushResult(tracker: tracker, release: release.name)
                 do {
                     let profile = try repository.config.trackerProfile(tracker)
-                    let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces), options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
+                    let snapshot = try repository.objects.readMeta(release.meta)
+                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: profile.source, isPrivate: true)])[0]
                     let (site, job) = try repository.uploadJob(tracker: tracker, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
                     (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
                 } catch {

@@ -1,5 +1,7 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
+import MKTStore
 import MKTTestSupport
 import Testing
 
@@ -76,7 +78,8 @@ struct TrackerWorld {
         let pieces = try mkt(["hash-release", "-w", folder]).stdout.trimmingCharacters(in: .newlines)
         let release = String(try mkt(["cat-file", "-p", pieces]).stdout.split(separator: "\n")[0].dropFirst("release ".count))
         let metaFile = "\(directory)/meta-\(title).json"
-        try description.metaObjectBody(release: release, pieces: pieces).write(to: URL(fileURLWithPath: metaFile))
+        let snapshot = MetaSnapshot(description: description, release: try #require(ObjectID(hex: release)), pieces: try #require(ObjectID(hex: pieces)))
+        try snapshot.objectBody().write(to: URL(fileURLWithPath: metaFile))
         let meta = try mkt(["hash-object", "-t", "meta", "-w", metaFile]).stdout.trimmingCharacters(in: .newlines)
         var torrents: [String: String] = [:]
         for (tracker, _) in trackers {

@@ -1,6 +1,7 @@
 import Foundation
 import MKTMetadata
 @testable import MKTTrackers
+import MKTObjects
 import Testing
 
 /// The forms each site gets, field by field, from one description.

@@ -230,7 +230,7 @@ extension MKT {
             let embedded = cover.hasPrefix("embedded:")
             let path = embedded ? String(cover.dropFirst("embedded:".count)) : cover
             guard let file = prepared.tree.files.first(where: { $0.path == path }) else { return nil }
-            let location = prepared.tree.location(of: file)
+            let location = prepared.scan.location(of: file)
             guard embedded else { return FileManager.default.contents(atPath: location).map { ($0, cover) } }
             guard let pictures = try? AudioProbe.probe(path: location).pictures,
                 let picture = pictures.first(where: { $0.type == 3 && !$0.data.isEmpty }) ?? pictures.first(where: { !$0.data.isEmpty })
