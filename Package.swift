@@ -224,7 +224,7 @@ let package = Package(
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTObjects", "MKTMetadata", "MKTTestSupport"],
+            dependencies: ["mkt", "MKTStore", "MKTObjects", "MKTTorrent", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -90,11 +90,10 @@ public struct Repository: Sendable {
     }
 
     /// Raises a format-1 store to format 2 before this mkt writes its first
-    /// format-2 release body there: the `format = 1` line of `[core]` is
-    /// rewritten (or, written some other way, a `[core] format = 2` is
-    /// appended, the last value counting), so that an mkt that reads only
-    /// format 1 refuses the store rather than misreading its releases.
-    /// Nothing else changes: format-1 bodies are format-2 readers' too.
+    /// format-2 release body there, rewriting the `format` lines of `[core]`
+    /// and nothing else, so that an mkt that reads only format 1 refuses the
+    /// store rather than misreading its releases. The objects stay as they
+    /// are: format-1 bodies are format 2's too.
     public func raiseFormat() throws(StoreError) {
         guard storeFormat < Self.format else { return }
         let path = "\(directory)/config"
@@ -111,11 +110,7 @@ public struct Repository: Sendable {
                 lines[index] = "\tformat = \(Self.format)"
             }
         }
-        var raised = lines.joined(separator: "\n")
-        if try StoreConfig.parse(raised, path: path).value("core", "format") != String(Self.format) {
-            raised = text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n") + "[core]\n\tformat = \(Self.format)\n"
-        }
-        try DurableFile.replace(path, contents: Data(raised.utf8), mode: 0o644)
+        try DurableFile.replace(path, contents: Data(lines.joined(separator: "\n").utf8), mode: 0o644)
     }
 
     static func absolute(_ path: String, relativeTo base: String) -> String {

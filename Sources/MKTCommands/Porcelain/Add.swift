@@ -15,9 +15,10 @@ extension MKT {
             abstract: "Record release folders in the store: hash them once, read their tags, snapshot their metadata.",
             discussion: """
                 For each DIR: scan the files, read the tags, clean and classify them, hash the
-                pieces (once: an unchanged folder is not read again), and store a meta snapshot
-                as refs/releases/NAME, where NAME comes from the folder's name. Adding a folder
-                again after it changed makes a new snapshot whose parent is the old one.
+                pieces (once: an unchanged folder is not read again; a touched or copied one is
+                hashed to prove it unchanged), and store a meta snapshot as refs/releases/NAME,
+                where NAME comes from the folder's name. Adding a folder again after it changed
+                makes a new snapshot whose parent is the old one.
 
                 On a terminal, mkt shows what it found and asks only for what it could not
                 tell: the media, a release type, an encoding (an unknown VBR preset), and the
@@ -74,7 +75,9 @@ extension MKT {
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for argument in folders {
                 let folder = try unpackedIfArchive(argument)
-                var prepared = try repository.prepareAdd(folder: folder, media: media)
+                // A folder added before whose stat data changed (touched, copied) is hashed here, to tell whether it changed.
+                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: interactive ? { Self.progressBar(total: $0) } : nil)
+                if interactive { Console.error("\r\u{1B}[K") }
                 for path in prepared.unreadable.keys.sorted() { Console.error("warning: \(prepared.unreadable[path]!)\n") }
                 var edits = metaEdits
                 var pushTo = trackers
