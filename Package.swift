@@ -101,7 +101,7 @@ let package = Package(
             dependencies: ["CMKTOpenSSL"],
             swiftSettings: strict
         ),
-        /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
+        /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), upload attempts, and the rate limiter they share across processes. */
         .target(
             name: "MKTTrackers",
             dependencies: ["MKTStore", "MKTObjects", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata"],

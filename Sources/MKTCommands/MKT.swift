@@ -4,6 +4,7 @@ import MKTArchive
 import MKTClients
 import MKTCredentials
 import MKTHooks
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -67,6 +68,8 @@ public struct MKT: AsyncParsableCommand {
         } catch let error as CommandError {
             fail(error.description)
         } catch let error as TorrentError {
+            fail(error.description)
+        } catch let error as ObjectFormatError {
             fail(error.description)
         } catch let error as WorkflowError {
             fail(error.description)

@@ -178,6 +178,6 @@ struct UploadFormTests {
         let body = receipt.objectBody()
         #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"attempt":1,"finished":1000,"infohash":"bbbb"#))
         #expect(try UploadReceipt(objectBody: body) == receipt)
-        #expect(throws: TrackerError.self) { try UploadReceipt(objectBody: Data("{}".utf8)) }
+        #expect(throws: ObjectFormatError(.receipt, "tracker: missing")) { try UploadReceipt(objectBody: Data("{}".utf8)) }
     }
 }
