@@ -1,6 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Modules and the direction of their dependencies (each depends only on
+// those above it; `swift package show-dependencies` has the full graph):
+//
+//   C shims      CMKTOpenSSL  CMKTCurl  CMKTArchive  CMKTSystem
+//   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess
+//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources
+//   3 objects    MKTObjects  MKTCredentials
+//   4 sites      MKTTrackers
+//   5 workflows  MKTWorkflow
+//   6 commands   MKTCommands
+//   7 binary     mkt
+
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -12,17 +24,148 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        /** The command-line entry point; nothing else lives here. */
-        .executableTarget(
-            name: "mkt",
-            dependencies: ["MKTCommands"],
+        // MARK: C libraries, each behind a small shim (Swift cannot call variadic C or function-like macros).
+
+        /** OpenSSL's libcrypto from Debian's libssl-dev. */
+        .systemLibrary(
+            name: "CMKTOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        /** libcurl from Debian's libcurl4-openssl-dev. */
+        .systemLibrary(
+            name: "CMKTCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        /** libarchive from Debian's libarchive-dev. */
+        .systemLibrary(
+            name: "CMKTArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        /** Linux calls Swift cannot make directly (prctl is variadic; pipe2 needs _GNU_SOURCE). */
+        .systemLibrary(
+            name: "CMKTSystem"
+        ),
+
+        // MARK: Layer 1: foundations that know nothing of mkt's other modules.
+
+        /** Typed Swift wrappers over OpenSSL's digests. */
+        .target(
+            name: "MKTCrypto",
+            dependencies: ["CMKTOpenSSL"],
             swiftSettings: strict
         ),
+        /** The config: git's syntax, every key mkt reads with its type and default, checks, typed values, edits. */
+        .target(
+            name: "MKTConfig",
+            swiftSettings: strict
+        ),
+        /** Audio metadata: tags and formats read from the files, cleaned text, tracker rules. */
+        .target(
+            name: "MKTMetadata",
+            swiftSettings: strict
+        ),
+        /** HTTP for the tracker adapters, the clients and the web sources: the transport they share (HTTPTransport), libcurl behind it. */
+        .target(
+            name: "MKTHTTP",
+            dependencies: ["CMKTCurl"],
+            swiftSettings: strict
+        ),
+        /** Child programs run with a deadline, in a process group of their own that is killed whole when time is up. */
+        .target(
+            name: "MKTSubprocess",
+            dependencies: ["CMKTSystem"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Layer 2: the store and what stands beside it.
+
+        /** The `.mkt/` store: objects, refs, reflogs, locks, the config files, fsck, gc. */
+        .target(
+            name: "MKTStore",
+            dependencies: ["MKTCrypto", "MKTConfig"],
+            swiftSettings: strict
+        ),
+        /** Bencode, release scans, piece hashing, torrent building and parsing. */
+        .target(
+            name: "MKTTorrent",
+            dependencies: ["MKTCrypto"],
+            swiftSettings: strict
+        ),
+        /** Everything mkt knows about each tracker site, built in or from the config: one entry per site, one file per family. */
+        .target(
+            name: "MKTCatalog",
+            dependencies: ["MKTConfig", "MKTMetadata", "MKTHTTP"],
+            swiftSettings: strict
+        ),
+        /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
+        .target(
+            name: "MKTHooks",
+            dependencies: ["MKTSubprocess"],
+            swiftSettings: strict
+        ),
+        /** Releases that come as archives, unpacked safely through libarchive. */
+        .target(
+            name: "MKTArchive",
+            dependencies: ["CMKTArchive"],
+            swiftSettings: strict
+        ),
+        /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */
+        .target(
+            name: "MKTClients",
+            dependencies: ["MKTHTTP"],
+            swiftSettings: strict
+        ),
+        /** Web metadata sources: MusicBrainz and the Cover Art Archive, rate-limited and cached. */
+        .target(
+            name: "MKTSources",
+            dependencies: ["MKTHTTP", "MKTMetadata", "MKTCrypto"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Layer 3: object bodies and secrets, on top of the store.
+
+        /** The bodies of the structured objects (release, pieces, meta, receipt): typed values, canonical bytes, checked decoding. */
+        .target(
+            name: "MKTObjects",
+            dependencies: ["MKTStore", "MKTTorrent", "MKTMetadata"],
+            swiftSettings: strict
+        ),
+        /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
+        .target(
+            name: "MKTCredentials",
+            dependencies: ["MKTCrypto", "MKTStore", "MKTSubprocess", "CMKTSystem"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Layer 4: talking to tracker sites.
+
+        /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), upload attempts, and the rate limiter they share across processes. */
+        .target(
+            name: "MKTTrackers",
+            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTConfig", "MKTObjects"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Layer 5: the workflows the commands are made of.
+
+        /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
+        .target(
+            name: "MKTWorkflow",
+            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects"],
+            swiftSettings: strict
+        ),
+
+        // MARK: Layer 6: the commands, and the thin executable.
+
         /** One file per command: parse arguments, call the libraries, print. */
         .target(
             name: "MKTCommands",
             dependencies: [
                 "MKTStore",
+                "MKTObjects",
                 "MKTTorrent",
                 "MKTWorkflow",
                 "MKTCredentials",
@@ -39,120 +182,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
-        .target(
-            name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP"],
+        /** The command-line entry point; nothing else lives here. */
+        .executableTarget(
+            name: "mkt",
+            dependencies: ["MKTCommands"],
             swiftSettings: strict
         ),
-        /** Everything mkt knows about each tracker site, built in or from the config: one entry per site, one file per family. */
-        .target(
-            name: "MKTCatalog",
-            dependencies: ["MKTConfig", "MKTMetadata", "MKTHTTP"],
-            swiftSettings: strict
-        ),
-        /** Releases that come as archives, unpacked safely through libarchive. */
-        .target(
-            name: "MKTArchive",
-            dependencies: ["CMKTArchive"],
-            swiftSettings: strict
-        ),
-        /** Web metadata sources: MusicBrainz and the Cover Art Archive, rate-limited and cached. */
-        .target(
-            name: "MKTSources",
-            dependencies: ["MKTHTTP", "MKTMetadata", "MKTCrypto"],
-            swiftSettings: strict
-        ),
-        /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */
-        .target(
-            name: "MKTClients",
-            dependencies: ["MKTHTTP"],
-            swiftSettings: strict
-        ),
-        /** Programs in `.mkt/hooks/` run at fixed points, with git's conventions. */
-        .target(
-            name: "MKTHooks",
-            dependencies: ["MKTSubprocess"],
-            swiftSettings: strict
-        ),
-        /** Child programs run with a deadline, in a process group of their own that is killed whole when time is up. */
-        .target(
-            name: "MKTSubprocess",
-            dependencies: ["CMKTSystem"],
-            swiftSettings: strict
-        ),
-        /** The encrypted credential store, master passwords, helpers, and redaction of secrets. */
-        .target(
-            name: "MKTCredentials",
-            dependencies: ["MKTCrypto", "MKTStore", "MKTSubprocess", "CMKTSystem"],
-            swiftSettings: strict
-        ),
-        /** Audio metadata: tags and formats read from the files, cleaned text, tracker rules. */
-        .target(
-            name: "MKTMetadata",
-            swiftSettings: strict
-        ),
-        /** The `.mkt/` store: objects, refs, reflogs, locks, the config files, fsck, gc. */
-        .target(
-            name: "MKTStore",
-            dependencies: ["MKTCrypto", "MKTConfig"],
-            swiftSettings: strict
-        ),
-        /** The config: git's syntax, every key mkt reads with its type and default, checks, typed values, edits. */
-        .target(
-            name: "MKTConfig",
-            swiftSettings: strict
-        ),
-        /** Bencode, release scans, piece hashing, torrent building and parsing. */
-        .target(
-            name: "MKTTorrent",
-            dependencies: ["MKTCrypto"],
-            swiftSettings: strict
-        ),
-        /** Typed Swift wrappers over OpenSSL's digests. */
-        .target(
-            name: "MKTCrypto",
-            dependencies: ["CMKTOpenSSL"],
-            swiftSettings: strict
-        ),
-        /** Tracker adapters (Gazelle JSON, DIC's form, UNIT3D), receipts, and the rate limiter they share across processes. */
-        .target(
-            name: "MKTTrackers",
-            dependencies: ["MKTStore", "MKTHTTP", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTCredentials", "MKTConfig"],
-            swiftSettings: strict
-        ),
-        /** HTTP for the tracker adapters, the clients and the web sources: the transport they share (HTTPTransport), libcurl behind it. */
-        .target(
-            name: "MKTHTTP",
-            dependencies: ["CMKTCurl"],
-            swiftSettings: strict
-        ),
-        /** libcurl from Debian's libcurl4-openssl-dev. */
-        .systemLibrary(
-            name: "CMKTCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
-        /** Linux calls Swift cannot make directly (prctl is variadic; pipe2 needs _GNU_SOURCE). */
-        .systemLibrary(
-            name: "CMKTSystem"
-        ),
-        /** libarchive from Debian's libarchive-dev. */
-        .systemLibrary(
-            name: "CMKTArchive",
-            pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"])]
-        ),
-        /** OpenSSL's libcrypto from Debian's libssl-dev. */
-        .systemLibrary(
-            name: "CMKTOpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]
-        ),
+
+        // MARK: Tools: fuzzing and benchmarks.
+
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow", "MKTObjects"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -164,9 +206,12 @@ let package = Package(
         /** Measures the store and the hashers; run with `swift run -c release mkt-bench`. */
         .executableTarget(
             name: "mkt-bench",
-            dependencies: ["MKTStore", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
+            dependencies: ["MKTStore", "MKTObjects", "MKTCrypto", "MKTTorrent", "MKTWorkflow", "MKTCredentials", "MKTMetadata", "MKTTrackers"],
             swiftSettings: strict
         ),
+
+        // MARK: Test support and tests.
+
         /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
@@ -182,23 +227,32 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MKTCryptoTests",
-            dependencies: ["MKTCrypto"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MKTTorrentTests",
-            dependencies: ["MKTTorrent", "MKTTestSupport"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MKTSubprocessTests",
-            dependencies: ["MKTSubprocess"],
+            name: "MKTPackageTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "MKTCatalogTests",
             dependencies: ["MKTCatalog", "MKTConfig", "MKTHTTP", "MKTMetadata"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTClientsTests",
+            dependencies: ["MKTClients", "MKTTorrent", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTConfigTests",
+            dependencies: ["MKTConfig", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTCredentialsTests",
+            dependencies: ["MKTCredentials", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTCryptoTests",
+            dependencies: ["MKTCrypto"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -208,13 +262,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MKTClientsTests",
-            dependencies: ["MKTClients", "MKTTorrent", "MKTTestSupport"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MKTSourcesTests",
-            dependencies: ["MKTSources"],
+            name: "MKTHTTPTests",
+            dependencies: ["MKTHTTP", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -222,14 +271,10 @@ let package = Package(
             dependencies: ["MKTHooks", "MKTTestSupport"],
             swiftSettings: strict
         ),
+        /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
-            name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes", "MKTClients", "MKTConfig"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MKTCredentialsTests",
-            dependencies: ["MKTCredentials", "MKTTestSupport"],
+            name: "MKTJourneyTests",
+            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -238,18 +283,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MKTHTTPTests",
-            dependencies: ["MKTHTTP", "MKTTestSupport"],
+            name: "MKTObjectsTests",
+            dependencies: ["MKTObjects", "MKTStore", "MKTTorrent", "MKTMetadata", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MKTTrackersTests",
-            dependencies: ["MKTTrackers", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTCatalog", "MKTTestSupport", "MKTTrackerFakes"],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MKTConfigTests",
-            dependencies: ["MKTConfig", "MKTTestSupport"],
+            name: "MKTSourcesTests",
+            dependencies: ["MKTSources"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -257,10 +297,24 @@ let package = Package(
             dependencies: ["MKTStore", "MKTConfig", "MKTTestSupport"],
             swiftSettings: strict
         ),
-        /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
-            name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport"],
+            name: "MKTSubprocessTests",
+            dependencies: ["MKTSubprocess"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTTorrentTests",
+            dependencies: ["MKTTorrent", "MKTTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTTrackersTests",
+            dependencies: ["MKTTrackers", "MKTHTTP", "MKTMetadata", "MKTTorrent", "MKTCatalog", "MKTTestSupport", "MKTTrackerFakes", "MKTObjects"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTWorkflowTests",
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes", "MKTClients", "MKTConfig", "MKTObjects"],
             swiftSettings: strict
         ),
     ]

@@ -2,7 +2,7 @@ import CMKTArchive
 import Foundation
 
 /// Unpacks a release that came as a `.zip`, `.tar` (any compression) or
-/// `.7z`, treating the archive as hostile (research/reliability.md §6): only
+/// `.7z`, treating the archive as hostile: only
 /// regular files and folders, no absolute path, no `..`, no link of any kind,
 /// a cap on the total size written and on the number of entries. Everything
 /// goes into a hidden folder next to the destination, which is renamed into

@@ -5,6 +5,7 @@ import MKTClients
 import MKTConfig
 import MKTCredentials
 import MKTHooks
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers

@@ -65,7 +65,7 @@ public enum ConfigRegistry {
     ]
 
     public static let keys: [ConfigKey] = [
-        ConfigKey("core", "format", .integer(1...Int.max), "The store's format; set by mkt init (this mkt reads format 1)."),
+        ConfigKey("core", "format", .integer(1...Int.max), "The store's format; set by mkt init (this mkt writes format 2 and reads 1 and 2)."),
         ConfigKey("core", "hash", .choice(["sha256"]), default: "sha256", "The hash that names objects; set by mkt init."),
         ConfigKey("credential", "helper", .string, "A git-style credential helper asked for secrets first: a name (mkt-credential-NAME), a path, or !shell code."),
         ConfigKey("push", "retries", .integer(0...100), default: "3", "More attempts after an upload attempt that may be retried."),

@@ -1,6 +1,7 @@
 import Foundation
 import MKTConfig
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -11,7 +12,8 @@ import MKTWorkflow
 /// `swift test` replays the committed corpus through them.
 public enum FuzzTargets {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
-        "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "config": config,
+        "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "release": release, "pieces": pieces,
+        "config": config,
         "flac": { audio($0, magic: Array("fLaC".utf8), container: "FLAC") },
         "ogg": { audio($0, magic: Array("OggS".utf8), container: "Ogg") },
         "mp3": { audio($0, magic: [0xFF], container: "MP3") },
@@ -54,11 +56,24 @@ public enum FuzzTargets {
 
     /// A meta body that parses survives writing and reading again unchanged.
     public static func meta(_ bytes: [UInt8]) {
-        guard let snapshot = try? MetaSnapshot(objectBody: Data(bytes), label: "fuzz") else { return }
-        let written = snapshot.description.metaObjectBody(release: snapshot.release, pieces: snapshot.pieces, parent: snapshot.parent)
-        guard let again = try? MetaSnapshot(objectBody: written, label: "fuzz") else { preconditionFailure("a meta body mkt wrote does not parse") }
-        precondition(again.description == snapshot.description && again.release == snapshot.release && again.pieces == snapshot.pieces
-                     && again.parent == snapshot.parent, "a meta snapshot changed through a round trip")
+        guard let snapshot = try? MetaSnapshot(objectBody: Data(bytes)) else { return }
+        guard let again = try? MetaSnapshot(objectBody: snapshot.objectBody()) else { preconditionFailure("a meta body mkt wrote does not parse") }
+        precondition(again == snapshot, "a meta snapshot changed through a round trip")
+    }
+
+    /// A release body of either format that parses gives a tree whose
+    /// format-2 body parses back to the same tree, with no stat data.
+    public static func release(_ bytes: [UInt8]) {
+        guard let object = try? ReleaseObject(objectBody: Data(bytes)) else { return }
+        precondition(object.recordedScan.map { $0.tree == object.tree && $0.stats.count == object.tree.files.count } ?? true, "a format-1 scan disagrees with its tree")
+        guard let again = try? ReleaseObject(objectBody: object.tree.objectBody()) else { preconditionFailure("a release body mkt wrote does not parse") }
+        precondition(again.tree == object.tree && again.recordedScan == nil, "a release tree changed through a round trip")
+    }
+
+    /// A pieces body that parses is exactly what the writer writes for it (bencode is canonical).
+    public static func pieces(_ bytes: [UInt8]) {
+        guard let record = try? PiecesRecord(objectBody: Data(bytes)) else { return }
+        precondition(record.objectBody() == Data(bytes), "accepted pieces bytes the writer would not write")
     }
 
     /// A config that parses answers every key with its last value, and

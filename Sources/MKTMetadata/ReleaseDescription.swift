@@ -72,33 +72,6 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The body of a `meta` object: this description, the `release` and
-    /// `pieces` objects it describes, and the snapshot it replaces, if any.
-    public func metaObjectBody(release: String, pieces: String, parent: String? = nil) -> Data {
-        struct Meta: Encodable {
-            let description: ReleaseDescription
-            let release: String
-            let pieces: String
-            let parent: String?
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try! encoder.encode(Meta(description: self, release: release, pieces: pieces, parent: parent))
-    }
-
-    /// Checks a `meta` object's body: the layout above, with object ids where ids go.
-    public static func validateMetaObject(_ body: Data) -> Bool {
-        struct Meta: Decodable {
-            let description: ReleaseDescription
-            let release: String
-            let pieces: String
-            let parent: String?
-        }
-        guard let meta = try? JSONDecoder().decode(Meta.self, from: body) else { return false }
-        let isID = { (text: String) in text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
-        return isID(meta.release) && isID(meta.pieces) && (meta.parent.map(isID) ?? true)
-    }
-
     /// Canonical JSON: sorted keys, slashes unescaped.
     public func json() -> Data {
         let encoder = JSONEncoder()

@@ -56,7 +56,7 @@ public struct Discogs: Sendable {
             releaseType: Self.releaseType(format?["descriptions"] as? [String] ?? []), score: 0, cover: cover, releaseGroup: nil)
     }
 
-    /// research/metadata.md §4: drop " (2)" and a trailing "*", turn "Beatles, The" into "The Beatles".
+    /// Discogs's name forms: drop " (2)" and a trailing "*", turn "Beatles, The" into "The Beatles".
     static func name(_ raw: String) -> String {
         var name = TextSanitizer.clean(raw)
         if let match = name.firstMatch(of: #/ \(\d+\)$/#) { name.removeSubrange(match.range) }

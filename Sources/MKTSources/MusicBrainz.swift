@@ -157,7 +157,7 @@ public struct MusicBrainz: Sendable {
         return (main, guests)
     }
 
-    /// research/metadata.md §3: secondary types first, in this order, then the primary type.
+    /// Secondary types first, in this order, then the primary type (as smoked-salmon maps them).
     static func releaseType(primary: String?, secondary: [String], status: String?, artists: Int) -> ReleaseType {
         if status == "Bootleg" { return .bootleg }
         let types = Set(secondary.map { $0.lowercased() })

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Test seams over the steps DurableFile takes, for the power-loss and
-/// write-protocol tests (research/reliability.md §7 items 2 and 11), and for
+/// write-protocol tests (Documentation/reliability.md), and for
 /// tests that do not test durability at all. Each is off unless its variable
 /// is set, and none is for users.
 ///

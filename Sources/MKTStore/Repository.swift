@@ -3,8 +3,12 @@ import MKTConfig
 
 /// An opened `.mkt/` store.
 public struct Repository: Sendable {
-    /// The format this build reads and writes (`core.format`).
-    public static let format = 1
+    /// The format this build writes (`core.format` of a new store): release
+    /// bodies hold content only (Documentation/repository-layout.md).
+    public static let format = 2
+    /// The formats this build reads: a format-1 store's release bodies, with
+    /// their stat data, still decode.
+    public static let readableFormats = 1...2
     /// The object-id hash (`core.hash`).
     public static let hashName = "sha256"
     public static let directoryName = ".mkt"
@@ -13,6 +17,8 @@ public struct Repository: Sendable {
     public let directory: String
     /// The user's global config with the store's own over it.
     public let config: Config
+    /// This store's `core.format` when it was opened.
+    public let storeFormat: Int
     public var objects: ObjectStore
     public var refs: RefStore
 
@@ -27,30 +33,32 @@ public struct Repository: Sendable {
             throw .notAStoreDirectory(path: directory, reason: "not a directory")
         }
         guard let text else { throw .notAStoreDirectory(path: directory, reason: "no config file") }
-        let config = try Self.storeConfig(String(decoding: text, as: UTF8.self), path: configPath)
+        let (config, storeFormat) = try Self.storeConfig(String(decoding: text, as: UTF8.self), path: configPath)
         self.directory = directory
         self.config = global.layered(under: config)
+        self.storeFormat = storeFormat
         self.objects = ObjectStore(directory: "\(directory)/objects")
         self.refs = RefStore(root: directory)
     }
 
     /// A store's config text, parsed and checked: a format and hash this mkt
     /// reads, then every key against the registry.
-    public static func storeConfig(_ text: String, path: String) throws(StoreError) -> Config {
+    public static func storeConfig(_ text: String, path: String) throws(StoreError) -> (config: Config, format: Int) {
         let config: Config
         do { config = try Config.parse(text, path: path) } catch { throw .config(error) }
         guard let format = config.value("core", "format") else {
             throw .unsupportedStore(path: path, reason: "no core.format; is this an mkt store?")
         }
-        guard format == String(Self.format) else {
-            throw .unsupportedStore(path: path, reason: "store format \(format); this mkt reads format \(Self.format)")
+        guard let storeFormat = Int(format), Self.readableFormats.contains(storeFormat) else {
+            throw .unsupportedStore(
+                path: path, reason: "store format \(format); this mkt reads formats \(Self.readableFormats.map(String.init).joined(separator: " and "))")
         }
         let hash = config.value("core", "hash") ?? Self.hashName
         guard hash == Self.hashName else {
             throw .unsupportedStore(path: path, reason: "object hash '\(hash)'; this mkt uses \(Self.hashName)")
         }
         do { try config.validate(.store) } catch { throw .config(error) }
-        return config
+        return (config, storeFormat)
     }
 
     /// The user's config (`Config.globalPath`), parsed and checked; empty when there is none.
@@ -109,6 +117,32 @@ public struct Repository: Sendable {
         // crash part way leaves nothing that `discover` would open.
         try DurableFile.create(configPath, contents: Data("[core]\n\tformat = \(format)\n\thash = \(hashName)\n".utf8), mode: 0o644)
         return (try Repository(directory: directory), existed)
+    }
+
+    /// Raises a format-1 store to format 2 before this mkt writes its first
+    /// format-2 release body there, rewriting the `format` lines of `[core]`
+    /// and nothing else, so that an mkt that reads only format 1 refuses the
+    /// store rather than misreading its releases. The objects stay as they
+    /// are: format-1 bodies are format 2's too.
+    public func raiseFormat() throws(StoreError) {
+        guard storeFormat < Self.format else { return }
+        let path = "\(directory)/config"
+        guard let data = try DurableFile.read(path) else { throw .notAStoreDirectory(path: directory, reason: "no config file") }
+        let text = String(decoding: data, as: UTF8.self)
+        let current: String?
+        do { current = try Config.parse(text, path: path).value("core", "format") } catch { throw .config(error) }
+        guard current != String(Self.format) else { return }
+        var inCore = false
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for index in lines.indices {
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { inCore = line.lowercased() == "[core]" }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if inCore, parts.count == 2, parts[0].lowercased() == "format" {
+                lines[index] = "\tformat = \(Self.format)"
+            }
+        }
+        try DurableFile.replace(path, contents: Data(lines.joined(separator: "\n").utf8), mode: 0o644)
     }
 
     static func absolute(_ path: String, relativeTo base: String) -> String {

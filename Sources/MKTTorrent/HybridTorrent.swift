@@ -18,16 +18,17 @@ import Synchronization
 public enum HybridTorrent {
     public static let blockSize = 16384
 
-    /// Hashes `tree` and builds the torrent (without announce).
+    /// Hashes what `scan` found and builds the torrent (without announce).
     public static func build(
-        _ tree: ReleaseTree,
+        _ scan: ReleaseScan,
         pieceLength: Int64,
         options: TorrentOptions,
         workerCount: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws(TorrentError) -> [UInt8] {
         try PieceLength.validate(pieceLength)
+        let tree = scan.tree
         let files = tree.files.sorted { $0.components.lexicographicallyPrecedes($1.components) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-        let hashes = try hash(files: files, tree: tree, pieceLength: pieceLength, workerCount: workerCount)
+        let hashes = try hash(files: files, tree: tree, root: scan.root, pieceLength: pieceLength, workerCount: workerCount)
 
         var info = BencodeDictionary()
         info["meta version"] = .integer(2)
@@ -97,7 +98,7 @@ public enum HybridTorrent {
         let slot: Int
     }
 
-    private static func hash(files: [ReleaseTree.File], tree: ReleaseTree, pieceLength: Int64, workerCount: Int) throws(TorrentError) -> Hashes {
+    private static func hash(files: [ReleaseTree.File], tree: ReleaseTree, root: String, pieceLength: Int64, workerCount: Int) throws(TorrentError) -> Hashes {
         var tasks: [Task] = []
         var firstSlot: [Int] = []
         for (index, file) in files.enumerated() {
@@ -122,7 +123,7 @@ public enum HybridTorrent {
             let range = (worker * perWorker)..<min((worker + 1) * perWorker, slots)
             guard !range.isEmpty else { return }
             do throws(TorrentError) {
-                try hashTasks(Array(plan[range]), files: files, tree: tree, pieceLength: pieceLength, padV1: padV1, outputs: outputs)
+                try hashTasks(Array(plan[range]), files: files, tree: tree, root: root, pieceLength: pieceLength, padV1: padV1, outputs: outputs)
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
@@ -154,7 +155,7 @@ public enum HybridTorrent {
     }
 
     private static func hashTasks(
-        _ tasks: [Task], files: [ReleaseTree.File], tree: ReleaseTree, pieceLength: Int64, padV1: Bool, outputs: Outputs
+        _ tasks: [Task], files: [ReleaseTree.File], tree: ReleaseTree, root: String, pieceLength: Int64, padV1: Bool, outputs: Outputs
     ) throws(TorrentError) {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Int(pieceLength), alignment: 4096)
         defer { buffer.deallocate() }
@@ -163,7 +164,7 @@ public enum HybridTorrent {
         defer { if let openFile { close(openFile.fd) } }
         for task in tasks {
             let file = files[task.file]
-            let location = tree.location(of: file)
+            let location = tree.location(of: file, root: root)
             if openFile?.index != task.file {
                 if let previous = openFile {
                     close(previous.fd)

@@ -36,29 +36,32 @@ public struct PieceHashes: Equatable, Sendable {
 public struct PieceHasher: Sendable {
     public var workerCount: Int
     public var readSize: Int
-    /// Refuse files whose size, mtime or inode differ from the scan (on for
-    /// hashing; off for `verify`, where data may have been copied elsewhere).
-    public var requireUnchanged: Bool
 
-    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, readSize: Int = 4 << 20, requireUnchanged: Bool = true) {
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, readSize: Int = 4 << 20) {
         self.workerCount = max(1, workerCount)
         self.readSize = readSize
-        self.requireUnchanged = requireUnchanged
     }
 
-    /// - Parameters:
-    ///   - root: where the release's data is; the scanned location by default.
-    ///   - progress: called from the workers with the bytes hashed so far (all workers together).
-    public func hash(
-        _ tree: ReleaseTree,
-        pieceLength: Int64,
-        root: String? = nil,
-        progress: (@Sendable (Int64) -> Void)? = nil
+    /// Hashes what `scan` found, refusing files whose size, mtime or inode
+    /// differ from the scan: the hashes are then those of the scanned files.
+    /// - Parameter progress: called from the workers with the bytes hashed so far (all workers together).
+    public func hash(_ scan: ReleaseScan, pieceLength: Int64, progress: (@Sendable (Int64) -> Void)? = nil) throws(TorrentError) -> PieceHashes {
+        try hash(scan.tree, root: scan.root, stats: scan.stats, pieceLength: pieceLength, progress: progress)
+    }
+
+    /// Hashes the files of `tree` wherever they are now (`root`), checking
+    /// only their sizes, as `verify` does with data that may have been copied.
+    public func hash(_ tree: ReleaseTree, root: String, pieceLength: Int64, progress: (@Sendable (Int64) -> Void)? = nil) throws(TorrentError) -> PieceHashes {
+        try hash(tree, root: root, stats: nil, pieceLength: pieceLength, progress: progress)
+    }
+
+    private func hash(
+        _ tree: ReleaseTree, root: String, stats: [String: FileStat]?, pieceLength: Int64, progress: (@Sendable (Int64) -> Void)?
     ) throws(TorrentError) -> PieceHashes {
         try PieceLength.validate(pieceLength)
         let total = tree.totalSize
         let pieceCount = PieceHashes.pieceCount(totalLength: total, pieceLength: pieceLength)
-        guard pieceCount > 0 else { throw .emptyRelease(path: root ?? tree.root) }
+        guard pieceCount > 0 else { throw .emptyRelease(path: root) }
         var starts: [Int64] = []
         var offset: Int64 = 0
         for file in tree.files {
@@ -66,9 +69,8 @@ public struct PieceHasher: Sendable {
             offset += file.size
         }
         let job = Job(
-            files: tree.files.map { ($0, tree.location(of: $0, root: root)) }, starts: starts,
-            pieceLength: pieceLength, total: total, readSize: readSize, requireUnchanged: requireUnchanged,
-            progress: progress)
+            files: tree.files.map { ($0, tree.location(of: $0, root: root), stats?[$0.path]) }, starts: starts,
+            pieceLength: pieceLength, total: total, readSize: readSize, progress: progress)
         let workers = min(workerCount, pieceCount)
         let perWorker = (pieceCount + workers - 1) / workers
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceCount * 20, alignment: 16)
@@ -96,26 +98,25 @@ private struct SendableBuffer: @unchecked Sendable {
 
 /// What the workers share: the read-only plan, the progress counter and the first failure.
 private final class Job: Sendable {
-    let files: [(file: ReleaseTree.File, location: String)]
+    /// Each file with where it is read from and, when the hashes must be the scan's, its scanned stat data.
+    let files: [(file: ReleaseTree.File, location: String, scanned: FileStat?)]
     let starts: [Int64]
     let pieceLength: Int64
     let total: Int64
     let readSize: Int
-    let requireUnchanged: Bool
     let progress: (@Sendable (Int64) -> Void)?
     private let done = Atomic<Int64>(0)
     let failure = Mutex<TorrentError?>(nil)
 
     init(
-        files: [(file: ReleaseTree.File, location: String)], starts: [Int64], pieceLength: Int64, total: Int64,
-        readSize: Int, requireUnchanged: Bool, progress: (@Sendable (Int64) -> Void)?
+        files: [(file: ReleaseTree.File, location: String, scanned: FileStat?)], starts: [Int64], pieceLength: Int64, total: Int64,
+        readSize: Int, progress: (@Sendable (Int64) -> Void)?
     ) {
         self.files = files
         self.starts = starts
         self.pieceLength = pieceLength
         self.total = total
         self.readSize = readSize
-        self.requireUnchanged = requireUnchanged
         self.progress = progress
     }
 
@@ -130,7 +131,7 @@ private final class Job: Sendable {
         var index = firstFile(containing: position)
         while position < end {
             if failure.withLock({ $0 != nil }) { return }
-            let (file, location) = files[index]
+            let (file, location, scanned) = files[index]
             var fileOffset = position - starts[index]
             var remaining = min(file.size - fileOffset, end - position)
             index += 1
@@ -138,7 +139,7 @@ private final class Job: Sendable {
             let fd = open(location, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw .io(operation: "open", path: location, errno: errno) }
             defer { close(fd) }
-            try checkUnchanged(fd, file, location)
+            try checkUnchanged(fd, file, scanned, location)
             posix_fadvise(fd, off_t(fileOffset), off_t(remaining), POSIX_FADV_SEQUENTIAL)
             while remaining > 0 {
                 let want = Int(min(Int64(readSize), remaining))
@@ -166,7 +167,7 @@ private final class Job: Sendable {
                 let sum = done.add(Int64(got), ordering: .relaxed).newValue
                 progress?(sum)
             }
-            try checkUnchanged(fd, file, location)
+            try checkUnchanged(fd, file, scanned, location)
         }
         if filled > 0 { digest.finish(into: output + piece * 20) }
     }
@@ -182,12 +183,12 @@ private final class Job: Sendable {
         return low
     }
 
-    private func checkUnchanged(_ fd: Int32, _ file: ReleaseTree.File, _ location: String) throws(TorrentError) {
+    private func checkUnchanged(_ fd: Int32, _ file: ReleaseTree.File, _ scanned: FileStat?, _ location: String) throws(TorrentError) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: location, errno: errno) }
         if Int64(info.st_size) != file.size { throw .changedWhileHashing(path: location) }
-        guard requireUnchanged else { return }
+        guard let scanned else { return }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        if modified != file.modified || UInt64(info.st_ino) != file.inode { throw .changedWhileHashing(path: location) }
+        if modified != scanned.modified || UInt64(info.st_ino) != scanned.inode { throw .changedWhileHashing(path: location) }
     }
 }

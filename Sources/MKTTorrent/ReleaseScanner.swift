@@ -25,7 +25,7 @@ public struct ScanOptions: Equatable, Sendable {
     }
 }
 
-/// Walks a release folder into a `ReleaseTree`.
+/// Walks a release folder into a `ReleaseScan`.
 ///
 /// Symbolic links: a link whose target lies inside the release is followed
 /// (a file is listed under the link's name; a folder is walked), so nothing
@@ -33,43 +33,56 @@ public struct ScanOptions: Equatable, Sendable {
 /// loops is refused. FIFOs, sockets and devices are refused, as are names that
 /// are not UTF-8 (shown with their bytes escaped) and unreadable files.
 public enum ReleaseScanner {
-    public static func scan(_ path: String, options: ScanOptions = ScanOptions()) throws(TorrentError) -> ReleaseTree {
+    public static func scan(_ path: String, options: ScanOptions = ScanOptions()) throws(TorrentError) -> ReleaseScan {
         guard let resolvedRoot = realPath(path) else { throw .io(operation: "open", path: path, errno: errno) }
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         var name = (trimmed as NSString).lastPathComponent
         if name == "." || name == ".." || name == "/" { name = (resolvedRoot as NSString).lastPathComponent }
         let info = try status(of: resolvedRoot, following: true)
-        var files: [ReleaseTree.File] = []
-        var excluded: [String] = []
+        var found = Found()
         switch info.st_mode & S_IFMT {
         case S_IFREG:
             try checkReadable(resolvedRoot)
-            files = [file(name, info)]
+            found.add(name, info)
         case S_IFDIR:
             var walker = Walker(root: resolvedRoot, options: options)
             try walker.walk(directory: resolvedRoot, relative: "", ancestors: [(info.st_dev, info.st_ino)])
-            files = walker.files
-            excluded = walker.excluded
+            found = walker.found
         default:
             throw .unsupportedFileType(path: path, kind: kind(of: info.st_mode))
         }
-        guard files.contains(where: { $0.size > 0 }) else { throw .emptyRelease(path: path) }
-        return ReleaseTree(name: name, root: resolvedRoot, isSingleFile: info.st_mode & S_IFMT == S_IFREG, files: files, excluded: excluded)
+        guard found.files.contains(where: { $0.size > 0 }) else { throw .emptyRelease(path: path) }
+        let tree = ReleaseTree(name: name, isSingleFile: info.st_mode & S_IFMT == S_IFREG, files: found.files, excluded: found.excluded)
+        return ReleaseScan(tree: tree, root: resolvedRoot, stats: found.stats)
+    }
+
+    /// The files, their stat data and the paths left out, as the walk finds them.
+    private struct Found {
+        var files: [ReleaseTree.File] = []
+        var stats: [String: FileStat] = [:]
+        var excluded: [String] = []
+
+        mutating func add(_ relativePath: String, _ info: stat) {
+            files.append(ReleaseTree.File(path: relativePath, size: Int64(info.st_size)))
+            stats[relativePath] = FileStat(
+                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
+                inode: UInt64(info.st_ino), device: UInt64(info.st_dev))
+        }
     }
 
     private struct Walker {
         let root: String
         let options: ScanOptions
-        var files: [ReleaseTree.File] = []
-        var excluded: [String] = []
+        var found = Found()
 
         mutating func walk(directory: String, relative: String, ancestors: [(dev_t, ino_t)]) throws(TorrentError) {
             for name in try entries(of: directory) {
                 let path = "\(directory)/\(name)"
                 let relativePath = relative.isEmpty ? name : "\(relative)/\(name)"
                 if options.excludes(name) {
-                    excluded.append(relativePath)
+                    found.excluded.append(relativePath)
                     continue
                 }
                 var info = try status(of: path, following: false)
@@ -83,7 +96,7 @@ public enum ReleaseScanner {
                 switch info.st_mode & S_IFMT {
                 case S_IFREG:
                     try checkReadable(path)
-                    files.append(file(relativePath, info))
+                    found.add(relativePath, info)
                 case S_IFDIR:
                     if ancestors.contains(where: { $0.0 == info.st_dev && $0.1 == info.st_ino }) { throw .symlinkLoop(path: path) }
                     try walk(directory: path, relative: relativePath, ancestors: ancestors + [(info.st_dev, info.st_ino)])
@@ -110,14 +123,6 @@ public enum ReleaseScanner {
             names.append(name)
         }
         return names
-    }
-
-    private static func file(_ relativePath: String, _ info: stat) -> ReleaseTree.File {
-        ReleaseTree.File(
-            path: relativePath, size: Int64(info.st_size),
-            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),
-            inode: UInt64(info.st_ino), device: UInt64(info.st_dev))
     }
 
     static func status(of path: String, following: Bool) throws(TorrentError) -> stat {

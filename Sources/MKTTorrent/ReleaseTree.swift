@@ -1,26 +1,19 @@
 import Foundation
 
-/// The files of a release as found on disk: what the `release` object records.
-/// Paths are relative to the release root, '/'-separated, exactly as the
-/// file system spells them (no Unicode normalisation: clients must find them).
+/// The files of a release: what the `release` object records and a torrent's
+/// file list holds, content only. Paths are relative to the release root,
+/// '/'-separated, exactly as the file system spells them (no Unicode
+/// normalisation: clients must find them). Where the folder is, and the stat
+/// data that tells whether it changed, are a scan's (`ReleaseScan`), not the
+/// tree's: an unchanged folder copied or touched has the same tree.
 public struct ReleaseTree: Equatable, Sendable {
     public struct File: Equatable, Sendable {
         public let path: String
         public let size: Int64
-        /// Change detection without reading: modification and status-change
-        /// times (nanoseconds since 1970), inode and device.
-        public let modified: Int64
-        public let changed: Int64
-        public let inode: UInt64
-        public let device: UInt64
 
-        public init(path: String, size: Int64, modified: Int64, changed: Int64, inode: UInt64, device: UInt64) {
+        public init(path: String, size: Int64) {
             self.path = path
             self.size = size
-            self.modified = modified
-            self.changed = changed
-            self.inode = inode
-            self.device = device
         }
 
         /// The path split into components, as a torrent lists it.
@@ -29,9 +22,6 @@ public struct ReleaseTree: Equatable, Sendable {
 
     /// The torrent's `name`: the folder's (or single file's) own name.
     public let name: String
-    /// Where the release was when it was scanned (absolute). A hint for
-    /// `verify` and seeding; the data may move later.
-    public let root: String
     /// True when the release is one file rather than a folder.
     public let isSingleFile: Bool
     /// Sorted by the bytes of the relative path, as mktorrent sorts (`strcmp`).
@@ -39,9 +29,8 @@ public struct ReleaseTree: Equatable, Sendable {
     /// Paths left out by the exclusion rules, sorted, for the record.
     public let excluded: [String]
 
-    public init(name: String, root: String, isSingleFile: Bool, files: [File], excluded: [String]) {
+    public init(name: String, isSingleFile: Bool, files: [File], excluded: [String]) {
         self.name = name
-        self.root = root
         self.isSingleFile = isSingleFile
         self.files = files.sorted { Self.precedes($0.path, $1.path) }
         self.excluded = excluded.sorted(by: Self.precedes)
@@ -50,12 +39,46 @@ public struct ReleaseTree: Equatable, Sendable {
     public var totalSize: Int64 { files.reduce(0) { $0 + $1.size } }
 
     /// Absolute path of a file when the release lives at `root`.
-    public func location(of file: File, root: String? = nil) -> String {
-        isSingleFile ? (root ?? self.root) : "\(root ?? self.root)/\(file.path)"
+    public func location(of file: File, root: String) -> String {
+        isSingleFile ? root : "\(root)/\(file.path)"
     }
 
     /// Byte order of UTF-8, which is what C's strcmp gives and Swift's `<` does not.
     public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
+}
+
+/// What stat(2) said of a file when it was scanned: enough to tell, without
+/// reading it, that it has not changed since (git's index keeps the same).
+public struct FileStat: Equatable, Sendable {
+    /// Modification and status-change times, nanoseconds since 1970.
+    public let modified: Int64
+    public let changed: Int64
+    public let inode: UInt64
+    public let device: UInt64
+
+    public init(modified: Int64, changed: Int64, inode: UInt64, device: UInt64) {
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+        self.device = device
+    }
+}
+
+/// A release folder as one scan found it: its tree, where it is, and each
+/// file's stat data (by relative path).
+public struct ReleaseScan: Equatable, Sendable {
+    public let tree: ReleaseTree
+    /// The folder (or single file), absolute and with links resolved.
+    public let root: String
+    public let stats: [String: FileStat]
+
+    public init(tree: ReleaseTree, root: String, stats: [String: FileStat]) {
+        self.tree = tree
+        self.root = root
+        self.stats = stats
+    }
+
+    public func location(of file: ReleaseTree.File) -> String { tree.location(of: file, root: root) }
 }

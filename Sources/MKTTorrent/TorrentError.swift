@@ -12,7 +12,6 @@ public enum TorrentError: Error, Equatable, CustomStringConvertible {
     case badPieceLength(Int64)
     case bencode(source: String, BencodeError)
     case invalidTorrent(source: String, reason: String)
-    case invalidObject(kind: String, reason: String)
     case dataMismatch(piece: Int, files: [String])
 
     public var description: String {
@@ -37,8 +36,6 @@ public enum TorrentError: Error, Equatable, CustomStringConvertible {
             "\(source): \(error)"
         case .invalidTorrent(let source, let reason):
             "\(source): \(reason)"
-        case .invalidObject(let kind, let reason):
-            "bad \(kind) object: \(reason)"
         case .dataMismatch(let piece, let files):
             "piece \(piece) does not match the data; it covers \(files.joined(separator: ", "))"
         }

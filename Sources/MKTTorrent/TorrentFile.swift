@@ -137,15 +137,19 @@ public struct TorrentFile: Equatable, Sendable {
 
     /// A file or folder name that is safe to create under the download folder.
     static func component(_ bytes: [UInt8], field: String, label: String) throws(TorrentError) -> String {
-        func bad(_ reason: String) -> TorrentError { .invalidTorrent(source: label, reason: "\(field): \(reason)") }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw bad("name is not UTF-8: \(ReleaseScanner.escape(bytes))")
-        }
-        if text.isEmpty { throw bad("empty name (an absolute path or '//')") }
-        if text == "." || text == ".." { throw bad("'\(text)' is not allowed") }
-        if text.contains("/") { throw bad("name '\(ReleaseScanner.escape(Array(text.utf8)))' contains '/'") }
-        if bytes.contains(0) { throw bad("name contains a NUL byte") }
-        return text
+        if let problem = componentProblem(bytes) { throw .invalidTorrent(source: label, reason: "\(field): \(problem)") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Why `bytes` is not a file or folder name that is safe to create under
+    /// the download folder, or nil when it is one.
+    public static func componentProblem(_ bytes: [UInt8]) -> String? {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return "name is not UTF-8: \(ReleaseScanner.escape(bytes))" }
+        if text.isEmpty { return "empty name (an absolute path or '//')" }
+        if text == "." || text == ".." { return "'\(text)' is not allowed" }
+        if text.contains("/") { return "name '\(ReleaseScanner.escape(Array(text.utf8)))' contains '/'" }
+        if bytes.contains(0) { return "name contains a NUL byte" }
+        return nil
     }
 
     private static func optionalText(_ value: Bencode?, field: String, label: String) throws(TorrentError) -> String? {

@@ -4,7 +4,7 @@ import MKTMetadata
 
 /// Gazelle sites: RED and OPS through `ajax.php` with an API key, DIC through
 /// the web upload form with a session cookie (its `ajax.php` reads the same
-/// JSON). research/trackers.md §3 has the fields and answers.
+/// JSON). Documentation/trackers.md has the fields, the answers and what each rests on.
 public struct GazelleAdapter: SiteAdapter {
     public let connection: TrackerConnection
 

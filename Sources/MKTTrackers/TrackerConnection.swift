@@ -1,8 +1,8 @@
 import Foundation
 import MKTCatalog
-import MKTCredentials
 import MKTCrypto
 import MKTHTTP
+import MKTStore
 
 /// One account on one site. Every request, JSON or HTML, lookup or upload,
 /// waits for the rate limiter that all mkt processes share for this

@@ -1,4 +1,5 @@
 import Foundation
+import MKTObjects
 
 /// Why an exchange with a tracker did not give what was asked for, sorted
 /// into the categories a receipt records.

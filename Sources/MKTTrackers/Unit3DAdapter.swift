@@ -2,7 +2,7 @@ import Foundation
 import MKTHTTP
 import MKTMetadata
 
-/// UNIT3D sites (research/trackers.md §5.1): `/api/torrents/upload` with a
+/// UNIT3D sites: `/api/torrents/upload` with a
 /// Bearer token. The site always rebuilds the torrent (its own source flag,
 /// only the keys it knows), so the torrent to seed is the one it hands back.
 public struct Unit3DAdapter: SiteAdapter {

@@ -16,7 +16,7 @@ public struct AttachedFile: Equatable, Sendable {
 /// The upload forms, built from a release's description: pure functions, so
 /// the exact fields each site gets are pinned by tests without a network.
 public enum UploadForm {
-    /// Gazelle's `importance[]` values (research/trackers.md §4.5), by mkt's role names.
+    /// Gazelle's `importance[]` values, by mkt's role names.
     static let importance: [(role: String, value: Int)] = [
         ("main", 1), ("guest", 2), ("remixer", 3), ("composer", 4), ("conductor", 5), ("dj", 6), ("producer", 7), ("arranger", 8),
     ]
@@ -168,7 +168,7 @@ public enum AlbumDescription {
         return lines.joined(separator: "\n")
     }
 
-    /// The pages of the releases the metadata came from (research/metadata.md §4: yadg's and smoked-salmon's "More info").
+    /// The pages of the releases the metadata came from (as yadg's and smoked-salmon's "More info" lines do).
     static func sourceLinks(_ provenance: [String: String]) -> [String] {
         let pages = Set(provenance.values.compactMap { origin -> String? in
             let parts = origin.split(separator: ":", maxSplits: 1).map(String.init)

@@ -2,6 +2,7 @@ import Foundation
 import MKTCatalog
 import MKTHTTP
 import MKTMetadata
+import MKTObjects
 import MKTTorrent
 
 /// One torrent for one site, and what the form needs.
@@ -33,7 +34,7 @@ public struct AttemptResult: Sendable {
 }
 
 /// Uploads to one site, one attempt at a time, following
-/// research/reliability.md §2.3: an attempt after an unknown outcome looks the
+/// the rule for an unknown outcome: an attempt after one looks the
 /// infohash up before sending anything; an "already exists" answer is success;
 /// a torrent the site rewrote is fetched back so the right one is seeded.
 public final class Uploader {

@@ -35,9 +35,9 @@ public enum ClientCheck {
         }
         defer { unlink(path) }
         do {
-            let tree = try ReleaseScanner.scan(path)
-            let hashes = try PieceHasher().hash(tree, pieceLength: 16_384)
-            let bytes = TorrentTemplate(tree: tree, pieces: hashes).torrent(options: TorrentOptions(source: "mkt doctor"), announce: "http://127.0.0.1:9/announce")
+            let scan = try ReleaseScanner.scan(path)
+            let hashes = try PieceHasher().hash(scan, pieceLength: 16_384)
+            let bytes = TorrentTemplate(tree: scan.tree, pieces: hashes).torrent(options: TorrentOptions(source: "mkt doctor"), announce: "http://127.0.0.1:9/announce")
             let infohash = try TorrentFile.parse(bytes, label: name).infoHashHex
             var paused = settings
             paused.paused = true

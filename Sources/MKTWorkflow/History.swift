@@ -1,4 +1,5 @@
 import Foundation
+import MKTObjects
 import MKTStore
 import MKTTrackers
 import Synchronization
@@ -107,7 +108,7 @@ extension Repository {
     }
 
     private func historyEntry(_ id: ObjectID, release: String) throws -> HistoryEntry {
-        HistoryEntry(id: id, release: release, receipt: try UploadReceipt(objectBody: objects.read(id, as: .receipt)))
+        HistoryEntry(id: id, release: release, receipt: try objects.readReceipt(id))
     }
 
     /// The `limit` newest receipts: each chain's newest is its head, so the
@@ -160,7 +161,7 @@ extension Repository {
                     }
                 }
                 guard let id = pushed[release.name]?[tracker] else { return (tracker, .notPushed) }
-                let receipt = try UploadReceipt(objectBody: objects.read(id, as: .receipt))
+                let receipt = try objects.readReceipt(id)
                 switch receipt.outcome {
                 case .success, .recovered: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
                 case .outcomeUnknown: return (tracker, .needsAttention("outcome unknown; mkt push --queue looks the torrent up"))

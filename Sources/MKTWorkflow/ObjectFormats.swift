@@ -1,6 +1,7 @@
 import Foundation
 import MKTCrypto
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -17,15 +18,24 @@ public enum ObjectFormats {
                 throw WorkflowError.announceInTorrentObject(label: label)
             }
         case .pieces:
-            _ = try PiecesRecord(objectBody: body)
+            _ = try named("(\(label))") { () throws(ObjectFormatError) in try PiecesRecord(objectBody: body) }
         case .release:
-            _ = try ReleaseTree(objectBody: body)
+            _ = try named("(\(label))") { () throws(ObjectFormatError) in try ReleaseObject(objectBody: body) }
         case .meta:
-            guard ReleaseDescription.validateMetaObject(body) else { throw TorrentError.invalidObject(kind: "meta", reason: "not the meta JSON layout (description, release, pieces)") }
+            _ = try named("(\(label))") { () throws(ObjectFormatError) in try MetaSnapshot(objectBody: body) }
         case .receipt:
-            _ = try UploadReceipt(objectBody: body)
+            _ = try named("(\(label))") { () throws(ObjectFormatError) in try UploadReceipt(objectBody: body) }
         case .blob:
             break
+        }
+    }
+
+    /// Decodes, naming `object` (an id, or where the body came from) in the error.
+    private static func named<Value>(_ object: String, _ decode: () throws(ObjectFormatError) -> Value) throws(ObjectFormatError) -> Value {
+        do {
+            return try decode()
+        } catch {
+            throw error.naming(object)
         }
     }
 
@@ -35,7 +45,7 @@ public enum ObjectFormats {
         case .torrent:
             return Data(describe(try TorrentFile.parse(Array(object.body), label: "object \(id)")).utf8)
         case .pieces:
-            let record = try PiecesRecord(objectBody: object.body)
+            let record = try named(id.hex) { () throws(ObjectFormatError) in try PiecesRecord(objectBody: object.body) }
             let hashes = record.hashes
             return Data("""
                 release \(record.releaseID)

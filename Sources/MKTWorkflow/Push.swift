@@ -3,6 +3,7 @@ import MKTCatalog
 import MKTHTTP
 import MKTHooks
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -80,8 +81,8 @@ public struct Pusher: Sendable {
     private func recordRefusal(tracker: String, releases: [(name: String, meta: ObjectID)], status: Int32) throws {
         let site = try repository.config.tracker(tracker)
         for release in releases {
-            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-            let stored = try repository.release(named: snapshot.pieces)
+            let snapshot = try repository.objects.readMeta(release.meta)
+            let stored = try repository.release(named: snapshot.pieces.hex)
             let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
             if try upToDate(tracker: tracker, release: release.name, torrent: torrentID) != nil { continue }
             let lock = try queue.claim(tracker: tracker, release: release.name)
@@ -89,7 +90,7 @@ public struct Pusher: Sendable {
             guard lock != nil else { continue }  // another mkt is uploading it right now
             let job = try queue.job(tracker: tracker, release: release.name)
             let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
-            let previous = try previousID.map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+            let previous = try previousID.map { try repository.objects.readReceipt($0) }
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(
                 tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
@@ -112,7 +113,7 @@ public struct Pusher: Sendable {
     /// The tracker's current receipt when it already holds this very torrent.
     private func upToDate(tracker: String, release: String, torrent: ObjectID) throws -> (id: ObjectID, receipt: UploadReceipt)? {
         guard let current = try repository.refs.read(Self.trackerRef(tracker, release)),
-            let receipt = try? UploadReceipt(objectBody: repository.objects.read(current, as: .receipt)),
+            let receipt = try? repository.objects.readReceipt(current),
             receipt.succeeded, receipt.torrent == torrent.hex else { return nil }
         return (current, receipt)
     }
@@ -165,8 +166,8 @@ public struct Pusher: Sendable {
             report(result)
         }
         for release in releases {
-            let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-            let stored = try repository.release(named: snapshot.pieces)
+            let snapshot = try repository.objects.readMeta(release.meta)
+            let stored = try repository.release(named: snapshot.pieces.hex)
             var facts: (facts: [String: AudioFacts], failures: [String: MetadataError])?
             for tracker in trackers {
                 let site = try repository.config.tracker(tracker)
@@ -175,7 +176,7 @@ public struct Pusher: Sendable {
                     settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }
-                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree) }
+                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree, root: try stored.knownFolder()) }
                 let rules = site.releaseRules
                 var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
@@ -344,7 +345,7 @@ public struct Pusher: Sendable {
     }
 
     private func interruptedReceipt(_ job: QueuedJob, site: TrackerSite, infohash: String) throws -> ObjectID {
-        let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
+        let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try repository.objects.readReceipt($0) }
         var receipt = UploadReceipt(
             tracker: job.tracker, site: site.origin, torrent: job.torrent,
             infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
@@ -364,8 +365,8 @@ public struct Pusher: Sendable {
                 var result = PushResult(tracker: tracker, release: release.name)
                 do {
                     let site = try repository.config.tracker(tracker)
-                    let snapshot = try MetaSnapshot(objectBody: repository.objects.read(release.meta, as: .meta), label: "meta \(release.meta)")
-                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
+                    let snapshot = try repository.objects.readMeta(release.meta)
+                    let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
                     let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
                     (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
                 } catch {

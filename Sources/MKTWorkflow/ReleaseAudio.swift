@@ -3,13 +3,19 @@ import MKTTorrent
 
 /// The audio facts of a release's files, read where the data is now.
 public enum ReleaseAudio {
+    /// The facts of a scanned folder's audio files.
+    public static func facts(of scan: ReleaseScan) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
+        facts(of: scan.tree, root: scan.root)
+    }
+
+    /// - Parameter root: where the release's folder is now.
     /// - Returns: the facts by relative path, and a line for each audio file that could not be read.
-    public static func facts(of tree: ReleaseTree) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
+    public static func facts(of tree: ReleaseTree, root: String) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
         var facts: [String: AudioFacts] = [:]
         var failures: [String: MetadataError] = [:]
         for file in tree.files where ReleaseRules.isAudio(file.path) {
             do {
-                var read = try AudioProbe.probe(path: tree.location(of: file))
+                var read = try AudioProbe.probe(path: tree.location(of: file, root: root))
                 // A release's facts are kept whole; its pictures' bytes are not needed there.
                 for index in read.pictures.indices { read.pictures[index].data = [] }
                 facts[file.path] = read

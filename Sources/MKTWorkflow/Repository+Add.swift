@@ -1,5 +1,6 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 
@@ -23,42 +24,72 @@ public struct AddedRelease: Sendable {
 /// stored. What `mkt add` shows and asks about before it writes anything.
 public struct PreparedRelease: Sendable {
     public let folder: String
-    let scan: ScanOptions
-    public let tree: ReleaseTree
+    public let scan: ReleaseScan
+    public var tree: ReleaseTree { scan.tree }
     public let name: String
     /// The release's current snapshot, if it was added before.
     public let parent: ObjectID?
-    /// Set when the folder is as it was at its current snapshot: nothing was read.
+    let parentSnapshot: MetaSnapshot?
+    /// Set when the folder holds what it held at its current snapshot: its tags were not read.
     public let unchangedDescription: ReleaseDescription?
     public var description: ReleaseDescription
     public let unreadable: [String: MetadataError]
+    /// The hashes of exactly the scanned files, when finding out whether they
+    /// changed took them (or a format-1 body vouched for them): not read again.
+    let hashes: PieceHashes?
 }
 
 extension Repository {
-    /// Scans `folder` and, unless it is unchanged since its current
+    /// Scans `folder` and, unless it holds what it held at its current
     /// snapshot, reads its tags and describes it. Stores nothing.
-    public func prepareAdd(folder: String, media: String? = nil, scan: ScanOptions = ScanOptions()) throws -> PreparedRelease {
-        let tree = try ReleaseScanner.scan(folder, options: scan)
-        let releaseID = LooseObject.id(type: .release, body: tree.objectBody())
-        let name = ReleaseName.make(folder: tree.name, releaseID: releaseID)
+    ///
+    /// Names and sizes as at the snapshot are not enough to call a folder
+    /// unchanged: its files' stat data must be as the stat cache (or a
+    /// format-1 release body) recorded them, or else the files are hashed
+    /// now and must give the snapshot's pieces. That hashing pass is what a
+    /// `touch`, or a copy to another place, costs (0.6 s for 1 GB in the page
+    /// cache on 2 cores, Documentation/mkt-add.md): the price of never taking
+    /// retagged files (often the same size, thanks to FLAC padding) for old ones.
+    /// - Parameter progress: makes the progress callback of that pass, given the bytes it will read.
+    public func prepareAdd(
+        folder: String, media: String? = nil, scan options: ScanOptions = ScanOptions(),
+        progress: ((Int64) -> @Sendable (Int64) -> Void)? = nil
+    ) throws -> PreparedRelease {
+        let scan = try ReleaseScanner.scan(folder, options: options)
+        let releaseID = LooseObject.id(type: .release, body: scan.tree.objectBody())
+        let name = ReleaseName.make(folder: scan.tree.name, releaseID: releaseID)
         let parent = try refs.read("refs/releases/\(name)")
-        if let parent, media == nil,
-            let snapshot = try? MetaSnapshot(objectBody: objects.read(parent, as: .meta), label: "meta \(parent)"),
-            snapshot.release == releaseID.hex, ObjectID(hex: snapshot.pieces).map(objects.contains) == true {
-            return PreparedRelease(folder: folder, scan: scan, tree: tree, name: name, parent: parent, unchangedDescription: snapshot.description, description: snapshot.description, unreadable: [:])
+        let snapshot = parent.flatMap { try? objects.readMeta($0) }
+        var hashes: PieceHashes?
+        if media == nil, let snapshot, let parentPieces = try? objects.readPieces(snapshot.pieces),
+            let parentRelease = try? objects.readRelease(snapshot.release), parentRelease.tree == scan.tree {
+            let length = parentPieces.hashes.pieceLength
+            hashes = try knownHashes(of: scan, release: releaseID, pieceLength: length, formatOne: parentRelease.recordedScan, formatOneHashes: parentPieces.hashes)
+                ?? PieceHasher().hash(scan, pieceLength: length, progress: progress?(scan.tree.totalSize))
+            if hashes == parentPieces.hashes {
+                return PreparedRelease(
+                    folder: folder, scan: scan, name: name, parent: parent, parentSnapshot: snapshot, unchangedDescription: snapshot.description,
+                    description: snapshot.description, unreadable: [:], hashes: hashes)
+            }
         }
-        let (facts, failures) = ReleaseAudio.facts(of: tree)
-        let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
-        return PreparedRelease(folder: folder, scan: scan, tree: tree, name: name, parent: parent, unchangedDescription: nil, description: description, unreadable: failures)
+        let (facts, failures) = ReleaseAudio.facts(of: scan)
+        let description = ReleaseDescriber.describe(name: scan.tree.name, files: scan.tree.files.map(\.path), facts: facts, media: media)
+        return PreparedRelease(
+            folder: folder, scan: scan, name: name, parent: parent, parentSnapshot: snapshot, unchangedDescription: nil, description: description,
+            unreadable: failures, hashes: hashes)
     }
 
     /// Stores a prepared release with `edits` applied: its tree and pieces
-    /// (hashed once; an unchanged scan reuses them), a `meta` snapshot whose
-    /// parent is the release's previous one, and `refs/releases/<name>`,
-    /// moved only if no one moved it since `prepareAdd`.
+    /// (hashed once; files as the stat cache recorded them reuse them), a
+    /// `meta` snapshot whose parent is the release's previous one, and
+    /// `refs/releases/<name>`, moved only if no one moved it since
+    /// `prepareAdd`. A folder unchanged since its snapshot stores nothing new,
+    /// unless the snapshot names a format-1 release body: then the format-2
+    /// body, its pieces and a snapshot naming them are written, once.
     public func commitAdd(_ prepared: PreparedRelease, edits: [String] = [], progress: (@Sendable (Int64) -> Void)? = nil) throws -> AddedRelease {
-        let (stored, cached) = try addRelease(at: prepared.folder, scan: prepared.scan, progress: progress)
-        if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty {
+        let (stored, cached) = try store(prepared.scan, pieceLength: prepared.hashes?.pieceLength, known: prepared.hashes, progress: progress)
+        if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty,
+            prepared.parentSnapshot?.release == stored.releaseID, prepared.parentSnapshot?.pieces == stored.piecesID {
             return AddedRelease(name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:])
         }
         let description = try MetaEdit.apply(edits, to: prepared.description)
@@ -67,7 +98,7 @@ extension Repository {
         // Another mkt may move the ref meanwhile (two adds of one folder at once):
         // if it recorded this very snapshot, that is ours too; otherwise ours follows it.
         for _ in 0..<3 {
-            let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex, parent: parent?.hex)
+            let body = MetaSnapshot(description: description, release: stored.releaseID, pieces: stored.piecesID, parent: parent).objectBody()
             let metaID = try objects.write(type: .meta, body: body)
             do {
                 try update([RefUpdate(name: ref, action: .set(metaID), expected: parent.map { .value($0) } ?? .missing)], message: "add: \(stored.tree.name)")
@@ -76,8 +107,8 @@ extension Repository {
                     unreadable: prepared.unreadable)
             } catch {
                 guard case .refChanged(_, _, let found) = error else { throw error }
-                if let found, let theirs = try? MetaSnapshot(objectBody: objects.read(found, as: .meta), label: "meta \(found)"),
-                    theirs.release == stored.releaseID.hex, theirs.pieces == stored.piecesID.hex, theirs.description == description {
+                if let found, let theirs = try? objects.readMeta(found),
+                    theirs.release == stored.releaseID, theirs.pieces == stored.piecesID, theirs.description == description {
                     return AddedRelease(name: prepared.name, metaID: found, parent: parent, description: description, unchanged: true, cachedPieces: cached, unreadable: [:])
                 }
                 parent = found
@@ -97,11 +128,11 @@ extension Repository {
         guard let (ref, current) = try resolveRef(name), ref.hasPrefix("refs/releases/") else {
             throw WorkflowError.unknownRelease(name)
         }
-        let snapshot = try MetaSnapshot(objectBody: objects.read(current, as: .meta), label: "meta \(current)")
+        let snapshot = try objects.readMeta(current)
         let description = try MetaEdit.apply(edits, to: snapshot.description)
         // Like a commit with no change, an edit that changes nothing makes no snapshot.
         if description == snapshot.description { return (ref, current, description) }
-        let metaID = try objects.write(type: .meta, body: description.metaObjectBody(release: snapshot.release, pieces: snapshot.pieces, parent: current.hex))
+        let metaID = try objects.write(type: .meta, body: MetaSnapshot(description: description, release: snapshot.release, pieces: snapshot.pieces, parent: current).objectBody())
         try update([RefUpdate(name: ref, action: .set(metaID), expected: .value(current))], message: "edit: \(edits.joined(separator: " "))")
         return (ref, metaID, description)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MKTClients
 import MKTConfig
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -67,8 +68,8 @@ extension Repository {
         }
         let torrent = try TorrentFile.parse(torrentBytes, label: "torrent of \(receipt.tracker)/\(release)")
         guard let metaID = receipt.meta.flatMap(ObjectID.init(hex:)) else { throw WorkflowError.unknownRelease(release) }
-        let meta = try MetaSnapshot(objectBody: objects.read(metaID, as: .meta), label: "meta \(metaID)")
-        let root = try self.release(named: meta.pieces).tree.root
+        let meta = try objects.readMeta(metaID)
+        let root = try self.release(named: meta.pieces.hex).knownFolder()
         return SeedJob(tracker: receipt.tracker, release: release, torrent: torrent, savePath: (root as NSString).deletingLastPathComponent)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import MKTCatalog
 import MKTHTTP
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -15,21 +16,24 @@ extension Repository {
         let torrentID = try resolve(name)
         let torrent = try TorrentFile.parse(Array(try objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
         let metaID = try resolve(metaName)
-        let meta = try MetaSnapshot(objectBody: objects.read(metaID, as: .meta), label: "meta \(metaID)")
-        let tree = try? release(named: meta.pieces).tree
+        let meta = try objects.readMeta(metaID)
+        let stored = try? release(named: meta.pieces.hex)
         return UploadJob(
             torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
-            logs: try tree.map(Self.ripLogs) ?? [], dryRun: dryRun)
+            logs: try stored.map(Self.ripLogs) ?? [], dryRun: dryRun)
     }
 
     /// The rip logs of a release, read from its folder: `.log` files other
-    /// than the ones audio checkers write (research/trackers.md §6.3).
-    static func ripLogs(_ tree: ReleaseTree) throws -> [AttachedFile] {
-        try tree.files.filter { file in
+    /// than the ones audio checkers write (audiochecker.log, sox.log).
+    static func ripLogs(_ release: StoredRelease) throws -> [AttachedFile] {
+        let logs = release.tree.files.filter { file in
             let name = (file.path as NSString).lastPathComponent.lowercased()
             return name.hasSuffix(".log") && !["audiochecker.log", "sox.log"].contains(name)
-        }.map { file in
-            let path = tree.location(of: file)
+        }
+        guard !logs.isEmpty else { return [] }
+        let root = try release.knownFolder()
+        return try logs.map { file in
+            let path = release.tree.location(of: file, root: root)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw TrackerError.local("\(path): cannot read the rip log")
             }
@@ -51,7 +55,7 @@ extension Repository {
         seed: (([UInt8]?, UploadReceipt) -> (client: String, error: String?)?)? = nil,
         report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in }
     ) throws -> (id: ObjectID, receipt: UploadReceipt) {
-        var last = try previous.map { ($0, try UploadReceipt(objectBody: objects.read($0, as: .receipt))) }
+        var last = try previous.map { ($0, try objects.readReceipt($0)) }
         var attemptsLeft = retries + 1
         while true {
             attemptsLeft -= 1
@@ -71,22 +75,6 @@ extension Repository {
             last = (id, result.receipt)
             // A stop asked for during the pause ends the chain here; the caller keeps the job.
             guard policy.wait(pause) else { return (id, result.receipt) }
-        }
-    }
-}
-
-/// A `meta` object's body: the description and the objects it describes.
-public struct MetaSnapshot: Decodable, Sendable {
-    public let description: ReleaseDescription
-    public let release: String
-    public let pieces: String
-    public let parent: String?
-
-    public init(objectBody: Data, label: String) throws {
-        do {
-            self = try JSONDecoder().decode(Self.self, from: objectBody)
-        } catch {
-            throw TorrentError.invalidObject(kind: "meta", reason: "\(label) is not the meta JSON layout")
         }
     }
 }

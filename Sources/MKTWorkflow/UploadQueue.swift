@@ -43,7 +43,7 @@ public struct QueuedJob: Codable, Equatable, Sendable {
 /// The queue's directory, with one lock per job: `flock` on
 /// `<tracker>/<release>.lock` while a process works on it. The kernel drops
 /// the lock when that process dies, so a job marked `uploading` whose lock is
-/// free was cut off mid-attempt: its outcome is unknown (reliability.md §2.3).
+/// free was cut off mid-attempt: its outcome is unknown.
 public struct UploadQueue: Sendable {
     public let directory: String
 

@@ -4,6 +4,7 @@ import MKTStore
 public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case notARelease(name: String, type: ObjectType)
     case noPiecesForRelease(ObjectID)
+    case noKnownFolder(ObjectID)
     case unknownTracker(String, known: [String])
     case announceInTorrentObject(label: String)
     case verifyFailed(badFiles: Int)
@@ -17,6 +18,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "'\(name)' is a \(type) object, not a release (a pieces or release object, or a ref to one)"
         case .noPiecesForRelease(let id):
             "release \(id) has not been hashed in this store; run 'mkt hash-release' on its folder"
+        case .noKnownFolder(let id):
+            "release \(id): no folder known for it (the stat cache has no entry); give the folder, or 'mkt add' it again"
         case .unknownTracker(let name, let known):
             "unknown tracker '\(name)' (known: \(known.joined(separator: ", ")); add a [tracker \"\(name)\"] section to .mkt/config)"
         case .announceInTorrentObject(let label):

@@ -1,5 +1,6 @@
 import Foundation
 import MKTCredentials
+import MKTObjects
 import MKTStore
 import MKTMetadata
 import MKTTorrent
@@ -94,7 +95,8 @@ func benchHistory(releases: Int, receipts: Int) throws {
             let name = "bench-artist-album-\(number)-2024-flac"
             var description = ReleaseDescription()
             description.title = "Album \(number)"
-            let meta = try repository.objects.write(type: .meta, body: description.metaObjectBody(release: String(repeating: "a", count: 64), pieces: String(repeating: "b", count: 64)))
+            let snapshot = MetaSnapshot(description: description, release: ObjectID(hex: String(repeating: "a", count: 64))!, pieces: ObjectID(hex: String(repeating: "b", count: 64))!)
+            let meta = try repository.objects.write(type: .meta, body: snapshot.objectBody())
             updates.append(RefUpdate(name: "refs/releases/\(name)", action: .set(meta)))
             for tracker in ["red", "ops"] {
                 var previous: ObjectID?
@@ -134,8 +136,8 @@ func benchHash(path: String, pieceLength: Int64?, runs: Int) throws {
             var hasher = PieceHasher()
             if let workers = environment["MKT_BENCH_WORKERS"].flatMap(Int.init) { hasher.workerCount = workers }
             if let readSize = environment["MKT_BENCH_READ_SIZE"].flatMap(Int.init) { hasher.readSize = readSize }
-            last = try hasher.hash(scanned, pieceLength: pieceLength ?? PieceLength.automatic(totalSize: scanned.totalSize))
-            tree = scanned
+            last = try hasher.hash(scanned, pieceLength: pieceLength ?? PieceLength.automatic(totalSize: scanned.tree.totalSize))
+            tree = scanned.tree
         })
     }
     let bytes = Double(tree!.totalSize)
@@ -168,15 +170,15 @@ func benchTorrents(path: String) throws {
 }
 
 func benchSteps(path: String) throws {
-    var tree: ReleaseTree?
-    print(String(format: "scan %.3f s", try seconds { tree = try ReleaseScanner.scan(path) }))
+    var scan: ReleaseScan?
+    print(String(format: "scan %.3f s", try seconds { scan = try ReleaseScanner.scan(path) }))
     var body = Data()
-    print(String(format: "encode release JSON %.3f s (%d bytes)", seconds { body = tree!.objectBody() }, body.count))
+    print(String(format: "encode release JSON %.3f s (%d bytes)", seconds { body = scan!.tree.objectBody() }, body.count))
     print(String(format: "decode release JSON %.3f s", try seconds { _ = try ReleaseTree(objectBody: body) }))
     var hashes: PieceHashes?
-    print(String(format: "hash %.3f s", try seconds { hashes = try PieceHasher().hash(tree!, pieceLength: 262144) }))
+    print(String(format: "hash %.3f s", try seconds { hashes = try PieceHasher().hash(scan!, pieceLength: 262144) }))
     var template: TorrentTemplate?
-    print(String(format: "torrent template %.3f s", seconds { template = TorrentTemplate(tree: tree!, pieces: hashes!) }))
+    print(String(format: "torrent template %.3f s", seconds { template = TorrentTemplate(tree: scan!.tree, pieces: hashes!) }))
     print(String(format: "one torrent from the template %.4f s", seconds { _ = template!.torrent(options: TorrentOptions(source: "RED")) }))
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -210,7 +210,7 @@ done
 write_extras "$d" ogg
 
 # ---------------------------------------------------------------- edge cases
-# One file per pitfall the metadata engine must get right (see metadata.md).
+# One file per pitfall the metadata engine must get right .
 d="$OUT/$ARTIST - Edge Cases ($((YEAR+1))) [Mixed]"; rm -rf "$d"; mkdir -p "$d"
 S16="$WORK/src16_1.wav"
 lame --quiet -b 256 --tt "CBR 256" "$S16" "$d/mp3-cbr-256.mp3"

@@ -16,9 +16,9 @@ struct SeedFixture {
         for track in 1...3 {
             try Data((0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* (track + 7) >> 3) }).write(to: URL(fileURLWithPath: "\(release)/0\(track).flac"))
         }
-        let tree = try ReleaseScanner.scan(release)
-        let hashes = try PieceHasher().hash(tree, pieceLength: 1 << 18)
-        let bytes = TorrentTemplate(tree: tree, pieces: hashes).torrent(options: TorrentOptions(source: "RED"), announce: "http://127.0.0.1:9/announce")
+        let scan = try ReleaseScanner.scan(release)
+        let hashes = try PieceHasher().hash(scan, pieceLength: 1 << 18)
+        let bytes = TorrentTemplate(tree: scan.tree, pieces: hashes).torrent(options: TorrentOptions(source: "RED"), announce: "http://127.0.0.1:9/announce")
         let parsed = try TorrentFile.parse(bytes, label: "fixture")
         request = SeedRequest(torrent: bytes, infohash: parsed.infoHashHex, savePath: savePath, tags: ["red"])
     }

@@ -46,9 +46,11 @@ struct ArchiveJourneyTests {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 let added = try MKTProcess.run(["add", "--yes", archive, "--extract-to", out], in: directory)
                 #expect(added.status == 0, "\(added)")
-                // The made-up .flac files draw a warning each; the first line says where the release went.
-                #expect(added.stderr.hasPrefix("unpacked \(archive) into \(out)/Artist - Album (2019) [FLAC]\nwarning: "), "\(added)")
-                #expect(added.stdout.hasPrefix(index == 0 ? "added artist-album-2019-flac" : "unchanged artist-album-2019-flac") || added.stdout.hasPrefix("updated"), "\(added)")
+                // The first line says where the release went. The made-up .flac files draw a warning each the
+                // first time; unpacked again elsewhere they hash the same, so their tags are not read again.
+                let unpacked = "unpacked \(archive) into \(out)/Artist - Album (2019) [FLAC]\n"
+                #expect(index == 0 ? added.stderr.hasPrefix(unpacked + "warning: ") : added.stderr == unpacked, "\(added)")
+                #expect(added.stdout.hasPrefix(index == 0 ? "added artist-album-2019-flac" : "unchanged artist-album-2019-flac"), "\(added)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: "\(out)/Artist - Album (2019) [FLAC]").sorted() == ["01 - One.flac", "02 - Two.flac", "rip.log"])
             }
             // A .7z made by bsdtar (libarchive's own writer), of the folder unpacked above.

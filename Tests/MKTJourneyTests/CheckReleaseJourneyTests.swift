@@ -94,7 +94,7 @@ struct MetaObjectJourneyTests {
             #expect(try MKTProcess.run(["verify", "fixture"], in: directory).status == 0)
             let bad = try MKTProcess.run(["hash-object", "-t", "meta", "-w", "--stdin"], in: directory, input: "{\"description\":{}}")
             #expect(bad.status == 1)
-            #expect(bad.stderr == "error: bad meta object: not the meta JSON layout (description, release, pieces)\n")
+            #expect(bad.stderr == "error: bad meta object (standard input): description.artists: missing\n")
         }
     }
 }

@@ -144,7 +144,7 @@ struct ConfigJourneyTests {
             #expect(try mkt(["config", "client.nas.path-map"]).stdout == "/a:/b\n/c:/d\n")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == """
                 [core]
-                \tformat = 1
+                \tformat = 2
                 \thash = sha256
                 # the trackers I use
                 [tracker "ops"]
@@ -167,7 +167,7 @@ struct ConfigJourneyTests {
                 (["trackr.ops.url", "https://x.example"], "trackr.ops.url: unknown section; did you mean tracker?"),
                 (["tracker.ops.url", "http://[::1"], "tracker.ops.url: 'http://[::1' is not an http(s) URL"),
                 (["--add", "push.retries", "5"], "push.retries has one value; set it without --add"),
-                (["core.format", "2"], "\(path): store format 2; this mkt reads format 1"),
+                (["core.format", "3"], "\(path): store format 3; this mkt reads formats 1 and 2"),
                 (["--unset", "push.backoff"], "push.backoff: not set in \(path)"),
                 (["--unset", "push.bakoff"], "push.bakoff: unknown key; did you mean backoff?"),
             ] {

@@ -4,7 +4,7 @@ import Testing
 
 /// The write protocol itself, seen through MKTStore's DurabilitySeam: every
 /// step of every durable write recorded, and the power cut before each step
-/// in turn (research/reliability.md §7 items 2 and 11).
+/// in turn (Documentation/reliability.md).
 @Suite(.enabled(if: AudioFixtures.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "the audio tools or curl are missing (scripts/apt-deps.sh test installs them)"))
 struct DurabilityJourneyTests {
     /// §7 item 2: the power cut before each step of `mkt add`, then of

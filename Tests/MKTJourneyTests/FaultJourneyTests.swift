@@ -29,7 +29,7 @@ struct FaultJourneyTests {
         Dictionary(uniqueKeysWithValues: try DurabilityJourneyTests.contents(of: ["\(store)/.mkt"]).map { (String($0.key.dropFirst(store.count)), $0.value) })
     }
 
-    /// research/reliability.md §7 item 3: ENOSPC at the Nth write, for every N,
+    /// ENOSPC at the Nth write, for every N,
     /// once and from then on: one line naming the file, exit 1, no ref moved,
     /// fsck clean, the store is as it was after `mkt gc --prune=0` (the
     /// pieces cache aside), and the next `mkt add` gives what an

@@ -1,5 +1,7 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
+import MKTStore
 import MKTTestSupport
 import Testing
 
@@ -76,7 +78,8 @@ struct TrackerWorld {
         let pieces = try mkt(["hash-release", "-w", folder]).stdout.trimmingCharacters(in: .newlines)
         let release = String(try mkt(["cat-file", "-p", pieces]).stdout.split(separator: "\n")[0].dropFirst("release ".count))
         let metaFile = "\(directory)/meta-\(title).json"
-        try description.metaObjectBody(release: release, pieces: pieces).write(to: URL(fileURLWithPath: metaFile))
+        let snapshot = MetaSnapshot(description: description, release: try #require(ObjectID(hex: release)), pieces: try #require(ObjectID(hex: pieces)))
+        try snapshot.objectBody().write(to: URL(fileURLWithPath: metaFile))
         let meta = try mkt(["hash-object", "-t", "meta", "-w", metaFile]).stdout.trimmingCharacters(in: .newlines)
         var torrents: [String: String] = [:]
         for (tracker, _) in trackers {
@@ -439,7 +442,7 @@ struct TrackerJourneyTests {
 }
 
 extension TrackerJourneyTests {
-    /// research/reliability.md §6, tracker answers: an HTML page where JSON
+    /// Hostile tracker answers: an HTML page where JSON
     /// was due, a 302 to the login page, a 100 MB body, invalid UTF-8, a
     /// failure in a 200: each attempt ends in one line naming the site and
     /// what went wrong, a receipt with its category, and no trap.
@@ -481,7 +484,7 @@ struct TrackerCanaryTests {
     /// prints its environment and input, and a push killed midway then
     /// resumed: the sites see them only in the Authorization header and the
     /// announce URL; the store, the rate-limit state, stdout and stderr never
-    /// hold them in any encoding (research/reliability.md §7 item 20).
+    /// hold them in any encoding.
     @Test func canariesReachOnlyTheAuthorizationHeaderAndTheAnnounce() throws {
         try withTemporaryDirectory { directory in
             let red = try FakeTracker(site: "red", apiKey: Self.apiKey, passkey: Self.passkey, extra: ["--rate", "30/10"])

@@ -3,7 +3,7 @@ import MKTMetadata
 import Testing
 
 struct MusicBrainzTests {
-    /// research/metadata.md §3: secondary types win in order, then the primary; bootlegs by status.
+    /// Secondary types win in order, then the primary; bootlegs by status.
     @Test func releaseTypesMapForTheTrackers() {
         #expect(MusicBrainz.releaseType(primary: "Album", secondary: [], status: "Official", artists: 1) == .album)
         #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Live", "Remix"], status: nil, artists: 1) == .liveAlbum)

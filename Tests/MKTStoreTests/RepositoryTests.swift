@@ -15,7 +15,8 @@ struct RepositoryTests {
                 var isDirectory: ObjCBool = false
                 #expect(FileManager.default.fileExists(atPath: "\(repository.directory)/\(sub)", isDirectory: &isDirectory) && isDirectory.boolValue)
             }
-            #expect(try String(contentsOfFile: "\(repository.directory)/config", encoding: .utf8) == "[core]\n\tformat = 1\n\thash = sha256\n")
+            #expect(try String(contentsOfFile: "\(repository.directory)/config", encoding: .utf8) == "[core]\n\tformat = 2\n\thash = sha256\n")
+            #expect(repository.storeFormat == 2)
             #expect(FileManager.default.contents(atPath: "\(repository.directory)/hooks/pre-push.sample") == sample.contents)
             let id = try repository.objects.write(type: .blob, body: Data("kept".utf8))
             let again = try Repository.initialize(in: directory, hookSamples: [(sample.name, Data("changed".utf8))])
@@ -68,14 +69,34 @@ struct RepositoryTests {
         try withTemporaryDirectory { directory in
             let repository = try Repository.initialize(in: directory, hookSamples: []).repository
             let config = "\(repository.directory)/config"
-            try writeFile(config, "[core]\n\tformat = 2\n")
-            #expect(throws: StoreError.unsupportedStore(path: config, reason: "store format 2; this mkt reads format 1")) {
-                try Repository(directory: repository.directory)
+            for format in ["3", "0", "two"] {
+                try writeFile(config, "[core]\n\tformat = \(format)\n")
+                #expect(throws: StoreError.unsupportedStore(path: config, reason: "store format \(format); this mkt reads formats 1 and 2")) {
+                    try Repository(directory: repository.directory)
+                }
             }
+            try writeFile(config, "[core]\n\tformat = 1\n")
+            #expect(try Repository(directory: repository.directory).storeFormat == 1)
             try writeFile(config, "[core]\n\tformat = 1\n\thash = sha1\n")
             #expect(throws: StoreError.unsupportedStore(path: config, reason: "object hash 'sha1'; this mkt uses sha256")) {
                 try Repository(directory: repository.directory)
             }
+        }
+    }
+
+    /// Only the `format` lines of `[core]` change, whatever their spelling.
+    @Test func raisingTheFormatKeepsTheRestOfTheConfig() throws {
+        try withTemporaryDirectory { directory in
+            let created = try Repository.initialize(in: directory, hookSamples: []).repository
+            let path = "\(created.directory)/config"
+            // A `format` line outside [core] (here a tracker's source flag that says so) is not the store's.
+            try writeFile(path, "# mine\n[core]\n  format=1\n\thash = sha256\n[tracker \"red\"]\n\tsource = format = 1\n")
+            try Repository(directory: created.directory).raiseFormat()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "# mine\n[core]\n\tformat = 2\n\thash = sha256\n[tracker \"red\"]\n\tsource = format = 1\n")
+            try writeFile(path, "[Core]\n\tFormat = \"1\" ; old\n[core]\nformat = 1\n")
+            try Repository(directory: created.directory).raiseFormat()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "[Core]\n\tformat = 2\n[core]\n\tformat = 2\n")
+            #expect(try Repository(directory: created.directory).storeFormat == 2)
         }
     }
 

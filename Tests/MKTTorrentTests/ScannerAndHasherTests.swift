@@ -24,15 +24,29 @@ struct ScannerAndHasherTests {
             for path in ["CD1/01.flac", "CD1 - Bonus/01.flac", "a.txt", "a/x", "B.txt", "É.txt", ".DS_Store", "Thumbs.db", "old.torrent", "@eaDir/x", "CD1/.hidden"] {
                 try writeFile("\(root)/\(path)", path)
             }
-            let tree = try ReleaseScanner.scan(root + "/")
+            let tree = try ReleaseScanner.scan(root + "/").tree
             #expect(tree.name == "Artist - Album")
             #expect(tree.files.map(\.path) == ["B.txt", "CD1 - Bonus/01.flac", "CD1/01.flac", "a.txt", "a/x", "É.txt"])
             #expect(tree.excluded == [".DS_Store", "@eaDir", "CD1/.hidden", "Thumbs.db", "old.torrent"])
-            let everything = try ReleaseScanner.scan(root, options: ScanOptions(useDefaultExcludes: false, excludes: ["*.TXT"]))
+            let everything = try ReleaseScanner.scan(root, options: ScanOptions(useDefaultExcludes: false, excludes: ["*.TXT"])).tree
             #expect(everything.files.map(\.path) == [
                 ".DS_Store", "@eaDir/x", "CD1 - Bonus/01.flac", "CD1/.hidden", "CD1/01.flac", "Thumbs.db", "a/x", "old.torrent",
             ])
             #expect(everything.excluded == ["B.txt", "a.txt", "É.txt"])
+        }
+    }
+
+    /// What a scan finds is content (the tree) and stat data: a touch changes only the latter.
+    @Test func aTouchChangesTheStatDataNotTheTree() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile("\(directory)/r/a.flac", "audio")
+            let before = try ReleaseScanner.scan("\(directory)/r")
+            #expect(before.root == "\(directory)/r" && before.stats.keys.sorted() == ["a.flac"])
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: "\(directory)/r/a.flac")
+            let after = try ReleaseScanner.scan("\(directory)/r")
+            #expect(after.tree == before.tree)
+            #expect(after.stats["a.flac"]?.modified != before.stats["a.flac"]?.modified)
+            #expect(after.stats["a.flac"]?.inode == before.stats["a.flac"]?.inode)
         }
     }
 
@@ -42,7 +56,7 @@ struct ScannerAndHasherTests {
             try writeFile("\(root)/real/track.flac", "audio")
             try writeFile("\(directory)/secret.txt", "outside")
             try FileManager.default.createSymbolicLink(atPath: "\(root)/link.flac", withDestinationPath: "real/track.flac")
-            let tree = try ReleaseScanner.scan(root)
+            let tree = try ReleaseScanner.scan(root).tree
             #expect(tree.files.map(\.path) == ["link.flac", "real/track.flac"])
             try FileManager.default.createSymbolicLink(atPath: "\(root)/escape", withDestinationPath: "../secret.txt")
             #expect(throws: TorrentError.symlinkOutside(path: "\(root)/escape", target: "\(directory)/secret.txt")) {
@@ -85,11 +99,11 @@ struct ScannerAndHasherTests {
                 contents.append(data)
                 try data.write(to: URL(fileURLWithPath: "\(directory)/f\(index)"))
             }
-            let tree = try ReleaseScanner.scan(directory)
-            #expect(tree.files.map(\.path) == sizes.indices.map { "f\($0)" })
+            let scan = try ReleaseScanner.scan(directory)
+            #expect(scan.tree.files.map(\.path) == sizes.indices.map { "f\($0)" })
             for readSize in [4096, 5000, 1 << 20] {
                 let hasher = PieceHasher(workerCount: workers, readSize: readSize)
-                let hashes = try hasher.hash(tree, pieceLength: Int64(piece))
+                let hashes = try hasher.hash(scan, pieceLength: Int64(piece))
                 #expect(hashes.hashes == referenceHashes(contents, pieceLength: piece), "workers \(workers), read size \(readSize)")
                 #expect(hashes.totalLength == Int64(sizes.reduce(0, +)))
             }
@@ -99,14 +113,14 @@ struct ScannerAndHasherTests {
     @Test func aFileChangedAfterTheScanIsReported() throws {
         try withTemporaryDirectory { directory in
             try pattern(50_000, seed: 1).write(to: URL(fileURLWithPath: "\(directory)/a.flac"))
-            let tree = try ReleaseScanner.scan(directory)
+            let scan = try ReleaseScanner.scan(directory)
             try pattern(50_000, seed: 2).write(to: URL(fileURLWithPath: "\(directory)/a.flac"))
             #expect(throws: TorrentError.changedWhileHashing(path: "\(directory)/a.flac")) {
-                try PieceHasher().hash(tree, pieceLength: 16384)
+                try PieceHasher().hash(scan, pieceLength: 16384)
             }
             try pattern(40_000, seed: 2).write(to: URL(fileURLWithPath: "\(directory)/a.flac"))
             #expect(throws: TorrentError.changedWhileHashing(path: "\(directory)/a.flac")) {
-                try PieceHasher(requireUnchanged: false).hash(tree, pieceLength: 16384)
+                try PieceHasher().hash(scan.tree, root: scan.root, pieceLength: 16384)
             }
         }
     }
@@ -114,8 +128,9 @@ struct ScannerAndHasherTests {
     @Test func verifyNamesTheDamagedFileAndPiece() throws {
         try withTemporaryDirectory { directory in
             for index in 0..<4 { try pattern(40_000, seed: index).write(to: URL(fileURLWithPath: "\(directory)/t\(index).flac")) }
-            let tree = try ReleaseScanner.scan(directory)
-            let hashes = try PieceHasher().hash(tree, pieceLength: 16384)
+            let scan = try ReleaseScanner.scan(directory)
+            let tree = scan.tree
+            let hashes = try PieceHasher().hash(scan, pieceLength: 16384)
             #expect(try ReleaseVerifier.verify(tree, pieces: hashes, root: directory, hasher: PieceHasher()).problems.isEmpty)
             let handle = try FileHandle(forUpdating: URL(fileURLWithPath: "\(directory)/t2.flac"))
             try handle.seek(toOffset: 30_000)
@@ -127,21 +142,6 @@ struct ScannerAndHasherTests {
             #expect(report.badPieces == [6])
             try FileManager.default.removeItem(atPath: "\(directory)/t3.flac")
             #expect(try ReleaseVerifier.verify(tree, pieces: hashes, root: directory, hasher: PieceHasher()).problems == [.missing(path: "t3.flac")])
-        }
-    }
-
-    @Test func objectBodiesRoundTrip() throws {
-        try withTemporaryDirectory { directory in
-            try writeFile("\(directory)/r/ünïcode/01.flac", "x")
-            try writeFile("\(directory)/r/a.log", "log")
-            let tree = try ReleaseScanner.scan("\(directory)/r")
-            #expect(try ReleaseTree(objectBody: tree.objectBody()) == tree)
-            let hashes = try PieceHasher().hash(tree, pieceLength: 16384)
-            let record = PiecesRecord(releaseID: String(repeating: "ab", count: 32), hashes: hashes)
-            #expect(try PiecesRecord(objectBody: record.objectBody()) == record)
-            #expect(throws: TorrentError.invalidObject(kind: "release", reason: "not the release JSON layout")) {
-                try ReleaseTree(objectBody: Data("{}".utf8))
-            }
         }
     }
 }
@@ -156,8 +156,9 @@ struct TorrentTemplateTests {
             } else {
                 for index in 0..<5 { try writeFile("\(root)/CD\(index % 2)/\(index).flac", String(repeating: "x", count: 9000 * index)) }
             }
-            let tree = try ReleaseScanner.scan(root)
-            let pieces = try PieceHasher().hash(tree, pieceLength: 16384)
+            let scan = try ReleaseScanner.scan(root)
+            let tree = scan.tree
+            let pieces = try PieceHasher().hash(scan, pieceLength: 16384)
             let template = TorrentTemplate(tree: tree, pieces: pieces)
             let cases = [
                 TorrentOptions(),

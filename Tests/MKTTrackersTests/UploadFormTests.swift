@@ -2,6 +2,7 @@ import Foundation
 import MKTCatalog
 import MKTMetadata
 @testable import MKTTrackers
+import MKTObjects
 import Testing
 
 /// The forms each site gets, field by field, from one description.
@@ -182,6 +183,6 @@ struct UploadFormTests {
         let body = receipt.objectBody()
         #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"attempt":1,"finished":1000,"infohash":"bbbb"#))
         #expect(try UploadReceipt(objectBody: body) == receipt)
-        #expect(throws: TrackerError.self) { try UploadReceipt(objectBody: Data("{}".utf8)) }
+        #expect(throws: ObjectFormatError(.receipt, "tracker: missing")) { try UploadReceipt(objectBody: Data("{}".utf8)) }
     }
 }

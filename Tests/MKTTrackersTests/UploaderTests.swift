@@ -1,4 +1,5 @@
 import Foundation
+import MKTObjects
 import MKTHTTP
 import MKTTestSupport
 import MKTTorrent

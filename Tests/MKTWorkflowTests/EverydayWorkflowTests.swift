@@ -1,5 +1,6 @@
 import Foundation
 import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTrackers
 @testable import MKTWorkflow
@@ -32,6 +33,42 @@ struct MetaEditTests {
         #expect(throws: WorkflowError.badMetaField("year", reason: "'soon' is not a year")) { try MetaEdit.apply(["year=soon"], to: description) }
         #expect(throws: WorkflowError.self) { try MetaEdit.apply(["tracks=x"], to: description) }
         #expect(throws: WorkflowError.badMetaField("title", reason: "expected FIELD=VALUE")) { try MetaEdit.apply(["title"], to: description) }
+    }
+
+    /// Every field by its documented kebab-case name (and its JSON key), typed:
+    /// no round trip through a dictionary, so `cover-url` is `coverURL`.
+    @Test func everyFieldGoesByItsDocumentedName() throws {
+        let url = "https://coverartarchive.org/release/1/front.jpg"
+        let edited = try MetaEdit.apply([
+            "cover-url=\(url)", "original-year=1999", "catalogue-number=CAT 2", "media=blu-ray", "asin=B0X", "barcode=0123",
+            "mbid=11111111-1111-4111-8111-11111111111A", "genres=Rock, Pop", "tags=rock", "category=Audiobooks", "author=A", "narrator=N",
+            "series=S", "cover=front.jpg", "format=FLAC", "label=L",
+        ], to: ReleaseDescription())
+        #expect(edited.coverURL == url && edited.originalYear == 1999 && edited.catalogueNumber == "CAT 2" && edited.media == "BD")
+        #expect(edited.asin == "B0X" && edited.barcode == "0123" && edited.mbid == "11111111-1111-4111-8111-11111111111a")
+        #expect(edited.genres == ["Rock", "Pop"] && edited.tags == ["rock"] && edited.category == "Audiobooks")
+        #expect(edited.author == "A" && edited.narrator == "N" && edited.series == "S" && edited.cover == "front.jpg" && edited.format == "FLAC" && edited.label == "L")
+        #expect(try MetaEdit.apply(["coverURL=\(url)"], to: ReleaseDescription()).coverURL == url)
+        #expect(try MetaEdit.apply(["cover-url="], to: edited).coverURL == nil)
+        #expect(MetaEdit.fieldNames.allSatisfy { $0 == $0.lowercased() && !$0.contains("--") }, "\(MetaEdit.fieldNames)")
+        #expect(MetaEdit.fieldNames.contains("cover-url") && !MetaEdit.fieldNames.contains("cover-u-r-l"))
+        #expect(throws: WorkflowError.badMetaField("category", reason: "every release has a category (Music, Audiobooks); it cannot be cleared")) {
+            try MetaEdit.apply(["category="], to: ReleaseDescription())
+        }
+    }
+
+    @Test func anUnknownFieldGetsTheRealNamesAndTheNearest() {
+        let names = MetaEdit.fieldNames.joined(separator: ", ")
+        #expect(throws: WorkflowError.badMetaField("cover-u-r-l", reason: "not a field mkt lets you set; did you mean 'cover-url'? (fields: \(names))")) {
+            try MetaEdit.apply(["cover-u-r-l=x"], to: ReleaseDescription())
+        }
+        #expect(throws: WorkflowError.badMetaField("catalog-number", reason: "not a field mkt lets you set; did you mean 'catalogue-number'? (fields: \(names))")) {
+            try MetaEdit.apply(["catalog-number=x"], to: ReleaseDescription())
+        }
+        // Nothing near: no guess, only the list.
+        #expect(throws: WorkflowError.badMetaField("tracklisting", reason: "not a field mkt lets you set (fields: \(names))")) {
+            try MetaEdit.apply(["tracklisting=x"], to: ReleaseDescription())
+        }
     }
 }
 

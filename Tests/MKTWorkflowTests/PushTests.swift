@@ -1,4 +1,5 @@
 import Foundation
+import MKTObjects
 import MKTCatalog
 import MKTHTTP
 import MKTStore

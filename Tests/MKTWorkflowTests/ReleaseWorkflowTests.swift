@@ -30,13 +30,41 @@ struct ReleaseWorkflowTests {
             #expect(second.cached)
             #expect(bytesRead.load(ordering: .relaxed) == 0, "nothing was read")
             #expect(second.release.piecesID == first.release.piecesID)
-            // A touched file is a changed scan: hashed again.
+            // A touched file is read again (its stat data no longer vouches
+            // for it) and proves unchanged: same release, same pieces.
             let later = Date().addingTimeInterval(60)
             try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: "\(release)/01.flac")
-            let third = try repository.addRelease(at: release)
-            #expect(!third.cached)
-            #expect(third.release.releaseID != first.release.releaseID)
-            #expect(third.release.pieces == first.release.pieces)
+            bytesRead.store(0, ordering: .relaxed)
+            let third = try repository.addRelease(at: release) { bytesRead.store($0, ordering: .relaxed) }
+            #expect(!third.cached && bytesRead.load(ordering: .relaxed) == 210_000)
+            #expect(third.release.releaseID == first.release.releaseID && third.release.piecesID == first.release.piecesID)
+            // Its new stat data is recorded: the next add reads nothing.
+            #expect(try repository.addRelease(at: release).cached)
+            // Changed content of the same size: same release (names and sizes), new pieces.
+            try writeFile("\(release)/01.flac", String(repeating: "9", count: 70_000))
+            let fourth = try repository.addRelease(at: release)
+            #expect(!fourth.cached && fourth.release.releaseID == first.release.releaseID && fourth.release.piecesID != first.release.piecesID)
+        }
+    }
+
+    /// A copy elsewhere is the same release; the stat cache follows it to its new folder.
+    @Test func aCopyIsTheSameReleaseInAnotherFolder() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let release = try makeRelease(directory)
+            let first = try repository.addRelease(at: release).release
+            #expect(try repository.release(named: first.piecesID.hex).folder == release)
+            try FileManager.default.createDirectory(atPath: "\(directory)/copy", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: release, toPath: "\(directory)/copy/Artist - Album")
+            let copy = try repository.addRelease(at: "\(directory)/copy/Artist - Album")
+            #expect(!copy.cached && copy.release.releaseID == first.releaseID && copy.release.piecesID == first.piecesID)
+            #expect(try repository.release(named: first.releaseID.hex).folder == "\(directory)/copy/Artist - Album")
+            // Without the cache, nothing is lost but the folder's place and a hashing pass.
+            try FileManager.default.removeItem(atPath: "\(directory)/.mkt/cache")
+            let stored = try repository.release(named: first.piecesID.hex)
+            #expect(stored.folder == nil)
+            #expect(throws: WorkflowError.noKnownFolder(first.releaseID)) { try stored.knownFolder() }
+            #expect(try !repository.addRelease(at: release).cached)
         }
     }
 

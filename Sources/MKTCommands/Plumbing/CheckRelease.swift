@@ -36,17 +36,20 @@ extension MKT {
 
         func run() throws {
             let tree: ReleaseTree
+            let root: String
             let config: Config
             if isFolder(release) {
-                tree = try ReleaseScanner.scan(release)
+                let scan = try ReleaseScanner.scan(release)
+                (tree, root) = (scan.tree, scan.root)
                 config = try configIfInStore()
             } else {
                 let repository = try openRepository()
-                tree = try repository.release(named: release).tree
+                let stored = try repository.release(named: release)
+                (tree, root) = (stored.tree, try stored.knownFolder())
                 config = repository.config
             }
             let rules = try config.tracker(tracker).releaseRules
-            let (facts, failures) = ReleaseAudio.facts(of: tree)
+            let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
             var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: "\(failures[$0]!)") }
             findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)
             if json {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTMetadata
+import MKTObjects
 import MKTTorrent
 import MKTWorkflow
 
@@ -33,18 +34,20 @@ extension MKT {
             let repository = write || !fromFolder ? try openRepository() : nil
             let stored: StoredRelease?
             let tree: ReleaseTree
+            let root: String
             if let repository {
                 stored = fromFolder ? try repository.addRelease(at: release).release : try repository.release(named: release)
-                tree = stored!.tree
+                (tree, root) = (stored!.tree, try stored!.knownFolder())
             } else {
                 stored = nil
-                tree = try ReleaseScanner.scan(release)
+                let scan = try ReleaseScanner.scan(release)
+                (tree, root) = (scan.tree, scan.root)
             }
-            let (facts, failures) = ReleaseAudio.facts(of: tree)
+            let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
             for path in failures.keys.sorted() { Console.diagnose(.warning, "\(failures[path]!)") }
             let description = ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
             if write, let repository, let stored {
-                let body = description.metaObjectBody(release: stored.releaseID.hex, pieces: stored.piecesID.hex)
+                let body = MetaSnapshot(description: description, release: stored.releaseID, pieces: stored.piecesID).objectBody()
                 Console.write(try repository.objects.write(type: .meta, body: body).hex + "\n")
                 return
             }

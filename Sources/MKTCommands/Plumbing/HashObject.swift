@@ -42,7 +42,10 @@ extension MKT {
 
         func run() throws {
             let objectType = try ObjectType(parsing: type)
-            let store = write ? try openRepository().objects : nil
+            let repository = write ? try openRepository() : nil
+            // Release bodies are written as this mkt writes them: in a format-2 store.
+            if objectType == .release { try repository?.raiseFormat() }
+            let store = repository?.objects
             func hash(_ body: Data, label: String) throws {
                 if !literally { try ObjectFormats.validate(body, as: objectType, label: label) }
                 let id = try store?.write(type: objectType, body: body) ?? LooseObject.id(type: objectType, body: body)

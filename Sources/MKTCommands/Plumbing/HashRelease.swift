@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -31,10 +32,10 @@ extension MKT {
                 Console.write(release.piecesID.hex + "\n")
                 return
             }
-            let tree = try ReleaseScanner.scan(path, options: scan.scanOptions)
-            let hashes = try PieceHasher().hash(tree, pieceLength: scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize))
-            let releaseID = LooseObject.id(type: .release, body: tree.objectBody())
-            Console.write(LooseObject.id(type: .pieces, body: PiecesRecord(releaseID: releaseID.hex, hashes: hashes).objectBody()).hex + "\n")
+            let found = try ReleaseScanner.scan(path, options: scan.scanOptions)
+            let hashes = try PieceHasher().hash(found, pieceLength: scan.pieceLength ?? PieceLength.automatic(totalSize: found.tree.totalSize))
+            let releaseID = LooseObject.id(type: .release, body: found.tree.objectBody())
+            Console.write(LooseObject.id(type: .pieces, body: PiecesRecord(releaseID: releaseID, hashes: hashes).objectBody()).hex + "\n")
         }
     }
 }

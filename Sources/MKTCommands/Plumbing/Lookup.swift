@@ -4,6 +4,7 @@ import MKTHTTP
 import MKTConfig
 import MKTCredentials
 import MKTMetadata
+import MKTObjects
 import MKTSources
 import MKTStore
 import MKTTorrent
@@ -96,13 +97,13 @@ extension MKT {
         /// The description to look for: the stored snapshot, or the folder's tags.
         static func description(of release: String) throws -> ReleaseDescription {
             if isFolder(release) {
-                let tree = try ReleaseScanner.scan(release)
-                let (facts, _) = ReleaseAudio.facts(of: tree)
-                return ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: nil)
+                let scan = try ReleaseScanner.scan(release)
+                let (facts, _) = ReleaseAudio.facts(of: scan)
+                return ReleaseDescriber.describe(name: scan.tree.name, files: scan.tree.files.map(\.path), facts: facts, media: nil)
             }
             let repository = try openRepository()
             let id = try repository.resolve(release)
-            return try MetaSnapshot(objectBody: repository.objects.read(id, as: .meta), label: "meta \(id)").description
+            return try repository.objects.readMeta(id).description
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTConfig
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTWorkflow
@@ -78,8 +79,9 @@ extension MKT {
                     ?? repository.addRelease(at: path!, scan: scan.scanOptions, pieceLength: scan.pieceLength).release
                 (stored, tree, hashes) = (found, found.tree, found.pieces)
             } else {
-                tree = try ReleaseScanner.scan(path!, options: scan.scanOptions)
-                hashes = try PieceHasher().hash(tree, pieceLength: scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize))
+                let found = try ReleaseScanner.scan(path!, options: scan.scanOptions)
+                tree = found.tree
+                hashes = try PieceHasher().hash(found, pieceLength: scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize))
                 stored = nil
             }
             // Outside a store only the built-in trackers are known.
@@ -100,12 +102,13 @@ extension MKT {
 
         private func runHybrid() throws {
             let repository = write ? try openRepository() : nil
-            let tree = try ReleaseScanner.scan(path!, options: scan.scanOptions)
+            let found = try ReleaseScanner.scan(path!, options: scan.scanOptions)
+            let tree = found.tree
             let options = try torrentOptions(config: repository?.config ?? configIfInStore())
             let length = scan.pieceLength ?? PieceLength.automatic(totalSize: tree.totalSize)
-            let torrent = try HybridTorrent.build(tree, pieceLength: length, options: options)
+            let torrent = try HybridTorrent.build(found, pieceLength: length, options: options)
             if let repository {
-                try repository.objects.write(type: .release, body: tree.objectBody())
+                _ = try repository.writeRelease(tree)
                 Console.write(try repository.objects.write(type: .torrent, body: Data(torrent)).hex + "\n")
                 return
             }

@@ -16,9 +16,10 @@ extension MKT {
             abstract: "Record release folders in the store: hash them once, read their tags, snapshot their metadata.",
             discussion: """
                 For each DIR: scan the files, read the tags, clean and classify them, hash the
-                pieces (once: an unchanged folder is not read again), and store a meta snapshot
-                as refs/releases/NAME, where NAME comes from the folder's name. Adding a folder
-                again after it changed makes a new snapshot whose parent is the old one.
+                pieces (once: an unchanged folder is not read again; a touched or copied one is
+                hashed to prove it unchanged), and store a meta snapshot as refs/releases/NAME,
+                where NAME comes from the folder's name. Adding a folder again after it changed
+                makes a new snapshot whose parent is the old one.
 
                 On a terminal, mkt shows what it found and asks only for what it could not
                 tell: the media, a release type, an encoding (an unknown VBR preset), and the
@@ -73,7 +74,9 @@ extension MKT {
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             for argument in folders {
                 let folder = try unpackedIfArchive(argument)
-                var prepared = try repository.prepareAdd(folder: folder, media: media)
+                // A folder added before whose stat data changed (touched, copied) is hashed here, to tell whether it changed.
+                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: interactive ? { Self.progressBar(total: $0) } : nil)
+                if interactive { Console.error("\r\u{1B}[K") }
                 for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, "\(prepared.unreadable[path]!)") }
                 var edits = metaEdits
                 var pushTo = trackers
@@ -212,15 +215,15 @@ extension MKT {
             return result
         }
 
-        /// The release's own cover, as the description chose it (research/metadata.md
-        /// §4: an embedded front cover, a cover-named image, any embedded
-        /// picture, the only image): its bytes, and its name in the snapshot.
+        /// The release's own cover, as the description chose it (an embedded
+        /// front cover, a cover-named image, any embedded picture, the only
+        /// image): its bytes, and its name in the snapshot.
         static func ownCover(_ prepared: PreparedRelease) -> (data: Data, name: String)? {
             guard let cover = prepared.description.cover else { return nil }
             let embedded = cover.hasPrefix("embedded:")
             let path = embedded ? String(cover.dropFirst("embedded:".count)) : cover
             guard let file = prepared.tree.files.first(where: { $0.path == path }) else { return nil }
-            let location = prepared.tree.location(of: file)
+            let location = prepared.scan.location(of: file)
             guard embedded else { return FileManager.default.contents(atPath: location).map { ($0, cover) } }
             guard let pictures = try? AudioProbe.probe(path: location).pictures,
                 let picture = pictures.first(where: { $0.type == 3 && !$0.data.isEmpty }) ?? pictures.first(where: { !$0.data.isEmpty })

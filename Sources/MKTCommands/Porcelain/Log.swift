@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTObjects
 import MKTStore
 import MKTTrackers
 import MKTWorkflow

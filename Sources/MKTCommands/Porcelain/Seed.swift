@@ -3,6 +3,7 @@ import Foundation
 import MKTClients
 import MKTConfig
 import MKTCredentials
+import MKTObjects
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -54,7 +55,7 @@ extension MKT {
             var failed = 0
             for release in names {
                 guard let id = try repository.refs.read("refs/trackers/\(tracker)/\(release)"),
-                    let receipt = try? UploadReceipt(objectBody: repository.objects.read(id, as: .receipt)), receipt.succeeded else {
+                    let receipt = try? repository.objects.readReceipt(id), receipt.succeeded else {
                     Console.write("\(tracker) \(release): not uploaded to \(tracker); nothing to seed\n")
                     failed += 1
                     continue

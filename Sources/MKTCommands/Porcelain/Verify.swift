@@ -21,7 +21,7 @@ extension MKT {
 
         func run() throws {
             let stored = try openRepository().release(named: release)
-            let root = directory ?? stored.tree.root
+            let root = try directory ?? stored.knownFolder()
             let report = try ReleaseVerifier.verify(stored.tree, pieces: stored.pieces, root: root, hasher: PieceHasher())
             for problem in report.problems { Console.write("error: \(problem)\n") }
             if !report.problems.isEmpty { throw WorkflowError.verifyFailed(badFiles: report.problems.count) }

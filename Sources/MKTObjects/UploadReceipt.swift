@@ -91,21 +91,15 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
 
     /// Canonical JSON: sorted keys, no absent fields.
     public func objectBody() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try! encoder.encode(self)
+        ObjectJSON.encode(self)
     }
 
-    public init(objectBody: Data) throws(TrackerError) {
+    public init(objectBody: Data) throws(ObjectFormatError) {
         if let fields = FlatJSON.parse(objectBody), let receipt = Self(fields) {
             self = receipt
             return
         }
-        do {
-            self = try JSONDecoder().decode(Self.self, from: objectBody)
-        } catch {
-            throw .local("not a receipt: \(error.localizedDescription)")
-        }
+        self = try ObjectJSON.decode(Self.self, from: objectBody, object: .receipt)
     }
 
     /// The fast path of `init(objectBody:)`: nil unless every field is there

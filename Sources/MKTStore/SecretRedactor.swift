@@ -1,6 +1,5 @@
 import Foundation
 import MKTCrypto
-import MKTStore
 
 /// The second line of defence against leaks (the first is never formatting a
 /// secret into text): knows every stored secret in the forms it could take on

@@ -1,5 +1,5 @@
 import Foundation
-@testable import MKTTrackers
+@testable import MKTObjects
 import Testing
 
 struct FlatJSONTests {
@@ -54,6 +54,6 @@ struct FlatJSONTests {
         #expect(UploadReceipt(try #require(FlatJSON.parse(extra))) == nil)
         #expect(try UploadReceipt(objectBody: extra) == Self.sample())
         body["attempt"] = "three"
-        #expect(throws: TrackerError.self) { try UploadReceipt(objectBody: JSONSerialization.data(withJSONObject: body)) }
+        #expect(throws: ObjectFormatError(.receipt, "attempt: expected an integer")) { try UploadReceipt(objectBody: JSONSerialization.data(withJSONObject: body)) }
     }
 }
