@@ -30,17 +30,40 @@ extension ReleaseRules {
     ]
 }
 
+extension ReleaseRules.Vocabulary {
+    /// OPS's upload form: `FORMAT`, `ENCODING` and `MEDIA` in OPSnet/Gazelle's lib/config.php.
+    static let ops = ReleaseRules.Vocabulary(
+        formats: ["MP3", "FLAC", "Ogg Vorbis", "AAC", "AC3", "DTS"],
+        encodings: ["Lossless", "24bit Lossless", "V0 (VBR)", "V1 (VBR)", "V2 (VBR)", "320", "256", "192", "160", "128", "96", "64",
+                    "APS (VBR)", "APX (VBR)", "q8.x (VBR)", "Other"],
+        media: ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"])
+
+    /// RED's, as the uploaders that work there send it (gazelle_api's format
+    /// and quality lists): DSD, no Ogg Vorbis, and no CBR under 192.
+    static let red = ReleaseRules.Vocabulary(
+        formats: ["MP3", "FLAC", "AAC", "AC3", "DTS", "DSD"],
+        encodings: ["Lossless", "24bit Lossless", "V0 (VBR)", "V1 (VBR)", "V2 (VBR)", "320", "256", "192", "APS (VBR)", "APX (VBR)",
+                    "DSD64", "DSD128", "DSD256", "DSD512", "Other"],
+        media: ["CD", "DVD", "Vinyl", "Soundboard", "SACD", "DAT", "Cassette", "WEB", "Blu-Ray"])
+
+    /// DIC's is not published: WhatCD/Gazelle's `$Formats` and `$Bitrates` (its ancestor), with OPS's media.
+    static let dic = ReleaseRules.Vocabulary(
+        formats: ["MP3", "FLAC", "Ogg Vorbis", "AAC", "AC3", "DTS"],
+        encodings: ["192", "APS (VBR)", "V2 (VBR)", "V1 (VBR)", "256", "APX (VBR)", "V0 (VBR)", "q8.x (VBR)", "320", "Lossless", "24bit Lossless", "Other"],
+        media: ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"])
+}
+
 extension FamilyDefaults {
     static let red = FamilyDefaults(
         pathLimit: 180, rateLimit: RateLimiter.Limit(requests: 10, window: .seconds(10)), releaseTypes: .red,
-        mediaNames: ["BD": "Blu-Ray"], allowedExtensions: ReleaseRules.redExtensions)
+        mediaNames: ["BD": "Blu-Ray"], allowedExtensions: ReleaseRules.redExtensions, vocabulary: .red)
 
     static let ops = FamilyDefaults(
         pathLimit: 255, rateLimit: RateLimiter.Limit(requests: 5, window: .seconds(10)), releaseTypes: .gazelle,
-        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions)
+        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions, vocabulary: .ops)
 
     /// DIC's code is closed: its numbering and path limit are what smoked-salmon, the uploader used on it, sends and checks.
     static let dic = FamilyDefaults(
         pathLimit: 180, rateLimit: RateLimiter.Limit(requests: 5, window: .seconds(10)), releaseTypes: .red,
-        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions)
+        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions, vocabulary: .dic)
 }

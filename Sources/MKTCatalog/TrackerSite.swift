@@ -51,6 +51,8 @@ public struct TrackerSite: Equatable, Sendable {
     public let mediaNames: [String: String]
     /// File extensions the site lets into a music or audiobook torrent.
     public let allowedExtensions: Set<String>
+    /// The formats, encodings and media its upload form offers, as it spells them.
+    public let vocabulary: ReleaseRules.Vocabulary
     /// UNIT3D's category and type ids: each site numbers its own.
     public let categoryID: Int?
     public let typeID: Int?
@@ -73,6 +75,7 @@ public struct TrackerSite: Equatable, Sendable {
         self.releaseTypes = releaseTypes ?? defaults.releaseTypes
         self.mediaNames = defaults.mediaNames
         self.allowedExtensions = defaults.allowedExtensions
+        self.vocabulary = defaults.vocabulary
         self.categoryID = categoryID
         self.typeID = typeID
         self.timeout = timeout
@@ -88,7 +91,10 @@ public struct TrackerSite: Equatable, Sendable {
 
     /// What `check-release` and the pre-push checks hold a release to on this site.
     public var releaseRules: ReleaseRules {
-        ReleaseRules(tracker: name, pathLimit: pathLimit, allowedExtensions: allowedExtensions)
+        // mkt's spelling of a medium the site names its own way is as good as the site's.
+        var accepted = vocabulary
+        accepted.media += mediaNames.filter { vocabulary.media.contains($0.value) }.map(\.key).sorted()
+        return ReleaseRules(tracker: name, pathLimit: pathLimit, allowedExtensions: allowedExtensions, vocabulary: accepted)
     }
 
     /// Where the site is, for messages: the host alone.
@@ -127,4 +133,5 @@ struct FamilyDefaults: Sendable {
     let releaseTypes: ReleaseTypeTable
     let mediaNames: [String: String]
     let allowedExtensions: Set<String>
+    let vocabulary: ReleaseRules.Vocabulary
 }

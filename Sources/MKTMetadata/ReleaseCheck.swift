@@ -23,6 +23,23 @@ public struct ReleaseRules: Sendable {
     /// Longest `folder/…/file` in characters (Unicode scalars).
     public var pathLimit: Int
     public var allowedExtensions: Set<String>
+    /// The upload form's words, as the site spells them (empty: the site has no such field).
+    public var vocabulary: Vocabulary
+
+    /// A site form's lists: the formats, the encodings (the `bitrate` field) and
+    /// the media it offers; `media` also holds mkt's other spelling of a medium
+    /// the site names its own way (BD for RED's Blu-Ray).
+    public struct Vocabulary: Sendable, Equatable {
+        public var formats: [String]
+        public var encodings: [String]
+        public var media: [String]
+
+        public init(formats: [String], encodings: [String], media: [String]) {
+            self.formats = formats
+            self.encodings = encodings
+            self.media = media
+        }
+    }
 
     /// Gazelle's forbidden characters in file and folder names.
     public static let forbiddenCharacters: Set<Character> = [":", "?", "<", ">", "\\", "*", "|", "\""]
@@ -34,10 +51,11 @@ public struct ReleaseRules: Sendable {
         ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains(ReleaseCheck.fileExtension(path))
     }
 
-    public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>) {
+    public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>, vocabulary: Vocabulary) {
         self.tracker = tracker
         self.pathLimit = pathLimit
         self.allowedExtensions = allowedExtensions
+        self.vocabulary = vocabulary
     }
 }
 
@@ -77,17 +95,13 @@ public enum ReleaseCheck {
         findings += audio
         // Without audio, what the form would say matters no more.
         if !audio.contains(where: { $0.code == "no-audio" }) {
-            findings += checkDescription(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media), site: site)
+            findings += checkDescription(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media), site: site, vocabulary: rules.vocabulary)
         }
         return findings
     }
 
-    /// The media Gazelle's form offers, and the formats it takes for music.
-    static let media: Set<String> = ["CD", "WEB", "VINYL", "DVD", "BD", "BLU-RAY", "SOUNDBOARD", "SACD", "DAT", "CASSETTE"]
-    static let formats: Set<String> = ["MP3", "FLAC", "Ogg Vorbis", "AAC", "AC3", "DTS"]
-
     /// What the upload form needs filled, and combinations it refuses.
-    private static func checkDescription(_ description: ReleaseDescription, site: String) -> [Finding] {
+    private static func checkDescription(_ description: ReleaseDescription, site: String, vocabulary: ReleaseRules.Vocabulary) -> [Finding] {
         var findings: [Finding] = []
         func missing(_ field: String, _ what: String) {
             findings.append(Finding(severity: .error, code: "missing-\(field)", path: "", message: "no \(what) in the tags or the folder name"))
@@ -104,11 +118,24 @@ public enum ReleaseCheck {
         if let year = description.year, let problem = Years.problem(year: year, media: description.media) {
             findings.append(Finding(severity: .error, code: "year", path: "", message: problem))
         }
-        if let format = description.format, !formats.contains(format) {
-            findings.append(Finding(severity: .error, code: "format", path: "", message: "\(format) is not a format \(site) takes for music (MP3, FLAC, Ogg Vorbis, AAC, AC3, DTS)"))
+        findings += vocabularyFindings(description, site: site, vocabulary: vocabulary)
+        return findings
+    }
+
+    /// A format, encoding or medium the site's form does not offer.
+    public static func vocabularyFindings(_ description: ReleaseDescription, site: String, vocabulary: ReleaseRules.Vocabulary) -> [Finding] {
+        var findings: [Finding] = []
+        func offered(_ value: String, _ list: [String], caseless: Bool = false) -> Bool {
+            list.isEmpty || list.contains { caseless ? $0.uppercased() == value.uppercased() : $0 == value }
         }
-        if let media = description.media, !Self.media.contains(media.uppercased()) {
-            findings.append(Finding(severity: .error, code: "media", path: "", message: "'\(media)' is not a media \(site) offers (CD, WEB, Vinyl, DVD, BD, Soundboard, SACD, DAT, Cassette)"))
+        if let format = description.format, !offered(format, vocabulary.formats) {
+            findings.append(Finding(severity: .error, code: "format", path: "", message: "\(format) is not a format \(site) takes for music (\(vocabulary.formats.joined(separator: ", ")))"))
+        }
+        if let encoding = description.encoding, !offered(encoding, vocabulary.encodings) {
+            findings.append(Finding(severity: .error, code: "encoding", path: "", message: "'\(encoding)' is not an encoding \(site) takes (\(vocabulary.encodings.joined(separator: ", ")))"))
+        }
+        if let media = description.media, !offered(media, vocabulary.media, caseless: true) {
+            findings.append(Finding(severity: .error, code: "media", path: "", message: "'\(media)' is not a media \(site) offers (\(vocabulary.media.joined(separator: ", ")))"))
         }
         return findings
     }

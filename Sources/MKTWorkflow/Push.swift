@@ -181,6 +181,10 @@ public struct Pusher: Sendable {
                 var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
                 errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
                     .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
+                // What the form will say is the snapshot's (edits included): the site must offer each word of it.
+                for finding in ReleaseCheck.vocabularyFindings(snapshot.description, site: tracker.uppercased(), vocabulary: rules.vocabulary) where !errors.contains(finding.message) {
+                    errors.append(finding.message)
+                }
                 if let first = errors.first {
                     settle(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release --tracker \(tracker) \(release.name))" : "")))
                     continue

@@ -27,6 +27,28 @@ struct TrackerCatalogTests {
         #expect(TrackerCatalog().names == ["dic", "ops", "red"])
     }
 
+    /// Each site's form offers its own words: RED has no CBR under 192 and no
+    /// Ogg Vorbis, OPS has both; mkt's BD is RED's Blu-Ray.
+    @Test func theFormsVocabularies() throws {
+        var release = ReleaseDescription()
+        release.format = "MP3"
+        release.encoding = "160"
+        release.media = "BD"
+        func refused(_ site: String) throws -> [String] {
+            ReleaseCheck.vocabularyFindings(release, site: site, vocabulary: try Self.site(site).releaseRules.vocabulary).map(\.code)
+        }
+        #expect(try refused("red") == ["encoding"])
+        #expect(try refused("ops") == [])
+        release.format = "Ogg Vorbis"
+        release.encoding = "q8.x (VBR)"
+        release.media = "Blu-Ray"
+        #expect(try refused("red") == ["format", "encoding"])
+        #expect(try refused("ops") == [])
+        release.encoding = "banana"
+        #expect(try refused("ops") == ["encoding"])
+        #expect(try Self.site("red").releaseRules.vocabulary.media.contains("BD"), "mkt's spelling of RED's Blu-Ray")
+    }
+
     /// One config section adds a Gazelle site with its own numbering.
     @Test func aGazelleSiteWithItsOwnReleaseTypes() throws {
         var keys = Self.custom

@@ -346,6 +346,23 @@ struct WorkflowJourneyTests {
         }
     }
 
+    /// The snapshot's words must be the site's: RED's form has no CBR 160, OPS's has;
+    /// RED is refused locally before anything is sent.
+    @Test func aSitesFormWordsAreCheckedBeforeSending() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            let ops = try FakeTracker(site: "ops", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]) + ops.configSection(extra: ["rate-limit": "100/10s"]))
+            let release = try Self.addAlbums(1, to: world)[0]
+            #expect(try world.mkt(["edit", release, "--meta", "encoding=160"]).status == 0)
+            let pushed = try world.mkt(["push", "red", "ops", release, "--dry-run"])
+            #expect(pushed.stdout.contains("red \(release): refused (local): '160' is not an encoding RED takes ("), "\(pushed)")
+            #expect(!pushed.stdout.contains("ops \(release): refused (local): '160'"), "\(pushed)")
+            #expect(try red.uploads.isEmpty)
+        }
+    }
+
     /// Five trackers that each take a second per request, on a machine with
     /// fewer cores than that: every site gets its first request before any
     /// site has answered one (a worker per tracker, not one per core).
