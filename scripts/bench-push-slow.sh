@@ -40,10 +40,10 @@ push_to() {   # $1: number of trackers; prints the wall time of the push
     mkt push "${names[@]}" --no-seed >/dev/null
     end=$(date +%s.%N)
     cd - >/dev/null
-    echo "$end - $start" | bc
+    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }' 
 }
 
 one=$(push_to 1)
 many=$(push_to "$count")
 printf 'push to 1 tracker (%s s per request): %.1f s\n' "$slow" "$one"
-printf 'push to %d trackers (%s s per request): %.1f s (%.2f x)\n' "$count" "$slow" "$many" "$(echo "$many / $one" | bc -l)"
+printf 'push to %d trackers (%s s per request): %.1f s (%.2f x)\n' "$count" "$slow" "$many" "$(awk -v a="$one" -v b="$many" 'BEGIN { print b / a }')"
