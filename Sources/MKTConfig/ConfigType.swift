@@ -86,8 +86,9 @@ public enum ConfigType: Equatable, Sendable {
     }
 
     /// Why a value does not fit its type: a phrase that starts with the value.
-    public struct Refusal: Error, Equatable, Sendable {
+    public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         public let reason: String
+        public var description: String { reason }
         init(_ reason: String) { self.reason = reason }
     }
 

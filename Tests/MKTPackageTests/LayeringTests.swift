@@ -31,6 +31,22 @@ struct LayeringTests {
         #expect(checked >= 18, "library modules and the binary checked: \(checked)")
     }
 
+    /// The one error route prints `error: <description>`: every error type mkt
+    /// declares must describe itself (no `Foo(bar: …)` dumps reach a user).
+    @Test func everyErrorTypeDescribesItself() throws {
+        let sources = URL(fileURLWithPath: Self.manifest).deletingLastPathComponent().appendingPathComponent("Sources").path
+        var declared = 0
+        for case let file as String in FileManager.default.enumerator(atPath: sources) ?? FileManager.DirectoryEnumerator() where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: "\(sources)/\(file)", encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                guard let conformances = Self.first(#"^\s*(?:public |package )?(?:enum|struct|class|final class) \w+: ([^{]*\bError\b[^{]*)\{"#, in: String(line)) else { continue }
+                declared += 1
+                #expect(conformances.contains("CustomStringConvertible"), "\(file): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(declared >= 15)
+    }
+
     static func first(_ pattern: String, in text: String) -> String? { all(pattern, in: text).first }
 
     static func all(_ pattern: String, in text: String) -> [String] {

@@ -316,7 +316,9 @@ extension MKT {
         }
 
         /// Input ended before an answer (Ctrl-D); `run` names the folder.
-        struct EndOfInput: Error {}
+        struct EndOfInput: Error, CustomStringConvertible {
+            var description: String { "no answer (end of input)" }
+        }
 
         /// `hashing  42% 812 MB/s` on one line of stderr, redrawn at most ten times a second.
         static func progressBar(total: Int64) -> @Sendable (Int64) -> Void {
