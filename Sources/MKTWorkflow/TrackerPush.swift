@@ -61,7 +61,13 @@ extension Repository {
             attemptsLeft -= 1
             var result = uploader.attempt(job, previous: last.map { (id: $0.0.hex, receipt: $0.1) })
             if let copy = result.siteTorrent {
-                result.receipt.siteTorrent = try objects.write(type: .torrent, body: Data(copy)).hex
+                // A site whose copy carries a secret (a source flag equal to the passkey) has the torrent all
+                // the same: the upload is recorded, the copy is not kept (it is seeded from memory).
+                switch Result(catching: { () throws(StoreError) -> ObjectID in try objects.write(type: .torrent, body: Data(copy)) }) {
+                case .success(let id): result.receipt.siteTorrent = id.hex
+                case .failure(.secretInObject): result.receipt.warnings.append("the site's copy of the torrent holds one of your secrets; mkt did not keep it")
+                case .failure(let error): throw error
+                }
             }
             if result.receipt.succeeded, let seeded = seed?(result.siteTorrent, result.receipt) {
                 result.receipt.seedClient = seeded.client

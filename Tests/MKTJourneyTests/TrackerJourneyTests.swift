@@ -136,6 +136,29 @@ struct TrackerJourneyTests {
         }
     }
 
+    /// A site whose answer quotes a secret (here it forces a source flag equal
+    /// to the passkey) has the torrent all the same: the upload is recorded,
+    /// the secret is not, and the next push knows the site has it.
+    @Test func aSecretInTheSitesAnswerDoesNotLoseTheRecord() throws {
+        try withTemporaryDirectory { directory in
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            let world = try TrackerWorld(directory)
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            try red.faults(["site_source": red.passkey])
+            let release = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+            let pushed = try world.mkt(["push", "red", release, "--no-seed"])
+            #expect(pushed.status == 0 && pushed.stdout.contains("red \(release): success"), "\(pushed)")
+            let receipt = try world.object(try world.mkt(["rev-parse", "refs/trackers/red/\(release)"]).line)
+            #expect((receipt["warnings"] as? [String])?.contains { $0.contains("holds one of your secrets") } == true, "\(receipt)")
+            #expect(try red.uploads.count == 1)
+            let again = try world.mkt(["push", "red", release, "--no-seed"])
+            #expect(again.stdout.contains("up to date") || again.stdout.contains("success"), "\(again)")
+            #expect(try red.uploads.count == 1, "nothing is sent twice")
+            let fsck = try world.mkt(["fsck"])
+            #expect(fsck.status == 0, "\(fsck)")
+        }
+    }
+
     /// A Gazelle site mkt does not know, with its own release-type numbers,
     /// is one config section: its form carries its own ids and source flag.
     @Test func aNewGazelleSiteIsOneConfigSection() throws {
