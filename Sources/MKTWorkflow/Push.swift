@@ -18,9 +18,14 @@ public struct PushResult: Sendable {
     /// Set when no attempt was made: why (a rule the release breaks, a missing key…).
     public var refusal: String?
     public var upToDate = false
+    /// The site took it, but mkt could not record that (a full disk on the ref or reflog): why.
+    public var unrecorded: String?
 
-    public var succeeded: Bool { upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun }
-    public var summary: String { upToDate ? "up to date" : refusal.map { "refused (local): \($0)" } ?? receipt?.summary ?? "" }
+    public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun) }
+    public var summary: String {
+        let summary = upToDate ? "up to date" : refusal.map { "refused (local): \($0)" } ?? receipt?.summary ?? ""
+        return unrecorded.map { "\(summary); but mkt could not record it: \($0); 'mkt push --queue' records it without sending anything" } ?? summary
+    }
 }
 
 /// `mkt push`: the pre-push hook, the rules, one torrent per tracker from
@@ -302,6 +307,11 @@ public struct Pusher: Sendable {
     /// One job to its end, under its lock.
     private func upload(_ job: inout QueuedJob, site: TrackerSite, with worker: Uploader) throws -> PushResult? {
         let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false)
+        if job.state == .uploading, let last = job.receipt.flatMap(ObjectID.init(hex:)),
+            let receipt = try? repository.objects.readReceipt(last), receipt.succeeded, receipt.torrent == job.torrent {
+            // The site took it and the receipt was stored, but the ref did not move: record it, send nothing.
+            return record(&job, id: last, receipt: receipt)
+        }
         if job.state == .uploading {
             // The process that was uploading it is gone: whether the site took it is unknown.
             job.receipt = try interruptedReceipt(job, site: site, infohash: uploadJob.torrent.infoHashHex).hex
@@ -328,24 +338,38 @@ public struct Pusher: Sendable {
             if let pause { notice("\(saved.tracker) \(saved.release): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s") }
         }
         job = saved
-        let ref = Self.trackerRef(job.tracker, job.release)
-        // An mkt killed while moving this ref left its lock behind. Under the
-        // job's lock no other push can be moving it, and its writer is dead.
-        let refLock = repository.refs.path(of: ref) + ".lock"
-        if case .gone = LockFile.holder(of: refLock) { unlink(refLock) }
-        try repository.update([RefUpdate(name: ref, action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
-        if let client = receipt.seedClient, receipt.seedError == nil {
-            try repository.recordSeeding(tracker: job.tracker, release: job.release, receipt: id, client: client)
+        return record(&job, id: id, receipt: receipt)
+    }
+
+    /// Moves the tracker ref to the attempt's receipt and settles the job. A
+    /// failure here (a full disk) loses nothing: the receipt is stored and the
+    /// job stays `uploading` with it, so the next push records it without sending.
+    private func record(_ job: inout QueuedJob, id: ObjectID, receipt: UploadReceipt) -> PushResult {
+        var result = PushResult(tracker: job.tracker, release: job.release, receiptID: id, receipt: receipt)
+        do {
+            let ref = Self.trackerRef(job.tracker, job.release)
+            // An mkt killed while moving this ref left its lock behind. Under the
+            // job's lock no other push can be moving it, and its writer is dead.
+            let refLock = repository.refs.path(of: ref) + ".lock"
+            if case .gone = LockFile.holder(of: refLock) { unlink(refLock) }
+            if try repository.refs.read(ref) != id {
+                try repository.update([RefUpdate(name: ref, action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
+            }
+            if let client = receipt.seedClient, receipt.seedError == nil {
+                try repository.recordSeeding(tracker: job.tracker, release: job.release, receipt: id, client: client)
+            }
+            if receipt.succeeded {
+                try queue.remove(job)
+            } else {
+                // A job stopped (Ctrl-C) while it could still be retried waits for the next push.
+                let stopped = Interruption.requested && receipt.isRetryable
+                job.state = receipt.outcome == .outcomeUnknown ? .outcomeUnknown : stopped ? .pending : .failed
+                try queue.save(job)
+            }
+        } catch {
+            result.unrecorded = "\(error)"
         }
-        if receipt.succeeded {
-            try queue.remove(job)
-        } else {
-            // A job stopped (Ctrl-C) while it could still be retried waits for the next push.
-            let stopped = Interruption.requested && receipt.isRetryable
-            job.state = receipt.outcome == .outcomeUnknown ? .outcomeUnknown : stopped ? .pending : .failed
-            try queue.save(job)
-        }
-        return PushResult(tracker: job.tracker, release: job.release, receiptID: id, receipt: receipt)
+        return result
     }
 
     private func interruptedReceipt(_ job: QueuedJob, site: TrackerSite, infohash: String) throws -> ObjectID {

@@ -159,6 +159,29 @@ struct TrackerJourneyTests {
         }
     }
 
+    /// The upload went through but the record of it cannot be written (here
+    /// the ref's reflog is in the way; on a full disk the same): the line says
+    /// so, and the next push records it without sending anything again.
+    @Test func anUploadThatCannotBeRecordedIsRecordedLater() throws {
+        try withTemporaryDirectory { directory in
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            let world = try TrackerWorld(directory)
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            let release = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+            let reflog = "\(directory)/.mkt/logs/refs/trackers/red/\(release)"
+            try FileManager.default.createDirectory(atPath: reflog, withIntermediateDirectories: true)
+            let pushed = try world.mkt(["push", "red", release, "--no-seed"])
+            #expect(pushed.status == 1 && pushed.stdout.contains("red \(release): success") && pushed.stdout.contains("but mkt could not record it"), "\(pushed)")
+            #expect(!pushed.stdout.contains("refused (local)"), "\(pushed)")
+            try FileManager.default.removeItem(atPath: reflog)
+            let recorded = try world.mkt(["push", "--queue", "--no-seed"])
+            #expect(recorded.status == 0 && recorded.stdout.contains("red \(release): success"), "\(recorded)")
+            #expect(try red.uploads.count == 1, "nothing was sent again")
+            #expect(try world.mkt(["queue"]).stdout.isEmpty)
+            #expect(try world.mkt(["push", "red", release, "--no-seed"]).stdout.contains("up to date"))
+        }
+    }
+
     /// A Gazelle site mkt does not know, with its own release-type numbers,
     /// is one config section: its form carries its own ids and source flag.
     @Test func aNewGazelleSiteIsOneConfigSection() throws {
