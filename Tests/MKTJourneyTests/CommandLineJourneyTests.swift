@@ -145,6 +145,22 @@ struct CommandLineJourneyTests {
         #expect(result.status == 0, "\(result)")
     }
 
+    /// A mistyped tracker name is an error with a did-you-mean, never a silent success.
+    @Test func unknownNamesAreErrors() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let seed = try MKTProcess.run(["seed", "rde"], in: directory)
+            #expect(seed.status == 1 && seed.stderr.hasPrefix("error: unknown tracker 'rde'; did you mean red?"), "\(seed)")
+            let log = try MKTProcess.run(["log", "--tracker", "rde"], in: directory)
+            #expect(log.status == 1 && log.stderr.hasPrefix("error: unknown tracker 'rde'; did you mean red?"), "\(log)")
+            let credential = try MKTProcess.run(["credential", "set", "rde"], in: directory, stdin: Data("x".utf8), environment: ["MKT_PASSWORD": "pw", "MKT_CREDENTIALS": "\(directory)/private/credentials"])
+            #expect(credential.status == 64 && credential.stderr.hasPrefix("error: 'rde' is not a tracker or service mkt knows; did you mean red?"), "\(credential)")
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/private/credentials"))
+            let service = try MKTProcess.run(["credential", "set", "discogs"], in: directory, stdin: Data("token-0123456789".utf8), environment: ["MKT_PASSWORD": "pw", "MKT_CREDENTIALS": "\(directory)/private/credentials"])
+            #expect(service.status == 0, "a web service's key is a known name: \(service)")
+        }
+    }
+
     /// A usage error shows the usage of the command it is about, not mkt's.
     @Test func usageErrorsShowTheCommandsOwnUsage() throws {
         let result = try MKTProcess.run(["credential", "set"], in: "/")

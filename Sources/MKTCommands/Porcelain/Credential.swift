@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MKTSources
+import MKTConfig
 import MKTCredentials
 import MKTStore
 
@@ -98,6 +100,7 @@ extension MKT.Credential {
 
         func run() throws {
             let kind = try CredentialCommand.kind(apiKey: apiKey, passkey: passkey, cookie: cookie, password: password)
+            try Self.checkName(tracker, kind: kind, context: try CommandContext(store: .optional))
             let id = try CredentialCommand.withStore(creating: true) { store in
                 let secret = try CredentialCommand.readSecret(prompt: "\(kind) for \(tracker): ")
                 let added = try store.add(tracker: tracker, kind: kind, secret: secret, label: label, replacing: false)
@@ -105,6 +108,21 @@ extension MKT.Credential {
                 return added.id
             }
             Console.write(id + "\n")
+        }
+
+        /// A secret is for a name mkt will ask for: a tracker the config (or
+        /// the catalog) knows, a web service, or a client (for --password).
+        static func checkName(_ name: String, kind: CredentialKind, context: CommandContext) throws {
+            let trackers = context.config.trackers.names
+            let services = WebSource.allCases.map(\.rawValue)
+            let clients = context.config.clientNames
+            let known = kind == .password ? clients : trackers + services
+            guard !known.contains(name) else { return }
+            let suggestion = Suggestion.closest(to: name, among: known).map { "; did you mean \($0)?" } ?? ""
+            let outside = context.repository == nil ? " (a tracker or client of a store's own config: run this inside that store)" : ""
+            throw ValidationError(kind == .password
+                ? "'\(name)' is not a client in the config\(suggestion) (clients: \(clients.joined(separator: ", ")))\(outside)"
+                : "'\(name)' is not a tracker or service mkt knows\(suggestion) (trackers: \(trackers.joined(separator: ", ")); services: \(services.joined(separator: ", ")))\(outside)")
         }
     }
 

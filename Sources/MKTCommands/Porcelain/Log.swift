@@ -39,6 +39,10 @@ extension MKT {
             let repository = try openRepository()
             let name = release.map(shortReleaseName)
             if let name, try repository.refs.read("refs/releases/\(name)") == nil { throw WorkflowError.unknownRelease(name) }
+            // A tracker the config no longer names still has its history.
+            if let tracker, !repository.config.trackers.knows(tracker), try repository.refs.list(under: "refs/trackers/\(tracker)").isEmpty {
+                _ = try repository.config.tracker(tracker)
+            }
             let entries = try repository.history(release: name, tracker: tracker, limit: maxCount)
             if json {
                 // Each receipt's canonical JSON, with its id and release spliced in front.

@@ -38,6 +38,7 @@ extension MKT {
         func run() throws {
             let context = try CommandContext(store: .required)
             let repository = try context.store
+            _ = try repository.config.torrentSite(tracker)
             guard let name = try client ?? repository.config.seedingClient() else {
                 throw ValidationError(repository.config.clientNames.isEmpty
                     ? "no client configured: add a [client \"NAME\"] section (see mkt help seed)"
