@@ -34,7 +34,7 @@ public struct ReleaseObject: Equatable, Sendable {
                 throw bad("files[\(index)]: a format-1 body needs modified, changed, inode and device (\(file.path))")
             }
         }
-        if body.single && (body.files.count != 1 || body.files[0].path != body.name) {
+        if body.single && (body.files.count != 1 || !ReleaseTree.same(body.files[0].path, body.name)) {
             throw bad("single: a one-file release holds exactly one file, named as the release")
         }
         let tree = ReleaseTree(name: body.name, isSingleFile: body.single, files: body.files.map { .init(path: $0.path, size: $0.size) }, excluded: body.excluded)
