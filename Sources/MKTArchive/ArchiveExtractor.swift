@@ -7,6 +7,9 @@ import Foundation
 /// a cap on the total size written and on the number of entries. Everything
 /// goes into a hidden folder next to the destination, which is renamed into
 /// place only when the whole archive was read; on any error it is removed.
+/// An extraction killed outright (kill -9, power loss) cannot remove its
+/// folder: the next extraction into the same destination removes those whose
+/// process is gone.
 public struct ArchiveExtractor: Sendable {
     public var maximumBytes: Int64 = 16 << 30
     public var maximumEntries = 65_536
@@ -19,7 +22,8 @@ public struct ArchiveExtractor: Sendable {
     public func extract(_ archive: String, into directory: String) throws(ArchiveError) -> String {
         var info = stat()
         guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw .destination(directory, "not a folder") }
-        let staging = "\(directory)/.mkt-extract-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        Self.removeLeftovers(in: directory)
+        let staging = "\(directory)/\(Self.stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         guard mkdir(staging, 0o755) == 0 else { throw .destination(directory, String(cString: strerror(errno))) }
         do {
             try unpack(archive, into: staging)
@@ -40,6 +44,27 @@ public struct ArchiveExtractor: Sendable {
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw .unreadable(archive, "\(error)")
+        }
+    }
+
+    /// A staging folder is `.mkt-extract-<pid>-<random>`: the pid says whose it is.
+    static let stagingPrefix = ".mkt-extract-"
+
+    /// Removes the staging folders in `directory` left by extractions whose
+    /// process no longer exists (kill(pid, 0) says ESRCH); a live process's
+    /// folder, even another user's (EPERM), is its own and stays.
+    /// - Returns: the folders removed.
+    @discardableResult
+    public static func removeLeftovers(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { name in
+            guard name.hasPrefix(stagingPrefix),
+                let pid = name.dropFirst(stagingPrefix.count).split(separator: "-", maxSplits: 1).first.flatMap({ pid_t($0) }), pid > 0
+            else { return false }
+            return kill(pid, 0) == -1 && errno == ESRCH
+        }.compactMap { name in
+            let path = "\(directory)/\(name)"
+            return (try? FileManager.default.removeItem(atPath: path)).map { path }
         }
     }
 

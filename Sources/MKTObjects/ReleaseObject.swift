@@ -34,20 +34,20 @@ public struct ReleaseObject: Equatable, Sendable {
                 throw bad("files[\(index)]: a format-1 body needs modified, changed, inode and device (\(file.path))")
             }
         }
-        if body.single && (body.files.count != 1 || body.files[0].path != body.name) {
+        if body.single && (body.files.count != 1 || !ReleaseTree.same(body.files[0].path, body.name)) {
             throw bad("single: a one-file release holds exactly one file, named as the release")
         }
         let tree = ReleaseTree(name: body.name, isSingleFile: body.single, files: body.files.map { .init(path: $0.path, size: $0.size) }, excluded: body.excluded)
-        guard tree.files.map(\.path) == body.files.map(\.path), Set(body.files.map(\.path)).count == body.files.count else {
+        guard ReleaseTree.inStrictByteOrder(body.files.map(\.path)) else {
             throw bad("files: not in byte order of their paths, or a path repeats")
         }
-        guard tree.excluded == body.excluded, Set(body.excluded).count == body.excluded.count else {
+        guard ReleaseTree.inStrictByteOrder(body.excluded) else {
             throw bad("excluded: not in byte order, or a path repeats")
         }
         self.tree = tree
         if let root = body.root {
             guard root.hasPrefix("/") else { throw bad("root: '\(root)' is not an absolute path") }
-            recordedScan = ReleaseScan(tree: tree, root: root, stats: Dictionary(uniqueKeysWithValues: body.files.compactMap { file in file.stat.map { (file.path, $0) } }))
+            recordedScan = ReleaseScan(tree: tree, root: root, stats: FileStats(body.files.compactMap { file in file.stat.map { (file.path, $0) } }))
         } else {
             recordedScan = nil
         }

@@ -56,7 +56,7 @@ public struct PieceHasher: Sendable {
     }
 
     private func hash(
-        _ tree: ReleaseTree, root: String, stats: [String: FileStat]?, pieceLength: Int64, progress: (@Sendable (Int64) -> Void)?
+        _ tree: ReleaseTree, root: String, stats: FileStats?, pieceLength: Int64, progress: (@Sendable (Int64) -> Void)?
     ) throws(TorrentError) -> PieceHashes {
         try PieceLength.validate(pieceLength)
         let total = tree.totalSize

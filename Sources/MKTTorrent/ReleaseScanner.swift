@@ -60,7 +60,7 @@ public enum ReleaseScanner {
     /// The files, their stat data and the paths left out, as the walk finds them.
     private struct Found {
         var files: [ReleaseTree.File] = []
-        var stats: [String: FileStat] = [:]
+        var stats = FileStats()
         var excluded: [String] = []
 
         mutating func add(_ relativePath: String, _ info: stat) {

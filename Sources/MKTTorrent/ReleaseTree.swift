@@ -18,6 +18,11 @@ public struct ReleaseTree: Equatable, Sendable {
 
         /// The path split into components, as a torrent lists it.
         public var components: [String] { path.split(separator: "/").map(String.init) }
+
+        /// By bytes: `Café` in NFC and in NFD are two files to the file system.
+        public static func == (lhs: File, rhs: File) -> Bool {
+            lhs.size == rhs.size && ReleaseTree.same(lhs.path, rhs.path)
+        }
     }
 
     /// The torrent's `name`: the folder's (or single file's) own name.
@@ -47,6 +52,39 @@ public struct ReleaseTree: Equatable, Sendable {
     public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
+
+    /// Byte equality of UTF-8. Swift's `==` calls canonically equivalent
+    /// spellings (`é` as U+00E9 and as e + U+0301) equal; file names are bytes.
+    public static func same(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    /// True when `paths` is in strict byte order: sorted, and no path repeats.
+    public static func inStrictByteOrder(_ paths: [String]) -> Bool {
+        zip(paths, paths.dropFirst()).allSatisfy { precedes($0, $1) }
+    }
+
+    public static func == (lhs: ReleaseTree, rhs: ReleaseTree) -> Bool {
+        same(lhs.name, rhs.name) && lhs.isSingleFile == rhs.isSingleFile && lhs.files == rhs.files
+            && lhs.excluded.count == rhs.excluded.count && zip(lhs.excluded, rhs.excluded).allSatisfy { same($0, $1) }
+    }
+}
+
+/// Each file's stat data by relative path, keyed by the path's bytes (a
+/// `[String: …]` would merge NFC and NFD spellings of one name into one entry).
+public struct FileStats: Equatable, Sendable {
+    private var byPath: [[UInt8]: FileStat] = [:]
+
+    public init(_ entries: [(path: String, stat: FileStat)] = []) {
+        for entry in entries { self[entry.path] = entry.stat }
+    }
+
+    public subscript(path: String) -> FileStat? {
+        get { byPath[Array(path.utf8)] }
+        set { byPath[Array(path.utf8)] = newValue }
+    }
+
+    public var count: Int { byPath.count }
 }
 
 /// What stat(2) said of a file when it was scanned: enough to tell, without
@@ -72,9 +110,9 @@ public struct ReleaseScan: Equatable, Sendable {
     public let tree: ReleaseTree
     /// The folder (or single file), absolute and with links resolved.
     public let root: String
-    public let stats: [String: FileStat]
+    public let stats: FileStats
 
-    public init(tree: ReleaseTree, root: String, stats: [String: FileStat]) {
+    public init(tree: ReleaseTree, root: String, stats: FileStats) {
         self.tree = tree
         self.root = root
         self.stats = stats

@@ -71,7 +71,8 @@ public struct TorrentFile: Equatable, Sendable {
             isSingleFile = true
         case (nil, let files?):
             guard let list = files.listValue, !list.isEmpty else { throw bad("info.files is not a list of files") }
-            var seen = Set<[String]>()
+            // By bytes: Swift's `==` would take NFC and NFD spellings of one name for one path.
+            var seen = Set<[[UInt8]]>()
             for (index, item) in list.enumerated() {
                 let field = "info.files[\(index)]"
                 guard let file = item.dictionaryValue else { throw bad("\(field) is not a dictionary") }
@@ -82,7 +83,7 @@ public struct TorrentFile: Equatable, Sendable {
                     guard let bytes = component.bytesValue else { throw bad("\(field).path has a non-string component") }
                     path.append(try Self.component(bytes, field: "\(field).path", label: label))
                 }
-                guard seen.insert(path).inserted else { throw bad("\(field).path \(path.joined(separator: "/")) appears twice") }
+                guard seen.insert(path.map { Array($0.utf8) }).inserted else { throw bad("\(field).path \(path.joined(separator: "/")) appears twice") }
                 let attributes = file["attr"]?.stringValue ?? ""
                 entries.append(Entry(path: path, length: length, isPadding: attributes.contains("p")))
             }
@@ -160,9 +161,9 @@ public struct TorrentFile: Equatable, Sendable {
 
     /// `a` and `a/b` cannot both be files.
     private static func checkNoFileIsAFolder(_ paths: [[String]], label: String) throws(TorrentError) {
-        let files = Set(paths)
+        let files = Set(paths.map { $0.map { Array($0.utf8) } })
         for path in paths where path.count > 1 {
-            for end in 1..<path.count where files.contains(Array(path[..<end])) {
+            for end in 1..<path.count where files.contains(path[..<end].map { Array($0.utf8) }) {
                 throw .invalidTorrent(source: label, reason: "\(path[..<end].joined(separator: "/")) is both a file and a folder")
             }
         }

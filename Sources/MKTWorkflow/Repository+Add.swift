@@ -18,6 +18,15 @@ public struct AddedRelease: Sendable {
     public var cachedPieces: Bool
     /// Audio files whose tags could not be read.
     public var unreadable: [String: MetadataError]
+    /// Set when the folder's own name is taken by another folder's release.
+    public var namesake: Namesake?
+}
+
+/// A release that holds the name a folder would have had: another folder
+/// (other content, last seen elsewhere), so the folder got a name of its own.
+public struct Namesake: Equatable, Sendable {
+    public let name: String
+    public let folder: String
 }
 
 /// A folder read but not yet added: its scan and description, nothing
@@ -27,6 +36,8 @@ public struct PreparedRelease: Sendable {
     public let scan: ReleaseScan
     public var tree: ReleaseTree { scan.tree }
     public let name: String
+    /// Set when the folder's own name is taken by another folder's release.
+    public let namesake: Namesake?
     /// The release's current snapshot, if it was added before.
     public let parent: ObjectID?
     let parentSnapshot: MetaSnapshot?
@@ -57,7 +68,7 @@ extension Repository {
     ) throws -> PreparedRelease {
         let scan = try ReleaseScanner.scan(folder, options: options)
         let releaseID = LooseObject.id(type: .release, body: scan.tree.objectBody())
-        let name = ReleaseName.make(folder: scan.tree.name, releaseID: releaseID)
+        let (name, namesake) = try releaseName(of: scan, releaseID: releaseID)
         let parent = try refs.read("refs/releases/\(name)")
         let snapshot = parent.flatMap { try? objects.readMeta($0) }
         var hashes: PieceHashes?
@@ -68,14 +79,14 @@ extension Repository {
                 ?? PieceHasher().hash(scan, pieceLength: length, progress: progress?(scan.tree.totalSize))
             if hashes == parentPieces.hashes {
                 return PreparedRelease(
-                    folder: folder, scan: scan, name: name, parent: parent, parentSnapshot: snapshot, unchangedDescription: snapshot.description,
+                    folder: folder, scan: scan, name: name, namesake: namesake, parent: parent, parentSnapshot: snapshot, unchangedDescription: snapshot.description,
                     description: snapshot.description, unreadable: [:], hashes: hashes)
             }
         }
         let (facts, failures) = ReleaseAudio.facts(of: scan)
         let description = ReleaseDescriber.describe(name: scan.tree.name, files: scan.tree.files.map(\.path), facts: facts, media: media)
         return PreparedRelease(
-            folder: folder, scan: scan, name: name, parent: parent, parentSnapshot: snapshot, unchangedDescription: nil, description: description,
+            folder: folder, scan: scan, name: name, namesake: namesake, parent: parent, parentSnapshot: snapshot, unchangedDescription: nil, description: description,
             unreadable: failures, hashes: hashes)
     }
 
@@ -90,7 +101,9 @@ extension Repository {
         let (stored, cached) = try store(prepared.scan, pieceLength: prepared.hashes?.pieceLength, known: prepared.hashes, progress: progress)
         if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty,
             prepared.parentSnapshot?.release == stored.releaseID, prepared.parentSnapshot?.pieces == stored.piecesID {
-            return AddedRelease(name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:])
+            return AddedRelease(
+                name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:],
+                namesake: prepared.namesake)
         }
         let description = try MetaEdit.apply(edits, to: prepared.description)
         let ref = "refs/releases/\(prepared.name)"
@@ -104,17 +117,39 @@ extension Repository {
                 try update([RefUpdate(name: ref, action: .set(metaID), expected: parent.map { .value($0) } ?? .missing)], message: "add: \(stored.tree.name)")
                 return AddedRelease(
                     name: prepared.name, metaID: metaID, parent: parent, description: description, unchanged: false, cachedPieces: cached,
-                    unreadable: prepared.unreadable)
+                    unreadable: prepared.unreadable, namesake: prepared.namesake)
             } catch {
                 guard case .refChanged(_, _, let found) = error else { throw error }
                 if let found, let theirs = try? objects.readMeta(found),
                     theirs.release == stored.releaseID, theirs.pieces == stored.piecesID, theirs.description == description {
-                    return AddedRelease(name: prepared.name, metaID: found, parent: parent, description: description, unchanged: true, cachedPieces: cached, unreadable: [:])
+                    return AddedRelease(
+                        name: prepared.name, metaID: found, parent: parent, description: description, unchanged: true, cachedPieces: cached,
+                        unreadable: [:], namesake: prepared.namesake)
                 }
                 parent = found
             }
         }
         throw StoreError.refChanged(ref, expected: parent.map { .value($0) } ?? .missing, found: try refs.read(ref))
+    }
+
+    /// The name a scanned folder's release goes by: its folder's short name,
+    /// or, while a release of that name is another folder, the name with -2,
+    /// -3, … (the first that is free or is this folder). A release is this
+    /// folder when it has the same content (a copy is the same release), when
+    /// its known folder is this one (an edited folder is updated), or when no
+    /// folder is known for it (nothing tells them apart).
+    func releaseName(of scan: ReleaseScan, releaseID: ObjectID) throws -> (name: String, namesake: Namesake?) {
+        let base = ReleaseName.make(folder: scan.tree.name, releaseID: releaseID)
+        var namesake: Namesake?
+        for number in 1... {
+            let name = number == 1 ? base : ReleaseName.numbered(base, number)
+            guard let current = try refs.read("refs/releases/\(name)"), let snapshot = try? objects.readMeta(current),
+                snapshot.release != releaseID, let release = try? objects.readRelease(snapshot.release),
+                let other = folder(of: snapshot.release, release), other != scan.root
+            else { return (name, namesake) }
+            if namesake == nil { namesake = Namesake(name: name, folder: other) }
+        }
+        preconditionFailure("a name is free: refs are finite")
     }
 
     /// Adds a release folder in one go: `prepareAdd`, then `commitAdd`.
@@ -169,5 +204,13 @@ public enum ReleaseName {
             while name.hasSuffix("-") { name.removeLast() }
         }
         return name.isEmpty ? "release-\(releaseID.hex.prefix(12))" : name
+    }
+
+    /// `name-N`, the name cut so that it stays within `maximumLength`.
+    static func numbered(_ name: String, _ number: Int) -> String {
+        let suffix = "-\(number)"
+        var stem = String(name.prefix(maximumLength - suffix.count))
+        while stem.hasSuffix("-") { stem.removeLast() }
+        return stem + suffix
     }
 }

@@ -113,7 +113,7 @@ extension Repository {
         }
     }
 
-    private func folder(of id: ObjectID, _ release: ReleaseObject) -> String? {
+    func folder(of id: ObjectID, _ release: ReleaseObject) -> String? {
         scanRecord(release: id)?.root ?? release.recordedScan?.root
     }
 

@@ -29,6 +29,20 @@ struct ReleaseObjectTests {
         #expect(try ReleaseTree(objectBody: single.objectBody()) == single)
     }
 
+    /// NFC and NFD spellings of one name are two paths, in byte order (NFD's
+    /// `e` before NFC's 0xC3): the body reads back; the same path twice does not.
+    @Test func canonicallyEquivalentPathsAreTwoPaths() throws {
+        let files: [ReleaseTree.File] = [.init(path: "Caf\u{E9}.flac", size: 3), .init(path: "Cafe\u{301}.flac", size: 5)]
+        let twoSpellings = ReleaseTree(name: "r", isSingleFile: false, files: files, excluded: ["x\u{E9}", "xe\u{301}"])
+        let decoded = try ReleaseTree(objectBody: twoSpellings.objectBody())
+        #expect(decoded == twoSpellings && decoded.files.map { Array($0.path.utf8) } == files.reversed().map { Array($0.path.utf8) })
+        let body = String(decoding: twoSpellings.objectBody(), as: UTF8.self)
+        let repeated = body.replacingOccurrences(of: "Cafe\u{301}.flac", with: "Caf\u{E9}.flac")
+        #expect(throws: ObjectFormatError.self) { try ReleaseTree(objectBody: Data(repeated.utf8)) }
+        let unordered = #"{"excluded":[],"files":[{"path":"Caf\#u{E9}.flac","size":3},{"path":"Cafe\#u{301}.flac","size":5}],"name":"r","single":false}"#
+        #expect(throws: ObjectFormatError.self) { try ReleaseTree(objectBody: Data(unordered.utf8)) }
+    }
+
     @Test func aFormatOneBodyStillDecodesWithItsScan() throws {
         let object = try ReleaseObject(objectBody: Data(formatOneReleaseBody.utf8))
         #expect(object.tree == tree)

@@ -48,6 +48,12 @@ struct TorrentFileTests {
         return info
     }
 
+    /// NFC and NFD spellings of one name are two files, as the file system has them.
+    @Test func canonicallyEquivalentPathsAreTwoFiles() throws {
+        let parsed = try TorrentFile.parse(torrent(info: withFiles([["Cafe\u{301}"], ["Caf\u{E9}"], ["Caf\u{E9}.d", "x"], ["Cafe\u{301}.d"]])), label: "a.torrent")
+        #expect(parsed.files.map { $0.path.map { Array($0.utf8) } } == [["Cafe\u{301}"], ["Caf\u{E9}"], ["Caf\u{E9}.d", "x"], ["Cafe\u{301}.d"]].map { $0.map { Array($0.utf8) } })
+    }
+
     @Test func pathsThatEscapeAreRefused() {
         expectRefused(withFiles([["..", "etc", "passwd"]]), "info.files[0].path: '..' is not allowed")
         expectRefused(withFiles([["", "etc", "passwd"]]), "info.files[0].path: empty name (an absolute path or '//')")
@@ -55,6 +61,7 @@ struct TorrentFileTests {
         expectRefused(withFiles([["a\u{0}b"]]), "info.files[0].path: name contains a NUL byte")
         expectRefused(withFiles([["ok"], ["ok"]]), "info.files[1].path ok appears twice")
         expectRefused(withFiles([["a"], ["a", "b"]]), "a is both a file and a folder")
+        expectRefused(withFiles([["Caf\u{E9}"], ["Caf\u{E9}", "b"]]), "Caf\u{E9} is both a file and a folder")
         var info = validInfo
         info["name"] = .string("..")
         expectRefused(info, "info.name: '..' is not allowed")

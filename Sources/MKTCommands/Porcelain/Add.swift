@@ -101,7 +101,8 @@ extension MKT {
                 guard !quiet else { continue }
                 let missing = Self.missing(added.description)
                 let state = added.unchanged ? "unchanged" : added.parent == nil ? "added" : "updated"
-                Console.write("\(state) \(added.name)\(missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")); mkt edit \(added.name) --meta FIELD=VALUE)")\n")
+                let namesake = added.namesake.map { " (\($0.name) is another folder: \($0.folder))" } ?? ""
+                Console.write("\(state) \(added.name)\(namesake)\(missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")); mkt edit \(added.name) --meta FIELD=VALUE)")\n")
             }
             guard !queued.isEmpty else { return }
             let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: context.uploader(), report: { result in
