@@ -62,7 +62,7 @@ public enum ObjectFormats {
     /// A torrent the way `transmission-show` lays it out.
     public static func describe(_ torrent: TorrentFile) -> String {
         var lines = [
-            "Name: \(torrent.name)",
+            "Name: \(quoted(torrent.name))",
             "Info hash: \(torrent.infoHashHex)",
             "Private: \(torrent.isPrivate ? "yes" : "no")",
         ]
@@ -83,9 +83,30 @@ public enum ObjectFormats {
         lines.append("Files (\(files.count)):")
         for file in files {
             let path = torrent.isSingleFile ? torrent.name : ([torrent.name] + file.path).joined(separator: "/")
-            lines.append("  \(path) (\(byteCount(file.length)))")
+            lines.append("  \(quoted(path)) (\(byteCount(file.length)))")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A file name for a line of output, quoted as git quotes paths: a name
+    /// with a control character, `"` or `\` goes in double quotes with C
+    /// escapes, so no name can end a line early or forge the next one.
+    public static func quoted(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == 0x22 || $0 == 0x5c }) else { return path }
+        var quoted: [UInt8] = [0x22]
+        for byte in bytes {
+            switch byte {
+            case 0x0a: quoted += Array(#"\n"#.utf8)
+            case 0x09: quoted += Array(#"\t"#.utf8)
+            case 0x0d: quoted += Array(#"\r"#.utf8)
+            case 0x22, 0x5c: quoted += [0x5c, byte]
+            case 0..<0x20, 0x7f: quoted += Array(("\\" + String(byte, radix: 8).leftPadded(to: 3)).utf8)
+            default: quoted.append(byte)
+            }
+        }
+        quoted.append(0x22)
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// Binary units, as piece lengths are powers of two: "256 KiB", "1.5 GiB".
@@ -100,4 +121,8 @@ public enum ObjectFormats {
         if unit == 0 { return "\(bytes) bytes" }
         return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

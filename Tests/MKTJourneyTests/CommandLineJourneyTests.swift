@@ -145,6 +145,17 @@ struct CommandLineJourneyTests {
         #expect(result.status == 0, "\(result)")
     }
 
+    /// cat-file's batch answers every line, whatever it holds, so a coprocess stays in step.
+    @Test func batchCheckAnswersEveryLine() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let input = Data("nul\u{0}here\nrefs/../x\n\n@{bad\n".utf8)
+            let result = try MKTProcess.run(["cat-file", "--batch-check"], in: directory, stdin: input)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "\"nul\\000here\" missing\nrefs/../x missing\n missing\n@{bad missing\n", "\(result)")
+        }
+    }
+
     /// A mistyped tracker name is an error with a did-you-mean, never a silent success.
     @Test func unknownNamesAreErrors() throws {
         try withTemporaryDirectory { directory in

@@ -123,6 +123,15 @@ struct ReleaseWorkflowTests {
         #expect(try config.seedingClient() == "qbt")
     }
 
+    /// Names go on output lines quoted as git quotes paths: no name can end a line or forge the next.
+    @Test func namesAreQuotedOnLines() {
+        #expect(ObjectFormats.quoted("01 - Café.flac") == "01 - Café.flac")
+        #expect(ObjectFormats.quoted("a\nb.flac") == #""a\nb.flac""#)
+        #expect(ObjectFormats.quoted("tab\there \"q\" back\\slash") == #""tab\there \"q\" back\\slash""#)
+        #expect(ObjectFormats.quoted("nul\u{0}bell\u{7}del\u{7f}") == #""nul\000bell\007del\177""#)
+        #expect(!ObjectFormats.quoted("x\ny\rz").contains("\n") && !ObjectFormats.quoted("x\ny\rz").contains("\r"))
+    }
+
     @Test func storedTorrentsRefuseAnnounceURLs() throws {
         var torrent = BencodeDictionary()
         torrent["info"] = .dictionary(["name": .string("x"), "piece length": .integer(16384), "pieces": .bytes([UInt8](repeating: 0, count: 20)), "length": .integer(1)])

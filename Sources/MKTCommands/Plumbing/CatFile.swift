@@ -89,11 +89,12 @@ extension MKT {
                     id = try repository.resolve(name)
                     guard repository.objects.contains(id) else { throw StoreError.unknownName(name) }
                 } catch StoreError.ambiguousName {
-                    Console.write("\(name) ambiguous\n")
+                    Console.write("\(ObjectFormats.quoted(name)) ambiguous\n")
                     try Console.flush()
                     continue
-                } catch StoreError.unknownName, StoreError.invalidRefName {
-                    Console.write("\(name) missing\n")
+                } catch {
+                    // Every line gets its answer, whatever it holds (a NUL, a bad ref name), so a coprocess stays in step.
+                    Console.write("\(ObjectFormats.quoted(name)) missing\n")
                     try Console.flush()
                     continue
                 }
