@@ -80,14 +80,15 @@ public struct UploadQueue: Sendable {
         for tracker in try DurableFile.list(directory).sorted() {
             for name in try DurableFile.list("\(directory)/\(tracker)").sorted() where name.hasSuffix(".json") {
                 let path = "\(directory)/\(tracker)/\(name)"
-                files.append(LinkingFile(path: "queue/\(tracker)/\(name)", links: Self.links(in: try DurableFile.read(path) ?? Data())))
+                let job = "\(tracker)/\(name.dropLast(".json".count))"
+                files.append(LinkingFile(path: "queue/\(tracker)/\(name)", links: Self.links(in: try DurableFile.read(path) ?? Data(), job: job)))
             }
         }
         return files
     }
 
-    static func links(in data: Data) -> Result<[ObjectLink], LinkingFile.Damage> {
-        let remedy = "remove it to drop the job"
+    static func links(in data: Data, job name: String) -> Result<[ObjectLink], LinkingFile.Damage> {
+        let remedy = "'mkt queue cancel \(name)' drops it"
         let job: QueuedJob
         do {
             job = try JSONDecoder().decode(QueuedJob.self, from: data)
@@ -115,6 +116,20 @@ public struct UploadQueue: Sendable {
         case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "\(path(context)): not a valid value"
         @unknown default: return "not a queued job"
         }
+    }
+
+    /// Removes the job file of `tracker`/`release` if it is one the queue
+    /// holds, it does not parse (`mkt queue cancel` drops it so) and no
+    /// process holds its lock; false otherwise.
+    public func removeDamaged(tracker: String, release: String) throws -> Bool {
+        // Only names listed in the queue: a TRACKER/RELEASE typed with `..` reaches nothing outside it.
+        guard try DurableFile.list(directory).contains(tracker), try DurableFile.list("\(directory)/\(tracker)").contains("\(release).json"),
+            let data = try DurableFile.read(path(tracker, release)), case .failure = Self.links(in: data, job: "\(tracker)/\(release)"),
+            let lock = try claim(tracker: tracker, release: release)
+        else { return false }
+        defer { lock.release() }
+        try DurableFile.remove(path(tracker, release))
+        return true
     }
 
     public func save(_ job: QueuedJob) throws {

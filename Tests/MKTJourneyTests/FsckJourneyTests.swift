@@ -115,7 +115,7 @@ struct FsckJourneyTests {
             // The job file names only a torrent: gc keeps what it names all the same, and fsck calls it damaged.
             let checked = try MKTProcess.run(["fsck"], in: directory)
             #expect(checked.stderr == "checked 4 objects and 1 ref: 1 error\n")
-            #expect(checked.stdout == "error: queue/red/album.json: damaged: tracker: missing; remove it to drop the job\n")
+            #expect(checked.stdout == "error: queue/red/album.json: damaged: tracker: missing; 'mkt queue cancel red/album' drops it\n")
             for id in [named, top, reflogged, queued] {
                 #expect(try MKTProcess.run(["cat-file", "-p", id], in: directory).status == 0)
             }

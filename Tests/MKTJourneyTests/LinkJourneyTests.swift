@@ -105,12 +105,16 @@ struct LinkJourneyTests {
                 expected = "error: queue/red/album.json: torrent \(missing) is missing"
             case .queueDamaged:
                 try writeFile("\(directory)/.mkt/queue/red/album.json", "{\"torrent\":\"\(store.torrent)\"}\n")
-                expected = "error: queue/red/album.json: damaged: tracker: missing; remove it to drop the job"
+                expected = "error: queue/red/album.json: damaged: tracker: missing; 'mkt queue cancel red/album' drops it"
             }
             let result = try MKTProcess.run(["fsck"], in: directory)
             #expect(result.status == 1, "\(result)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             #expect(lines.filter { $0 == expected }.count == 1, "\(result)")
+            if broken == .queueDamaged {
+                #expect(try MKTProcess.run(["queue", "cancel", "red/album"], in: directory).stdout == "cancelled red/album (damaged)\n")
+                #expect(try MKTProcess.run(["fsck"], in: directory).status == 0)
+            }
         }
     }
 
