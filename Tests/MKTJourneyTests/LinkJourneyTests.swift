@@ -129,6 +129,22 @@ struct LinkJourneyTests {
         }
     }
 
+    /// A registration left by a writer that died keeps nothing, and gc removes it.
+    @Test func aDeadWritersRegistrationIsIgnored() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let gone = try MKTProcess.start(["--version"], in: directory)
+            _ = try gone.finish()
+            // Registered before the object was written: were it alive, the object would stay.
+            let registration = "\(directory)/.mkt/running/\(gone.pid)"
+            try FileManager.default.createDirectory(atPath: "\(directory)/.mkt/running", withIntermediateDirectories: true)
+            try writeFile(registration, "")
+            let loose = try MKTProcess.run(["hash-object", "-w", "--stdin"], in: directory, input: "left by an add that was killed").line
+            #expect(try MKTProcess.run(["gc", "--prune=0"], in: directory).stdout == "removed objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
+            #expect(!FileManager.default.fileExists(atPath: registration))
+        }
+    }
+
     /// `gc --prune=0` while an add has written its release object but not
     /// moved its ref (held there by a test seam) keeps that object: the add
     /// ends well and its release reads back whole.
