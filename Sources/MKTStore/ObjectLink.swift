@@ -26,9 +26,11 @@ public struct LinkingFile: Sendable {
     /// The links it holds, or why it does not parse, and what drops it.
     public let links: Result<[ObjectLink], Damage>
 
-    public struct Damage: Error, Sendable {
+    public struct Damage: Error, Sendable, CustomStringConvertible {
         public let reason: String
         public let remedy: String
+
+        public var description: String { "\(reason); \(remedy)" }
 
         public init(reason: String, remedy: String) {
             self.reason = reason
