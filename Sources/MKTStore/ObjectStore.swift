@@ -32,8 +32,12 @@ public struct ObjectStore: Sendable {
         let id = LooseObject.id(type: type, body: body)
         let bytes = LooseObject.encode(type: type, body: body)
         let path = path(of: id)
+        try WriterRegistry.register(store: (directory as NSString).deletingLastPathComponent)
         try DurableFile.makeDirectories((path as NSString).deletingLastPathComponent)
         let created = try DurableFile.create(path, contents: bytes, mode: Self.fileMode)
+        // An object that was there already gets a fresh time, as git freshens
+        // it: gc keeps what was modified since this writer registered.
+        if !created { utimensat(AT_FDCWD, path, nil, 0) }
         // Read back and re-hash, as git does: a disk or filesystem that
         // returns other bytes than it was given must not go unnoticed.
         switch try verify(id) {

@@ -46,13 +46,20 @@ extension Repository {
     /// when an id that names it appears in any file of the store outside
     /// `objects/` (refs, reflogs, the queue, caches) or in a reachable
     /// object's bytes. Reading ids as text keeps whatever might be linked: a
-    /// stray match keeps an object, it never removes one. The grace spares
-    /// the objects of a write that has not moved its ref yet.
+    /// stray match keeps an object, it never removes one. Objects modified
+    /// since the oldest running writer registered (`WriterRegistry`) are
+    /// kept whatever the grace: they may be a running add's, whose ref has
+    /// not moved yet. The registrations are read after the objects are
+    /// listed, so every listed object's writer, if still running, is seen.
     public func unreachableObjects(grace: TimeInterval, now: Date = Date()) throws(StoreError) -> [ObjectID] {
         let unreachable = try unreachable(among: Set(try objects.scan().objects)) { id throws(StoreError) in
             Self.objectIDs(in: try DurableFile.read(objects.path(of: id)) ?? Data())
         }
-        return unreachable.filter { isOlder(objects.path(of: $0), than: grace, now: now) }.sorted { $0.hex < $1.hex }
+        let writerSince = WriterRegistry.oldestLiveWriter(store: directory)
+        return unreachable.filter { id in
+            let path = objects.path(of: id)
+            return isOlder(path, than: grace, now: now) && !(writerSince.map { isModified(path, since: $0) } ?? false)
+        }.sorted { $0.hex < $1.hex }
     }
 
     /// The objects among `stored` that nothing leads to, where `links` gives
@@ -104,6 +111,11 @@ extension Repository {
         }
         flush()
         return found
+    }
+
+    private func isModified(_ path: String, since time: timespec) -> Bool {
+        var info = stat()
+        return lstat(path, &info) != 0 || !(info.st_mtim < time)
     }
 
     private func isOlder(_ path: String, than grace: TimeInterval, now: Date) -> Bool {

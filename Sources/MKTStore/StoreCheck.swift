@@ -9,6 +9,12 @@ public enum StoreProblem: Equatable, Sendable, CustomStringConvertible {
     case danglingRef(name: String, target: ObjectID)
     case corruptReflog(location: String)
     case staleLock(path: String, holder: LockHolder)
+    /// A reachable object's body is not one of its type.
+    case malformedObject(ObjectID, type: ObjectType, reason: String)
+    /// `source` (`meta <id>`, `queue/red/album.json`) names in `field` an object that is not there, or is of another type.
+    case brokenLink(source: String, field: String, target: ObjectID, found: ObjectType?, expected: ObjectType)
+    /// A file outside `objects/` that should name objects does not parse.
+    case damagedFile(path: String, reason: String, remedy: String)
 
     /// Errors make fsck fail; a stale lock is only a warning.
     public var isError: Bool {
@@ -25,6 +31,11 @@ public enum StoreProblem: Equatable, Sendable, CustomStringConvertible {
         case .danglingRef(let name, let target): "ref \(name): points to missing object \(target)"
         case .corruptReflog(let location): "reflog \(location): malformed line"
         case .staleLock(let path, let holder): "lock \(path): \(holder)"
+        case .malformedObject(let id, let type, let reason): "\(type.rawValue) \(id): \(reason)"
+        case .brokenLink(let source, let field, let target, nil, _): "\(source): \(field) \(target) is missing"
+        case .brokenLink(let source, let field, let target, let found?, let expected):
+            "\(source): \(field) \(target) is a \(found.rawValue) object, not a \(expected.rawValue)"
+        case .damagedFile(let path, let reason, let remedy): "\(path): damaged: \(reason); \(remedy)"
         }
     }
 }
@@ -41,19 +52,27 @@ public struct StoreCheckReport: Sendable {
 }
 
 extension Repository {
-    /// Re-hashes every object and checks every ref, reflog and lock, and
-    /// counts the objects nothing leads to from what it read.
+    /// Re-hashes every object and checks every ref, reflog and lock, counts
+    /// the objects nothing leads to from what it read, and checks that every
+    /// link of every reachable object, and of every file in `linkingFiles`
+    /// (the queue jobs), leads to an object of the type it must have.
+    /// `linkReader` reads an object's links from its body.
     /// Findings come back in the report; only failure to list the store throws.
-    public func check() throws(StoreError) -> StoreCheckReport {
+    public func check(linkReader: ObjectLinkReader, linkingFiles: [LinkingFile]) throws(StoreError) -> StoreCheckReport {
         var report = StoreCheckReport()
         let scan = try objects.scan()
         report.objectCount = scan.objects.count
         report.problems += scan.stray.map { .strayFile(path: $0) }
         var links: [ObjectID: [ObjectID]] = [:]
+        var types: [ObjectID: ObjectType] = [:]
+        var typedLinks: [ObjectID: Result<[ObjectLink], any Error>] = [:]
         for id in scan.objects {
             do {
                 switch try objects.verify(id) {
-                case .success(let object): links[id] = Self.objectIDs(in: object.body)
+                case .success(let object):
+                    links[id] = Self.objectIDs(in: object.body)
+                    types[id] = object.type
+                    typedLinks[id] = linkReader(object.type, object.body)
                 case .failure(let defect): report.problems.append(.corruptObject(id, path: objects.path(of: id), defect: defect))
                 }
             } catch {
@@ -75,7 +94,28 @@ extension Repository {
                 report.problems.append(.corruptReflog(location: location))
             }
         }
-        report.unreachableCount = try unreachable(among: Set(scan.objects)) { links[$0] ?? [] }.count
+        let unreachable = try unreachable(among: Set(scan.objects)) { links[$0] ?? [] }
+        report.unreachableCount = unreachable.count
+        let damaged = Set(scan.objects).subtracting(types.keys)
+        func checkLinks(_ links: [ObjectLink], from source: String) {
+            for link in links where !damaged.contains(link.target) && types[link.target] != link.type {
+                let problem = StoreProblem.brokenLink(source: source, field: link.field, target: link.target, found: types[link.target], expected: link.type)
+                if !report.problems.contains(problem) { report.problems.append(problem) }
+            }
+        }
+        for id in scan.objects where !unreachable.contains(id) {
+            guard let type = types[id], let found = typedLinks[id] else { continue }
+            switch found {
+            case .success(let links): checkLinks(links, from: "\(type.rawValue) \(id)")
+            case .failure(let error): report.problems.append(.malformedObject(id, type: type, reason: "\(error)"))
+            }
+        }
+        for file in linkingFiles {
+            switch file.links {
+            case .success(let links): checkLinks(links, from: file.path)
+            case .failure(let damage): report.problems.append(.damagedFile(path: file.path, reason: damage.reason, remedy: damage.remedy))
+            }
+        }
         for lock in try refs.lockFiles() {
             let holder = LockFile.holder(of: lock)
             if case .running = holder { continue }

@@ -72,7 +72,9 @@ extension Repository {
     /// `core.format` first.
     public func writeRelease(_ tree: ReleaseTree) throws -> ObjectID {
         try raiseFormat()
-        return try objects.write(type: .release, body: tree.objectBody())
+        let id = try objects.write(type: .release, body: tree.objectBody())
+        WriterPauseSeam.releaseWritten()
+        return id
     }
 
     /// The hashes of exactly the files `scan` found, at `pieceLength`, when

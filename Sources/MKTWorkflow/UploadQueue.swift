@@ -73,6 +73,65 @@ public struct UploadQueue: Sendable {
         return found.sorted { ($0.priority, -$0.queued, $0.tracker, $0.release) > ($1.priority, -$1.queued, $1.tracker, $1.release) }
     }
 
+    /// Every job file with the objects it names, for fsck; a file that does
+    /// not parse, or names something that is not an id, comes back damaged.
+    public func linkingFiles() throws -> [LinkingFile] {
+        var files: [LinkingFile] = []
+        for tracker in try DurableFile.list(directory).sorted() {
+            for name in try DurableFile.list("\(directory)/\(tracker)").sorted() where name.hasSuffix(".json") {
+                let path = "\(directory)/\(tracker)/\(name)"
+                let job = "\(tracker)/\(name.dropLast(".json".count))"
+                files.append(LinkingFile(path: "queue/\(tracker)/\(name)", links: Self.links(in: try DurableFile.read(path) ?? Data(), job: job)))
+            }
+        }
+        return files
+    }
+
+    static func links(in data: Data, job name: String) -> Result<[ObjectLink], LinkingFile.Damage> {
+        let remedy = "'mkt queue cancel \(name)' drops it"
+        let job: QueuedJob
+        do {
+            job = try JSONDecoder().decode(QueuedJob.self, from: data)
+        } catch let error as DecodingError {
+            return .failure(.init(reason: Self.reason(error), remedy: remedy))
+        } catch {
+            return .failure(.init(reason: "\(error)", remedy: remedy))
+        }
+        var links: [ObjectLink] = []
+        for (field, text, type) in [("meta", job.meta, ObjectType.meta), ("torrent", job.torrent, .torrent)] + (job.receipt.map { [("receipt", $0, .receipt)] } ?? []) {
+            guard ObjectID.isLowerHex(text), let id = ObjectID(hex: text) else {
+                return .failure(.init(reason: "\(field): '\(text.prefix(80))' is not an object id", remedy: remedy))
+            }
+            links.append(ObjectLink(field, id, type))
+        }
+        return .success(links)
+    }
+
+    /// One line: which key is wrong and how.
+    private static func reason(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String { context.codingPath.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, _): return "\(key.stringValue): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): wrong type"
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "\(path(context)): not a valid value"
+        @unknown default: return "not a queued job"
+        }
+    }
+
+    /// Removes the job file of `tracker`/`release` if it is one the queue
+    /// holds, it does not parse (`mkt queue cancel` drops it so) and no
+    /// process holds its lock; false otherwise.
+    public func removeDamaged(tracker: String, release: String) throws -> Bool {
+        // Only names listed in the queue: a TRACKER/RELEASE typed with `..` reaches nothing outside it.
+        guard try DurableFile.list(directory).contains(tracker), try DurableFile.list("\(directory)/\(tracker)").contains("\(release).json"),
+            let data = try DurableFile.read(path(tracker, release)), case .failure = Self.links(in: data, job: "\(tracker)/\(release)"),
+            let lock = try claim(tracker: tracker, release: release)
+        else { return false }
+        defer { lock.release() }
+        try DurableFile.remove(path(tracker, release))
+        return true
+    }
+
     public func save(_ job: QueuedJob) throws {
         try DurableFile.makeDirectories("\(directory)/\(job.tracker)")
         let encoder = JSONEncoder()

@@ -112,7 +112,10 @@ struct FsckJourneyTests {
             #expect(FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
             #expect(try MKTProcess.run(["gc", "--prune=0"], in: directory).stdout == "removed objects/\(loose.prefix(2))/\(loose.dropFirst(2))\n")
             #expect(!FileManager.default.fileExists(atPath: "\(directory)/\(path)"))
-            #expect(try MKTProcess.run(["fsck"], in: directory).stderr == "checked 4 objects and 1 ref: ok\n")
+            // The job file names only a torrent: gc keeps what it names all the same, and fsck calls it damaged.
+            let checked = try MKTProcess.run(["fsck"], in: directory)
+            #expect(checked.stderr == "checked 4 objects and 1 ref: 1 error\n")
+            #expect(checked.stdout == "error: queue/red/album.json: damaged: tracker: missing; 'mkt queue cancel red/album' drops it\n")
             for id in [named, top, reflogged, queued] {
                 #expect(try MKTProcess.run(["cat-file", "-p", id], in: directory).status == 0)
             }

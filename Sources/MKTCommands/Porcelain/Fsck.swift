@@ -1,4 +1,5 @@
 import ArgumentParser
+import MKTObjects
 import MKTStore
 import MKTWorkflow
 
@@ -8,7 +9,9 @@ extension MKT {
             abstract: "Verify the store: re-hash every object, check every ref and reflog.",
             discussion: """
                 Prints one line per problem, "error: ..." or "warning: ...", naming the
-                object or ref and what is wrong, and exits 1 if there is any error. A
+                object or ref and what is wrong, and exits 1 if there is any error. Every
+                link of every reachable object and queued job is followed: a missing or
+                wrong-type target is named with the object or job that links to it. A
                 summary goes to stderr unless --quiet; it counts the objects nothing leads to
                 too, which are no error ('mkt gc' removes them).
                 """
@@ -18,7 +21,8 @@ extension MKT {
         var quiet = false
 
         func run() throws {
-            let report = try openRepository().check()
+            let repository = try openRepository()
+            let report = try repository.check(linkReader: ObjectLinks.read, linkingFiles: try UploadQueue(repository: repository).linkingFiles())
             for problem in report.problems {
                 Console.write("\(problem.isError ? "error" : "warning"): \(problem)\n")
             }

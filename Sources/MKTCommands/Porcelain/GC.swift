@@ -18,8 +18,9 @@ extension MKT {
                 (default 14d, as git's): no ref, reflog entry, queued upload or cache names
                 them, and no such object does. A failed or interrupted 'mkt add' leaves
                 these, and so does 'mkt hash-object -w' until a ref names its object.
-                --prune=0 removes them all; not while another mkt is adding: it writes
-                its objects before its ref.
+                --prune=0 removes them all, except those of a mkt still running (an add
+                writes its objects before its ref): every object written since the oldest
+                running writer started is kept.
                 """
         )
 

@@ -35,7 +35,17 @@ extension MKT {
             func run() throws {
                 let repository = try openRepository()
                 let queue = UploadQueue(repository: repository)
-                for job in try Queue.select(jobs, in: queue) {
+                // A job file that does not parse goes by its TRACKER/RELEASE name (fsck names it so).
+                var named: [String] = []
+                for name in jobs {
+                    let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+                    if parts.count == 2, try queue.removeDamaged(tracker: parts[0], release: parts[1]) {
+                        Console.write("cancelled \(name) (damaged)\n")
+                    } else {
+                        named.append(name)
+                    }
+                }
+                for job in try Queue.select(named, in: queue) {
                     guard let lock = try queue.claim(tracker: job.tracker, release: job.release) else {
                         throw ValidationError("\(job.tracker)/\(job.release) is being uploaded right now; it cannot be cancelled")
                     }
