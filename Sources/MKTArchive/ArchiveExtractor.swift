@@ -79,6 +79,16 @@ public struct ArchiveExtractor: Sendable {
     }
 
     private func unpack(_ archive: String, into staging: String) throws(ArchiveError) {
+        // libarchive converts a name the archive marks as UTF-8 (a zip's
+        // general-purpose bit 11) into the locale's character set, and under
+        // the C locale that fails for any non-ASCII name, leaving the entry
+        // nameless. This thread reads the archive in a UTF-8 locale instead.
+        let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
+        let previous = utf8.map { uselocale($0) }
+        defer {
+            if let previous { uselocale(previous) }
+            if let utf8 { freelocale(utf8) }
+        }
         guard let reader = archive_read_new() else { throw .unreadable(archive, "libarchive could not start") }
         defer { archive_read_free(reader) }
         archive_read_support_format_zip(reader)

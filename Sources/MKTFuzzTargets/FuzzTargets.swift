@@ -13,7 +13,7 @@ import MKTWorkflow
 public enum FuzzTargets {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "release": release, "pieces": pieces,
-        "config": config,
+        "config": config, "sanitizer": sanitizer,
         "flac": { audio($0, magic: Array("fLaC".utf8), container: "FLAC") },
         "ogg": { audio($0, magic: Array("OggS".utf8), container: "Ogg") },
         "mp3": { audio($0, magic: [0xFF], container: "MP3") },
@@ -86,6 +86,39 @@ public enum FuzzTargets {
             let last = config.entries.last { $0.section == entry.section && $0.subsection == entry.subsection && $0.key == entry.key }!
             precondition(config.value(entry.section, entry.key, subsection: entry.subsection) == last.value, "a key does not answer its last value")
         }
+    }
+
+    /// Cleaning takes time in proportion to the text: one input (up to 1 MB)
+    /// that takes more than 0.5 s plus 1 s per MB of processor time traps, so
+    /// quadratic work fails the run. What comes out is clean: no control
+    /// character but the line break, no space at either end of a line or two
+    /// in a row, no blank line at either end or two in a row, and NFC.
+    public static func sanitizer(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var cleaned = ""
+        let seconds = processorSeconds {
+            cleaned = TextSanitizer.clean(text)
+            _ = try? TextSanitizer.clean(json: Data(bytes))
+        }
+        let limit = 0.5 + Double(bytes.count) / Double(1 << 20)
+        precondition(seconds < limit, "cleaning \(bytes.count) bytes took \(seconds) s (the limit is \(limit) s)")
+        precondition(!cleaned.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }, "a control character left")
+        let lines = cleaned.isEmpty ? [] : cleaned.split(separator: "\n", omittingEmptySubsequences: false)
+        precondition(lines.first?.isEmpty != true && lines.last?.isEmpty != true, "a blank line at an end")
+        for (line, next) in zip(lines, lines.dropFirst()) { precondition(!line.isEmpty || !next.isEmpty, "two blank lines in a row") }
+        for line in lines where !line.isEmpty {
+            precondition(!line.split(separator: " ", omittingEmptySubsequences: false).contains { $0.isEmpty }, "a space too many")
+        }
+        precondition(Array(cleaned.utf8) == cleaned._nfcCodeUnits, "not NFC")
+    }
+
+    /// The processor time this thread spends in `body`: a busy machine does not make it longer.
+    static func processorSeconds(_ body: () -> Void) -> Double {
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
+        body()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+        return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
     }
 
     /// An `ftyp` box, so that the bytes after it are read as MP4 boxes.

@@ -41,7 +41,7 @@ public enum HTMLEntities {
 
     /// The character a numeric reference stands for; U+FFFD for one that stands for none.
     static func scalar(forNumber value: UInt32) -> Unicode.Scalar {
-        if let mapped = windows1252[value] { return Unicode.Scalar(mapped)! }
+        if let mapped = windows1252[value] { return Unicode.Scalar(mapped) ?? "\u{FFFD}" }
         if value == 0 { return "\u{FFFD}" }
         return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
@@ -86,13 +86,13 @@ public enum HTMLEntities {
             index += 1
         }
         let name = String(String.UnicodeScalarView(scalars[nameStart..<index]))
-        if index < scalars.count && scalars[index] == ";", let value = named[name] {
-            return (Unicode.Scalar(value)!, index + 1 - start)
+        if index < scalars.count && scalars[index] == ";", let value = named[name].flatMap(Unicode.Scalar.init) {
+            return (value, index + 1 - start)
         }
         // Without ';', the longest legacy name that starts the run counts (as in "&copy2019").
         for end in stride(from: index, to: nameStart, by: -1) {
             let candidate = String(String.UnicodeScalarView(scalars[nameStart..<end]))
-            if legacy.contains(candidate), let value = named[candidate] { return (Unicode.Scalar(value)!, end - start) }
+            if legacy.contains(candidate), let value = named[candidate].flatMap(Unicode.Scalar.init) { return (value, end - start) }
         }
         return nil
     }

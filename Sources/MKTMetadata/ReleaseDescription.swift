@@ -234,14 +234,18 @@ public enum ReleaseDescriber {
 
     /// "Artist feat. Guest & Other" → ("Artist", ["Guest", "Other"]); also (feat. …), ft., featuring, with.
     public static func splitFeatured(_ text: String) -> (String, [String]) {
-        let pattern = #"\s*[(\[{]?\b(?:feat\.?|ft\.?|featuring|with\.)\s+([^)\]}]+)[)\]}]?"#
+        // The white space before the credit goes with it, but is not part of the
+        // pattern: a leading `\s*` would rescan a long run of spaces from each of them.
+        let pattern = #"[(\[{]?\b(?:feat\.?|ft\.?|featuring|with\.)\s+([^)\]}]+)[)\]}]?"#
         guard let expression = try? NSRegularExpression(pattern: pattern, options: .caseInsensitive),
             let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-            let whole = Range(match.range, in: text), let names = Range(match.range(at: 1), in: text)
+            let credit = Range(match.range, in: text), let names = Range(match.range(at: 1), in: text)
         else { return (text, []) }
         let guests = text[names].components(separatedBy: CharacterSet(charactersIn: ",&")).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var start = credit.lowerBound
+        while start > text.startIndex, text[text.index(before: start)].isWhitespace { start = text.index(before: start) }
         var main = text
-        main.removeSubrange(whole)
+        main.removeSubrange(start..<credit.upperBound)
         return (main.trimmingCharacters(in: .whitespaces), guests)
     }
 

@@ -18,9 +18,42 @@ public enum ReleaseType: String, CaseIterable, Codable, Sendable {
         if compilation || mainArtists.count >= 6 { return .compilation }
         let remixes = trackTitles.filter { $0.lowercased().range(of: #"\b(re)?mix\b"#, options: .regularExpression) != nil }
         if !trackTitles.isEmpty && remixes.count * 2 >= trackTitles.count { return .remix }
-        let baseTitles = Set(trackTitles.map { $0.replacingOccurrences(of: #"\s*[(\[].*?[)\]]"#, with: "", options: .regularExpression).lowercased() })
+        let baseTitles = Set(trackTitles.map { withoutBracketedParts($0).lowercased() })
         if trackTitles.count <= 3 || baseTitles.count <= 2 { return .single }
         if trackTitles.count <= 7 { return .ep }
         return .album
+    }
+
+    /// "Song (Live) [2011 Remaster]" → "Song": each opening bracket up to the
+    /// first closing one after it, and the white space before, as
+    /// `\s*[(\[].*?[)\]]` takes them. In one pass: an opening that nothing
+    /// closes ends the search, where the expression tried every later one again.
+    static func withoutBracketedParts(_ title: String) -> String {
+        let scalars = Array(title.unicodeScalars)
+        // Arrays, not String.UnicodeScalarView: appending a view to a view copies the whole of it.
+        var kept: [Unicode.Scalar] = []
+        var space: [Unicode.Scalar] = []
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "(" || scalar == "[" {
+                guard let close = scalars[(index + 1)...].firstIndex(where: { $0 == ")" || $0 == "]" }) else {
+                    kept += space + scalars[index...]
+                    space = []
+                    break
+                }
+                space = []
+                index = close + 1
+            } else if scalar.properties.isWhitespace {
+                space.append(scalar)
+                index += 1
+            } else {
+                kept += space
+                space = []
+                kept.append(scalar)
+                index += 1
+            }
+        }
+        return String(String.UnicodeScalarView(kept + space))
     }
 }

@@ -56,7 +56,7 @@ public struct Pusher: Sendable {
         report: @escaping @Sendable (PushResult) -> Void, notice: @escaping @Sendable (String) -> Void
     ) {
         self.repository = repository
-        queue = UploadQueue(repository: repository)
+        queue = UploadQueue(repository: repository) { notice("warning: \($0)") }
         self.settings = settings
         self.uploader = uploader
         self.report = report

@@ -1,5 +1,6 @@
 import Foundation
 import MKTStore
+import Synchronization
 
 /// One (tracker, release) upload waiting, running or done, kept in
 /// `.mkt/queue/<tracker>/<release>.json`. The job file is rewritten durably
@@ -46,28 +47,65 @@ public struct QueuedJob: Codable, Equatable, Sendable {
 /// free was cut off mid-attempt: its outcome is unknown.
 public struct UploadQueue: Sendable {
     public let directory: String
+    /// Told once of each job file that is damaged or names another job; such a job is skipped.
+    private let damaged: ReportedOnce?
 
-    public init(repository: Repository) {
+    public init(repository: Repository, damaged report: (@Sendable (WorkflowError) -> Void)? = nil) {
         directory = "\(repository.directory)/queue"
+        damaged = report.map(ReportedOnce.init)
     }
 
     func path(_ tracker: String, _ release: String) -> String { "\(directory)/\(tracker)/\(release).json" }
 
-    public func job(tracker: String, release: String) throws -> QueuedJob? {
-        guard let data = try DurableFile.read(path(tracker, release)) else { return nil }
-        do {
-            return try JSONDecoder().decode(QueuedJob.self, from: data)
-        } catch {
-            throw WorkflowError.damagedJob(path: path(tracker, release))
-        }
+    /// A name that may stand in a job's path: one valid ref name component
+    /// (as in `refs/trackers/TRACKER/RELEASE`), so that no job file or lock
+    /// is ever outside `<queue>/<tracker>/`.
+    public static func isJobName(_ name: String) -> Bool {
+        !name.contains("/") && RefName.isValid("refs/releases/\(name)")
     }
 
-    /// Every job, in the order workers take them: priority, then age.
+    /// The job file's path, for names that may stand in one.
+    private func checkedPath(_ tracker: String, _ release: String, suffix: String = ".json") throws(WorkflowError) -> String {
+        for name in [tracker, release] where !Self.isJobName(name) {
+            throw .badJobName(name, path: "\(directory)/\(tracker)/\(release)\(suffix)")
+        }
+        return "\(directory)/\(tracker)/\(release)\(suffix)"
+    }
+
+    /// The job in `<tracker>/<release>.json`, checked: it must name that very
+    /// tracker and release, and hold object ids where ids go.
+    public func job(tracker: String, release: String) throws -> QueuedJob? {
+        let path = try checkedPath(tracker, release)
+        guard let data = try DurableFile.read(path) else { return nil }
+        let job: QueuedJob
+        do {
+            job = try JSONDecoder().decode(QueuedJob.self, from: data)
+        } catch {
+            throw WorkflowError.damagedJob(path: path, reason: "not a queued job")
+        }
+        if job.tracker != tracker { throw WorkflowError.damagedJob(path: path, reason: "it names tracker '\(job.tracker)', not '\(tracker)'") }
+        if job.release != release { throw WorkflowError.damagedJob(path: path, reason: "it names release '\(job.release)', not '\(release)'") }
+        for (field, value) in [("meta", job.meta), ("torrent", job.torrent), ("receipt", job.receipt)] where value.map({ ObjectID(hex: $0) == nil }) ?? false {
+            throw WorkflowError.damagedJob(path: path, reason: "its \(field) is not an object id")
+        }
+        return job
+    }
+
+    /// Every sound job, in the order workers take them: priority, then age.
+    /// A damaged one is reported (once) and left out: it is never used.
     public func jobs() throws -> [QueuedJob] {
         var found: [QueuedJob] = []
         for tracker in try DurableFile.list(directory).sorted() {
-            for name in try DurableFile.list("\(directory)/\(tracker)") where name.hasSuffix(".json") {
-                if let job = try job(tracker: tracker, release: String(name.dropLast(".json".count))) { found.append(job) }
+            for name in try DurableFile.list("\(directory)/\(tracker)").sorted() where name.hasSuffix(".json") {
+                do {
+                    if let job = try job(tracker: tracker, release: String(name.dropLast(".json".count))) { found.append(job) }
+                } catch let error as WorkflowError {
+                    // A damaged job is skipped, never used; a read error stops the reading.
+                    switch error {
+                    case .damagedJob, .badJobName: damaged?.report(error)
+                    default: throw error
+                    }
+                }
             }
         }
         return found.sorted { ($0.priority, -$0.queued, $0.tracker, $0.release) > ($1.priority, -$1.queued, $1.tracker, $1.release) }
@@ -133,20 +171,21 @@ public struct UploadQueue: Sendable {
     }
 
     public func save(_ job: QueuedJob) throws {
+        let path = try checkedPath(job.tracker, job.release)
         try DurableFile.makeDirectories("\(directory)/\(job.tracker)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try DurableFile.replace(path(job.tracker, job.release), contents: try encoder.encode(job) + Data("\n".utf8), mode: 0o644)
+        try DurableFile.replace(path, contents: try encoder.encode(job) + Data("\n".utf8), mode: 0o644)
     }
 
     public func remove(_ job: QueuedJob) throws {
-        try DurableFile.remove(path(job.tracker, job.release))
+        try DurableFile.remove(checkedPath(job.tracker, job.release))
     }
 
     /// Takes the job's lock without waiting; nil when another process holds it.
     public func claim(tracker: String, release: String) throws -> JobLock? {
+        let lockPath = try checkedPath(tracker, release, suffix: ".lock")
         try DurableFile.makeDirectories("\(directory)/\(tracker)")
-        let lockPath = "\(directory)/\(tracker)/\(release).lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw StoreError.io(operation: "open lock", path: lockPath, errno: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -158,7 +197,8 @@ public struct UploadQueue: Sendable {
 
     /// Whether some process holds the job's lock now.
     public func isLocked(tracker: String, release: String) -> Bool {
-        let fd = open("\(directory)/\(tracker)/\(release).lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard let lockPath = try? checkedPath(tracker, release, suffix: ".lock") else { return false }
+        let fd = open(lockPath, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return flock(fd, LOCK_EX | LOCK_NB) != 0
@@ -177,5 +217,18 @@ public final class JobLock: @unchecked Sendable {
         guard fd >= 0 else { return }
         close(fd)
         fd = -1
+    }
+}
+
+/// Passes each error on the first time it is seen: a push reads the queue
+/// several times, and a damaged job is one line, not one per reading.
+final class ReportedOnce: Sendable {
+    private let report: @Sendable (WorkflowError) -> Void
+    private let seen = Mutex<Set<String>>([])
+
+    init(_ report: @escaping @Sendable (WorkflowError) -> Void) { self.report = report }
+
+    func report(_ error: WorkflowError) {
+        if seen.withLock({ $0.insert(error.description).inserted }) { report(error) }
     }
 }

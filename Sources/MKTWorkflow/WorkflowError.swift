@@ -10,7 +10,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case verifyFailed(badFiles: Int)
     case badMetaField(String, reason: String)
     case unknownRelease(String)
-    case damagedJob(path: String)
+    case damagedJob(path: String, reason: String)
+    case badJobName(String, path: String)
 
     public var description: String {
         switch self {
@@ -30,8 +31,10 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "--meta \(field): \(reason)"
         case .unknownRelease(let name):
             "no release named '\(name)' (mkt status lists them)"
-        case .damagedJob(let path):
-            "\(path): not a queued job (damaged; remove it to drop the job)"
+        case .damagedJob(let path, let reason):
+            "\(path): damaged: \(reason); the job is skipped (remove the file to drop it)"
+        case .badJobName(let name, let path):
+            "\(path): '\(name)' cannot name a queued job (not a valid ref name component)"
         }
     }
 }

@@ -72,6 +72,34 @@ struct ArchiveJourneyTests {
         }
     }
 
+    /// Python's zipfile marks non-ASCII names as UTF-8 (general-purpose bit
+    /// 11); libarchive then converts them to the locale's character set, which
+    /// failed under mkt's C locale ("refused: an entry has no name").
+    @Test func unicodeNamesInZipsAndTars() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let maker = """
+                import io, os, sys, tarfile, zipfile
+                os.chdir(sys.argv[1])
+                name = 'Café/01 - Ünïcode.flac'
+                with zipfile.ZipFile('unicode.zip', 'w') as z: z.writestr(name, b'a' * 100)
+                assert zipfile.ZipFile('unicode.zip').infolist()[0].flag_bits & 0x800
+                for kind, form in (('pax', tarfile.PAX_FORMAT), ('gnu', tarfile.GNU_FORMAT)):
+                    with tarfile.open('unicode-' + kind + '.tar', 'w', format=form) as t:
+                        info = tarfile.TarInfo(name); info.size = 100; t.addfile(info, io.BytesIO(b'a' * 100))
+                """
+            let made = try Oracle.run(Oracle.python, ["-c", maker, directory], in: directory)
+            #expect(made.status == 0, "\(made)")
+            for archive in ["unicode.zip", "unicode-pax.tar", "unicode-gnu.tar"] {
+                let out = "\(directory)/out-\(archive)"
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                let added = try MKTProcess.run(["add", "--yes", archive, "--extract-to", out], in: directory)
+                #expect(added.status == 0 && added.stderr.hasPrefix("unpacked \(archive) into \(out)/Café\n"), "\(archive): \(added)")
+                #expect((try? FileManager.default.contentsOfDirectory(atPath: "\(out)/Café")) == ["01 - Ünïcode.flac"], "\(archive)")
+            }
+        }
+    }
+
     @Test func hostileArchivesAreRefusedAndLeaveNothing() throws {
         try withTemporaryDirectory { directory in
             try MKTProcess.run(["init", "-q"], in: directory)

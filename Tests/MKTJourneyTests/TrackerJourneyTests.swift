@@ -182,6 +182,35 @@ struct TrackerJourneyTests {
         }
     }
 
+    /// A job file whose release or tracker climbs out of the queue
+    /// (`../../../../elsewhere/x`) is named once as damaged and skipped: no
+    /// file appears outside the store and the site is never asked.
+    @Test func aQueuedJobNamingAPathOutsideTheStoreIsSkipped() throws {
+        try withTemporaryDirectory { directory in
+            let red = try FakeTracker(site: "red")
+            let world = try TrackerWorld(directory)
+            try world.appendConfig(red.configSection())
+            let (meta, torrents) = try world.release(trackers: ["red": ""])
+            let elsewhere = "elsewhere-\(UUID().uuidString)"
+            let outside = ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent(elsewhere)
+            defer { try? FileManager.default.removeItem(atPath: outside) }
+            for (tracker, release) in [("red", "../../../../\(elsewhere)/x"), ("../../../../\(elsewhere)", "x")] {
+                let job: [String: Any] = [
+                    "tracker": tracker, "release": release, "meta": meta, "torrent": torrents["red"]!, "state": "pending", "priority": 0, "queued": 1,
+                ]
+                try FileManager.default.createDirectory(atPath: "\(directory)/.mkt/queue/red", withIntermediateDirectories: true)
+                try JSONSerialization.data(withJSONObject: job).write(to: URL(fileURLWithPath: "\(directory)/.mkt/queue/red/x.json"))
+                let pushed = try world.mkt(["push", "--queue"])
+                let warnings = pushed.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+                #expect(warnings.count == 1 && warnings[0].contains(".mkt/queue/red/x.json: damaged: it names"), "\(pushed)")
+                #expect(pushed.stdout.isEmpty, "\(pushed)")
+                #expect(!FileManager.default.fileExists(atPath: outside), "\(tracker) \(release)")
+                #expect(try red.requests.isEmpty)
+                #expect(try world.mkt(["queue"]).stderr.split(separator: "\n").count == 1)
+            }
+        }
+    }
+
     /// A Gazelle site mkt does not know, with its own release-type numbers,
     /// is one config section: its form carries its own ids and source flag.
     @Test func aNewGazelleSiteIsOneConfigSection() throws {

@@ -7,6 +7,7 @@ import MKTTestSupport
 import MKTTrackerFakes
 import MKTTrackers
 @testable import MKTWorkflow
+import Synchronization
 import Testing
 
 /// `Repository.push`: attempts until one is final or the retries are spent,
@@ -126,13 +127,15 @@ struct PushRetryTests {
 
 /// The queue's files and locks, without a network.
 struct UploadQueueTests {
+    static let id = String(repeating: "a", count: 64)
+
     @Test func jobsComeInPriorityThenAgeOrder() throws {
         try withTemporaryDirectory { directory in
             let queue = UploadQueue(repository: try Repository.initialize(in: directory, hookSamples: []).repository)
-            var urgent = QueuedJob(tracker: "ops", release: "urgent", meta: "m", torrent: "t", queued: 300)
+            var urgent = QueuedJob(tracker: "ops", release: "urgent", meta: Self.id, torrent: Self.id, queued: 300)
             urgent.priority = 1
-            try queue.save(QueuedJob(tracker: "red", release: "newer", meta: "m", torrent: "t", queued: 200))
-            try queue.save(QueuedJob(tracker: "red", release: "older", meta: "m", torrent: "t", queued: 100))
+            try queue.save(QueuedJob(tracker: "red", release: "newer", meta: Self.id, torrent: Self.id, queued: 200))
+            try queue.save(QueuedJob(tracker: "red", release: "older", meta: Self.id, torrent: Self.id, queued: 100))
             try queue.save(urgent)
             #expect(try queue.jobs().map(\.release) == ["urgent", "older", "newer"])
             var done = try #require(try queue.job(tracker: "red", release: "older"))
@@ -157,11 +160,42 @@ struct UploadQueueTests {
         }
     }
 
-    @Test func aDamagedJobFileIsNamed() throws {
+    /// A damaged job file is named once, however often the queue is read,
+    /// and skipped; the sound jobs beside it are still worked on.
+    @Test func aDamagedJobFileIsNamedOnceAndSkipped() throws {
         try withTemporaryDirectory { directory in
-            let queue = UploadQueue(repository: try Repository.initialize(in: directory, hookSamples: []).repository)
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let reports = Mutex<[String]>([])
+            let queue = UploadQueue(repository: repository) { error in reports.withLock { $0.append("\(error)") } }
             try writeFile(queue.path("red", "album"), "{not json")
-            #expect(throws: WorkflowError.damagedJob(path: queue.path("red", "album"))) { try queue.jobs() }
+            try queue.save(QueuedJob(tracker: "red", release: "sound", meta: Self.id, torrent: Self.id, queued: 1))
+            #expect(try queue.jobs().map(\.release) == ["sound"])
+            #expect(try queue.jobs().map(\.release) == ["sound"])
+            #expect(reports.withLock { $0 } == ["\(queue.path("red", "album")): damaged: not a queued job; the job is skipped (remove the file to drop it)"])
+        }
+    }
+
+    /// Names from a job file must be those of its own path, and ref name
+    /// components: `../../x` would put the job, its lock and its tracker ref
+    /// outside the store.
+    @Test func aJobNamingAnotherPathIsNeverUsed() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let reports = Mutex<[String]>([])
+            let queue = UploadQueue(repository: repository) { error in reports.withLock { $0.append("\(error)") } }
+            let id = Self.id
+            for (tracker, release) in [("red", "../../../../elsewhere/x"), ("../../../../elsewhere", "x"), ("red", "other")] {
+                let body = try JSONEncoder().encode(QueuedJob(tracker: tracker, release: release, meta: id, torrent: id, queued: 1))
+                try FileManager.default.createDirectory(atPath: "\(queue.directory)/red", withIntermediateDirectories: true)
+                try body.write(to: URL(fileURLWithPath: "\(queue.directory)/red/\(tracker == "red" && release == "other" ? "mine" : "x").json"))
+                #expect(try queue.jobs().isEmpty)
+            }
+            #expect(reports.withLock { $0 }.count == 3, "\(reports.withLock { $0 })")
+            #expect(reports.withLock { $0 }.allSatisfy { $0.hasPrefix(queue.directory + "/red/") && $0.contains("the job is skipped") })
+            let outside = QueuedJob(tracker: "red", release: "../../../../elsewhere/x", meta: id, torrent: id, queued: 1)
+            #expect(throws: WorkflowError.self) { try queue.save(outside) }
+            #expect(throws: WorkflowError.self) { try queue.claim(tracker: "red", release: outside.release) }
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/../elsewhere"))
         }
     }
 }

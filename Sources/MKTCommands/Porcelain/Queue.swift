@@ -84,7 +84,7 @@ extension MKT {
         }
 
         static func list(_ repository: Repository) throws {
-            let queue = UploadQueue(repository: repository)
+            let queue = UploadQueue(repository: repository) { Console.error("warning: \($0)\n") }
             for job in try queue.jobs() {
                 var state = job.state.rawValue
                 if job.state == .uploading && !queue.isLocked(tracker: job.tracker, release: job.release) { state = "outcome-unknown" }
