@@ -10,6 +10,7 @@ extension AudioFacts {
                 ["type": $0.type, "mimeType": $0.mimeType, "description": $0.description, "width": $0.width, "height": $0.height, "bytes": $0.byteCount]
             },
         ]
+        if !implausible.isEmpty { object["implausible"] = implausible }
         if !chapters.isEmpty { object["chapters"] = chapters.map { ["start": $0.startMilliseconds, "title": $0.title] as [String: Any] } }
         object["bitDepth"] = bitDepth
         object["sampleCount"] = sampleCount

@@ -93,7 +93,7 @@ public struct Pusher: Sendable {
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(
                 tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
-                attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+                attempt: previous?.nextAttempt ?? 1, started: Self.now())
             receipt.meta = release.meta.hex
             receipt.previous = previousID?.hex
             receipt.outcome = .rejected
@@ -341,7 +341,7 @@ public struct Pusher: Sendable {
         let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try UploadReceipt(objectBody: repository.objects.read($0, as: .receipt)) }
         var receipt = UploadReceipt(
             tracker: job.tracker, site: site.origin, torrent: job.torrent,
-            infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+            infohash: infohash, attempt: previous?.nextAttempt ?? 1, started: Self.now())
         receipt.meta = job.meta
         receipt.previous = job.receipt
         receipt.category = .outcomeUnknown

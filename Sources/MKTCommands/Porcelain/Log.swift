@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTMetadata
 import MKTStore
 import MKTTrackers
 import MKTWorkflow
@@ -100,12 +101,12 @@ extension MKT {
             var parts = tm()
             guard gmtime_r(&seconds, &parts) != nil else { return String(milliseconds) }
             func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
-            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+            return "\(Int(parts.tm_year) + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
         }
 
         /// Seconds to one decimal, rounded half up: `1.2 s`.
         static func seconds(_ milliseconds: Int64) -> String {
-            let tenths = (max(milliseconds, 0) + 50) / 100
+            let tenths = max(milliseconds, 0).clampedAdding(50) / 100
             return "\(tenths / 10).\(tenths % 10) s"
         }
     }
