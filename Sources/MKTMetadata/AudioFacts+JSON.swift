@@ -2,7 +2,7 @@ import Foundation
 
 extension AudioFacts {
     /// Canonical JSON (sorted keys, integers only): what `mkt probe` prints.
-    public func json(path: String) -> Data {
+    public func json(path: String) throws -> Data {
         var object: [String: Any] = [
             "codec": codec, "container": container, "sampleRate": sampleRate, "channels": channels, "tags": tags,
             "truncated": truncated, "path": path,
@@ -20,7 +20,6 @@ extension AudioFacts {
         object["encoding"] = encoding
         object["bitrateMode"] = bitrateMode
         object["encoderSettings"] = encoderSettings
-        // Only strings, integers, booleans, arrays and dictionaries: serialisation cannot fail.
-        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }

@@ -100,11 +100,10 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     }
 
     /// Canonical JSON: sorted keys, slashes unescaped.
-    public func json() -> Data {
+    public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers, arrays and dictionaries only: encoding cannot fail.
-        return try! encoder.encode(self)
+        return try encoder.encode(self)
     }
 }
 

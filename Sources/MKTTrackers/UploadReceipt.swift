@@ -95,10 +95,10 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     public var isRetryable: Bool { outcome == .failed || outcome == .outcomeUnknown }
 
     /// Canonical JSON: sorted keys, no absent fields.
-    public func objectBody() -> Data {
+    public func objectBody() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try! encoder.encode(self)
+        return try encoder.encode(self)
     }
 
     public init(objectBody: Data) throws(TrackerError) {

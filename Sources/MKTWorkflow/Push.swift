@@ -99,7 +99,7 @@ public struct Pusher: Sendable {
             receipt.outcome = .rejected
             receipt.category = .local
             receipt.message = "the pre-push hook refused (exit status \(status)); nothing was sent"
-            let id = try repository.objects.write(type: .receipt, body: receipt.objectBody())
+            let id = try repository.objects.write(type: .receipt, body: try receipt.objectBody())
             try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: "push: refused by pre-push")
             if var job {
                 // The queued job's next attempt follows this one in the chain.
@@ -346,7 +346,7 @@ public struct Pusher: Sendable {
         receipt.previous = job.receipt
         receipt.category = .outcomeUnknown
         receipt.message = "the mkt process making this attempt stopped before it ended"
-        return try repository.objects.write(type: .receipt, body: receipt.objectBody())
+        return try repository.objects.write(type: .receipt, body: try receipt.objectBody())
     }
 
     /// A dry run of every (release, tracker): no queue, no refs.

@@ -193,7 +193,7 @@ struct UploadFormTests {
         var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: String(repeating: "a", count: 64), infohash: String(repeating: "b", count: 40), attempt: 1, started: 1_000)
         receipt.outcome = .success
         receipt.siteTorrentID = 5
-        let body = receipt.objectBody()
+        let body = try receipt.objectBody()
         #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"attempt":1,"finished":1000,"infohash":"bbbb"#))
         #expect(try UploadReceipt(objectBody: body) == receipt)
         #expect(throws: TrackerError.self) { try UploadReceipt(objectBody: Data("{}".utf8)) }

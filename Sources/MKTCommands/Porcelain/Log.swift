@@ -46,7 +46,7 @@ extension MKT {
                 for (index, entry) in entries.enumerated() {
                     let release = String(decoding: try JSONEncoder().encode(entry.release), as: UTF8.self)
                     Console.write("\(index == 0 ? "" : ","){\"id\":\"\(entry.id.hex)\",\"release\":\(release),")
-                    Console.write(entry.receipt.objectBody().dropFirst())
+                    Console.write(try entry.receipt.objectBody().dropFirst())
                 }
                 Console.write("]\n")
                 return
