@@ -2,7 +2,7 @@ import Foundation
 
 extension AudioFacts {
     /// Canonical JSON (sorted keys, integers only): what `mkt probe` prints.
-    public func json(path: String) -> Data {
+    public func json(path: String) throws -> Data {
         var object: [String: Any] = [
             "codec": codec, "container": container, "sampleRate": sampleRate, "channels": channels, "tags": tags,
             "truncated": truncated, "path": path,
@@ -10,6 +10,7 @@ extension AudioFacts {
                 ["type": $0.type, "mimeType": $0.mimeType, "description": $0.description, "width": $0.width, "height": $0.height, "bytes": $0.byteCount]
             },
         ]
+        if !implausible.isEmpty { object["implausible"] = implausible }
         if !chapters.isEmpty { object["chapters"] = chapters.map { ["start": $0.startMilliseconds, "title": $0.title] as [String: Any] } }
         object["bitDepth"] = bitDepth
         object["sampleCount"] = sampleCount
@@ -19,7 +20,6 @@ extension AudioFacts {
         object["encoding"] = encoding
         object["bitrateMode"] = bitrateMode
         object["encoderSettings"] = encoderSettings
-        // Only strings, integers, booleans, arrays and dictionaries: serialisation cannot fail.
-        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }

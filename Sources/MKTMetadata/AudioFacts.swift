@@ -44,6 +44,9 @@ public struct AudioFacts: Equatable, Sendable {
     public var chapters: [Chapter] = []
     /// Set when the file ended early: the facts up to that point are kept.
     public var truncated: Bool
+    /// What the file states that no real file has, dropped rather than believed
+    /// ("a duration of 200000000000000000 ms"): the file is damaged or crafted.
+    public var implausible: [String] = []
 
     init(codec: String, container: String, sampleRate: Int, channels: Int) {
         self.codec = codec
@@ -53,6 +56,31 @@ public struct AudioFacts: Equatable, Sendable {
         self.tags = [:]
         self.pictures = []
         self.truncated = false
+    }
+
+    /// The most a real file has: 1,000 hours (the longest audiobooks run to
+    /// about 150), 1 MHz (DXD and the like stop at 768 kHz), 100 Mbit/s
+    /// (768 kHz × 32 bits × 4 channels).
+    static let longestDuration: Int64 = 1000 * 3600 * 1000
+    static let highestSampleRate = 1_000_000
+    static let highestBitrate = 100_000_000
+
+    /// These facts with what cannot be true dropped and named in `implausible`.
+    func droppingImplausible() -> AudioFacts {
+        var facts = self
+        if let duration = durationMilliseconds, duration > Self.longestDuration {
+            facts.implausible.append("a duration of \(duration) ms")
+            facts.durationMilliseconds = nil
+        }
+        if sampleRate > Self.highestSampleRate {
+            facts.implausible.append("a sample rate of \(sampleRate) Hz")
+            facts.sampleRate = 0
+        }
+        if let bitrate, bitrate > Self.highestBitrate {
+            facts.implausible.append("a bitrate of \(bitrate) bit/s")
+            facts.bitrate = nil
+        }
+        return facts
     }
 
     /// The tracker vocabulary for lossless audio: "24bit Lossless" above 16 bits.

@@ -22,7 +22,7 @@ public enum AudioProbe {
             guard let moov = try findMoov(size: size, read: { offset, count throws(MetadataError) in try read(fd, path: path, offset: offset, count: count) }) else {
                 throw .malformed(path: path, reason: "no moov box in the MP4 file")
             }
-            return try MP4Reader.read(moov: moov, path: path, fileSize: size)
+            return try MP4Reader.read(moov: moov, path: path, fileSize: size).droppingImplausible()
         }
         let tail = size <= headLimit ? head : try read(fd, path: path, offset: size - tailLimit, count: tailLimit)
         return try probe(head: head, tail: tail, path: path, fileSize: size)
@@ -34,6 +34,10 @@ public enum AudioProbe {
     }
 
     static func probe(head: [UInt8], tail: [UInt8], path: String, fileSize: Int) throws(MetadataError) -> AudioFacts {
+        try read(head: head, tail: tail, path: path, fileSize: fileSize).droppingImplausible()
+    }
+
+    private static func read(head: [UInt8], tail: [UInt8], path: String, fileSize: Int) throws(MetadataError) -> AudioFacts {
         if isMP4(head) {
             let moov = try findMoov(size: head.count) { offset, count throws(MetadataError) in Array(head[offset..<min(head.count, offset + count)]) }
             guard let moov else { throw .malformed(path: path, reason: head.count < fileSize ? "file ends before the moov box" : "no moov box in the MP4 file") }

@@ -34,16 +34,3 @@ struct ByteReader {
         take(count).map { String(decoding: $0, as: UTF8.self) }
     }
 }
-
-extension Int64 {
-    /// `self × multiplier ÷ divisor` without overflow in between (durations and
-    /// bitrates from a file's 64-bit counters); nil when an input is negative,
-    /// the divisor is zero, or the result does not fit.
-    func scaled(by multiplier: Int64, dividedBy divisor: Int64) -> Int64? {
-        guard self >= 0, multiplier >= 0, divisor > 0 else { return nil }
-        let product = UInt64(self).multipliedFullWidth(by: UInt64(multiplier))
-        guard product.high < UInt64(divisor) else { return nil }
-        let quotient = UInt64(divisor).dividingFullWidth(product).quotient
-        return quotient <= UInt64(Int64.max) ? Int64(quotient) : nil
-    }
-}

@@ -22,7 +22,7 @@ enum MP3Reader {
         } else {
             // No Xing frame: a CBR stream, its length estimated from its size.
             facts.bitrate = frame.bitrate
-            facts.durationMilliseconds = Int64(audioBytes) * 8 * 1000 / Int64(frame.bitrate)
+            facts.durationMilliseconds = Int64(audioBytes).scaled(by: 8000, dividedBy: Int64(frame.bitrate))
             let steady = sameBitrate(in: head, from: offset)
             facts.bitrateMode = steady ? "CBR" : "VBR"
             facts.encoding = steady ? cbrEncoding(frame.bitrate) : nil

@@ -172,6 +172,10 @@ public enum ReleaseCheck {
             }
         }
         for (path, facts) in read {
+            if !facts.implausible.isEmpty {
+                findings.append(Finding(severity: .error, code: "implausible", path: path,
+                    message: "the file states \(facts.implausible.joined(separator: " and ")), which no real file has: it is damaged"))
+            }
             if facts.channels > 2 {
                 findings.append(Finding(severity: .warning, code: "channels", path: path, message: "\(facts.channels) channels"))
             }

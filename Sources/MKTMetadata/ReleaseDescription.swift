@@ -73,11 +73,10 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public init() {}
 
     /// Canonical JSON: sorted keys, slashes unescaped.
-    public func json() -> Data {
+    public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers, arrays and dictionaries only: encoding cannot fail.
-        return try! encoder.encode(self)
+        return try encoder.encode(self)
     }
 }
 

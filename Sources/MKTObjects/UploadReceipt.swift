@@ -1,4 +1,5 @@
 import Foundation
+import MKTMetadata
 
 /// One upload attempt, as a `receipt` object records it. Receipts are
 /// immutable and chained through `previous`, newest last, like commits;
@@ -80,7 +81,11 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         self.rewritten = false
     }
 
-    public var durationMilliseconds: Int64 { finished - started }
+    /// The number of the attempt after this one (clamped, like the duration).
+    public var nextAttempt: Int { attempt == .max ? .max : attempt + 1 }
+
+    /// Clamped: a receipt is read from an object anyone could have written.
+    public var durationMilliseconds: Int64 { finished.clampedSubtracting(started) }
 
     /// The site has the torrent.
     public var succeeded: Bool { outcome == .success || outcome == .recovered }

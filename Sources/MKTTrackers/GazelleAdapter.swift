@@ -22,7 +22,7 @@ public struct GazelleAdapter: SiteAdapter {
 
     /// A GET of `ajax.php?action=…`: the `response` of a success, or the error it carries.
     func ajax(_ action: String, _ query: [(String, String)] = []) throws(TrackerError) -> Any? {
-        let response = try connection.send(HTTPRequest(url: connection.url("/ajax.php", query: [("action", action)] + query)), idempotent: true)
+        let response = try connection.send(HTTPRequest(url: try connection.url("/ajax.php", query: [("action", action)] + query)), idempotent: true)
         let json = JSON.object(response.body)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: json?["error"] as? String), committing: false)
         guard let json else {
@@ -96,7 +96,7 @@ public struct GazelleAdapter: SiteAdapter {
         }
         let path = site.family == .dic ? "/upload.php" : "/ajax.php"
         let query = site.family == .dic ? [] : [("action", "upload")]
-        var http = HTTPRequest(method: "POST", url: connection.url(path, query: query), body: .multipart(fields.map(\.part)))
+        var http = HTTPRequest(method: "POST", url: try connection.url(path, query: query), body: .multipart(fields.map(\.part)))
         http.lowSpeedTime = 60
         let response = try connection.send(http, idempotent: false)
         return site.family == .dic ? try formAnswer(response) : try jsonAnswer(response, dryRun: request.dryRun)
@@ -159,7 +159,7 @@ public struct GazelleAdapter: SiteAdapter {
     }
 
     public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
-        let response = try connection.send(HTTPRequest(url: connection.url("/ajax.php", query: [("action", "download"), ("id", String(torrent.id)), ("usetoken", "0")])), idempotent: true)
+        let response = try connection.send(HTTPRequest(url: try connection.url("/ajax.php", query: [("action", "download"), ("id", String(torrent.id)), ("usetoken", "0")])), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: nil), committing: false)
         guard response.status == 200, response.body.first == UInt8(ascii: "d") else {
             let message = JSON.object(response.body)?["error"] as? String ?? "HTTP \(response.status)"

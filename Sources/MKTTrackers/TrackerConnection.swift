@@ -75,12 +75,16 @@ public final class TrackerConnection {
     }
 
     /// `site.url` + `path` (which starts with `/`) + the query, encoded.
-    public func url(_ path: String, query: [(String, String)] = []) -> String {
-        var components = URLComponents(string: site.url + path)!
+    /// - Throws: `.local` naming the site's URL when it is not one (it comes from the config).
+    public func url(_ path: String, query: [(String, String)] = []) throws(TrackerError) -> String {
+        guard var components = URLComponents(string: site.url + path) else {
+            throw .local("tracker \(site.name): url '\(site.url)' is not a URL")
+        }
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         // URLComponents leaves `+` alone, which a PHP server reads as a space.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        return components.string!
+        guard let url = components.string else { throw .local("tracker \(site.name): url '\(site.url)' is not a URL") }
+        return url
     }
 
     /// Sends one request within the rate limit.

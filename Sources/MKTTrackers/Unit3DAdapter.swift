@@ -20,7 +20,7 @@ public struct Unit3DAdapter: SiteAdapter {
 
     /// `/api/torrents/filter` by name (names are unique on UNIT3D), matched by infohash.
     public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
-        let response = try connection.send(HTTPRequest(url: connection.url("/api/torrents/filter", query: [("name", name), ("perPage", "50")])), idempotent: true)
+        let response = try connection.send(HTTPRequest(url: try connection.url("/api/torrents/filter", query: [("name", name), ("perPage", "50")])), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: JSON.object(response.body)?["message"] as? String), committing: false)
         guard response.status == 200, let results = JSON.object(response.body)?["data"] as? [[String: Any]] else {
             throw TrackerError(.server, "\(site.host) answered the search with something other than its JSON (HTTP \(response.status))", httpStatus: response.status)
@@ -46,7 +46,7 @@ public struct Unit3DAdapter: SiteAdapter {
         var fields = UploadForm.unit3d(request.release, name: name, categoryID: categoryID, typeID: typeID)
         fields.insert(.file("torrent", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
         if request.dryRun { return UploadAnswer(torrent: SiteTorrent(id: 0, url: site.url), dryRun: true) }
-        var http = HTTPRequest(method: "POST", url: connection.url("/api/torrents/upload"), headers: [("Accept", "application/json")], body: .multipart(fields.map(\.part)))
+        var http = HTTPRequest(method: "POST", url: try connection.url("/api/torrents/upload"), headers: [("Accept", "application/json")], body: .multipart(fields.map(\.part)))
         http.lowSpeedTime = 60
         let response = try connection.send(http, idempotent: false)
         let json = JSON.object(response.body)

@@ -151,7 +151,7 @@ public enum AlbumDescription {
                 if !track.guests.isEmpty { line += " (feat. \(track.guests.joined(separator: " & ")))" }
                 if let milliseconds = track.durationMilliseconds {
                     line += " [i](\(duration(milliseconds)))[/i]"
-                    total += milliseconds
+                    total = total.clampedAdding(max(milliseconds, 0))
                 }
                 lines.append(line)
             }
@@ -189,8 +189,11 @@ public enum AlbumDescription {
 
     /// `3:07`, `1:02:03`.
     static func duration(_ milliseconds: Int64) -> String {
-        let seconds = (milliseconds + 500) / 1000
+        // A meta object's numbers are anyone's: they are clamped, never trusted to fit.
+        let seconds = max(milliseconds, 0).clampedAdding(500) / 1000
         let (hours, minutes, rest) = (seconds / 3600, seconds % 3600 / 60, seconds % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        // Interpolation, not %d, which takes 32 bits of a 64-bit number.
+        return hours > 0 ? "\(hours):\(two(minutes)):\(two(rest))" : "\(minutes):\(two(rest))"
     }
 }

@@ -65,7 +65,7 @@ public final class Uploader {
         let waitBefore = connection.rateLimitWait
         var receipt = UploadReceipt(
             tracker: site.name, site: site.origin, torrent: job.torrentID,
-            infohash: job.torrent.infoHashHex, attempt: (previous?.receipt.attempt ?? 0) + 1, started: Self.milliseconds(now()))
+            infohash: job.torrent.infoHashHex, attempt: previous?.receipt.nextAttempt ?? 1, started: Self.milliseconds(now()))
         receipt.meta = job.metaID
         receipt.key = connection.keyFingerprint
         receipt.previous = previous?.id

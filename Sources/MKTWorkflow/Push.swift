@@ -99,13 +99,13 @@ public struct Pusher: Sendable {
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(
                 tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
-                attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+                attempt: previous?.nextAttempt ?? 1, started: Self.now())
             receipt.meta = release.meta.hex
             receipt.previous = previousID?.hex
             receipt.outcome = .rejected
             receipt.category = .local
             receipt.message = "the pre-push hook refused (exit status \(status)); nothing was sent"
-            let id = try repository.objects.write(type: .receipt, body: receipt.objectBody())
+            let id = try repository.objects.write(type: .receipt, body: try receipt.objectBody())
             try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: "push: refused by pre-push")
             if var job {
                 // The queued job's next attempt follows this one in the chain.
@@ -376,12 +376,12 @@ public struct Pusher: Sendable {
         let previous = try job.receipt.flatMap(ObjectID.init(hex:)).map { try repository.objects.readReceipt($0) }
         var receipt = UploadReceipt(
             tracker: job.tracker, site: site.origin, torrent: job.torrent,
-            infohash: infohash, attempt: (previous?.attempt ?? 0) + 1, started: Self.now())
+            infohash: infohash, attempt: previous?.nextAttempt ?? 1, started: Self.now())
         receipt.meta = job.meta
         receipt.previous = job.receipt
         receipt.category = .outcomeUnknown
         receipt.message = "the mkt process making this attempt stopped before it ended"
-        return try repository.objects.write(type: .receipt, body: receipt.objectBody())
+        return try repository.objects.write(type: .receipt, body: try receipt.objectBody())
     }
 
     /// A dry run of every (release, tracker): no queue, no refs.

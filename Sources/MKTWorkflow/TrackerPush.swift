@@ -73,7 +73,7 @@ extension Repository {
                 result.receipt.seedClient = seeded.client
                 result.receipt.seedError = seeded.error
             }
-            let id = try objects.write(type: .receipt, body: result.receipt.objectBody())
+            let id = try objects.write(type: .receipt, body: try result.receipt.objectBody())
             let again = result.receipt.isRetryable && attemptsLeft > 0
             let pause = again ? policy.delay(afterAttempt: result.receipt.attempt, retryAfter: result.retryAfter) : nil
             report(id, result.receipt, pause)

@@ -107,7 +107,7 @@ func benchHistory(releases: Int, receipts: Int) throws {
                     receipt.outcome = attempt == perChain ? .success : outcomes[attempt % 2]
                     receipt.category = receipt.outcome == .success ? nil : .server
                     receipt.url = "https://\(tracker).example/torrents.php?id=\(number)&torrentid=\(number)"
-                    previous = try repository.objects.write(type: .receipt, body: receipt.objectBody())
+                    previous = try repository.objects.write(type: .receipt, body: try receipt.objectBody())
                 }
                 updates.append(RefUpdate(name: "refs/trackers/\(tracker)/\(name)", action: .set(previous!)))
             }

@@ -17,6 +17,24 @@ struct ObjectJourneyTests {
         }
     }
 
+    /// A receipt written by hand with started = -2^63 and finished = 2^63-1:
+    /// `mkt log` and `mkt stats` show it (clamped), and do not trap.
+    @Test func extremeReceiptTimesAreShown() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let body = #"{"attempt":9223372036854775807,"finished":9223372036854775807,"infohash":"\#(String(repeating: "b", count: 40))","outcome":"success","rateLimitWaitMilliseconds":0,"requests":1,"rewritten":false,"site":"https://x.example","started":-9223372036854775808,"torrent":"\#(String(repeating: "a", count: 64))","tracker":"red","warnings":[]}"#
+            try writeFile("\(directory)/receipt.json", body)
+            let id = try MKTProcess.run(["hash-object", "-t", "receipt", "-w", "receipt.json"], in: directory).stdout.trimmingCharacters(in: .newlines)
+            #expect(try MKTProcess.run(["update-ref", "refs/trackers/red/x", id], in: directory).status == 0)
+            let log = try MKTProcess.run(["log"], in: directory)
+            #expect(log.status == 0 && log.stdout.contains("(9223372036854775.8 s, 1 request)"), "\(log)")
+            let formatted = try MKTProcess.run(["log", "--format", "%(duration)"], in: directory)
+            #expect(formatted.status == 0 && formatted.stdout == "9223372036854775807\n", "\(formatted)")
+            let stats = try MKTProcess.run(["stats"], in: directory)
+            #expect(stats.status == 0 && stats.stdout.hasPrefix("TRACKER"), "\(stats)")
+        }
+    }
+
     @Test func anObjectFileHashesToItsOwnName() throws {
         try withTemporaryDirectory { directory in
             try MKTProcess.run(["init", "-q"], in: directory)

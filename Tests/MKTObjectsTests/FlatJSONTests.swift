@@ -33,7 +33,7 @@ struct FlatJSONTests {
         let full = Self.sample()
         let minimal = UploadReceipt(tracker: "ops", site: "https://orpheus.network", torrent: "t", infohash: "h", attempt: 1, started: 0)
         for receipt in [full, minimal] {
-            let body = receipt.objectBody()
+            let body = try receipt.objectBody()
             let fields = try #require(FlatJSON.parse(body))
             #expect(UploadReceipt(fields) == receipt)
             #expect(try JSONDecoder().decode(UploadReceipt.self, from: body) == receipt)
@@ -48,7 +48,7 @@ struct FlatJSONTests {
         for text in [#"{"a": 1.5}"#, #"{"a": {"b": 1}}"#, #"{"a": [1]}"#, #"{"a": "x",}"#, #"{"a": "x"} trailing"#, #"{"a": "\ud834"}"#, #"{"a": 1, "a": 2}"#, "{\"a\": \"\u{1}\"}", #"{"a": 99999999999999999999}"#] {
             #expect(FlatJSON.parse(Data(text.utf8)) == nil, "\(text)")
         }
-        var body = try JSONSerialization.jsonObject(with: Self.sample().objectBody()) as! [String: Any]
+        var body = try JSONSerialization.jsonObject(with: try Self.sample().objectBody()) as! [String: Any]
         body["extra"] = "a key this mkt does not know"
         let extra = try JSONSerialization.data(withJSONObject: body)
         #expect(UploadReceipt(try #require(FlatJSON.parse(extra))) == nil)

@@ -42,6 +42,25 @@ struct UploadFormTests {
         }
     }
 
+    /// A meta object is anyone's: durations near Int64.max (from an `mdhd`
+    /// or written by hand) make a clamped track list, not a trap.
+    @Test func extremeDurationsAreClampedInTheDescription() {
+        var release = Self.album
+        for index in release.tracks.indices { release.tracks[index].durationMilliseconds = .max }
+        release.tracks[0].durationMilliseconds = .min
+        let text = AlbumDescription.bbcode(release)
+        #expect(text.contains("[i](0:00)[/i]") && text.contains("[b]Total length:[/b] 2562047788015:12:55"), "\(text)")
+    }
+
+    @Test func extremeReceiptTimesGiveAClampedDuration() {
+        var receipt = UploadReceipt(tracker: "red", site: "https://x", torrent: "t", infohash: "i", attempt: .max, started: .min)
+        receipt.finished = .max
+        #expect(receipt.durationMilliseconds == .max && receipt.nextAttempt == .max)
+        receipt.started = .max
+        receipt.finished = .min
+        #expect(receipt.durationMilliseconds == .min)
+    }
+
     @Test func red() throws {
         let log = AttachedFile(filename: "rip.log", data: Data("Exact Audio Copy".utf8))
         let fields = try UploadForm.gazelle(Self.album, site: Self.site("red"), groupID: nil, dryRun: true, logs: [log])
@@ -180,7 +199,7 @@ struct UploadFormTests {
         var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: String(repeating: "a", count: 64), infohash: String(repeating: "b", count: 40), attempt: 1, started: 1_000)
         receipt.outcome = .success
         receipt.siteTorrentID = 5
-        let body = receipt.objectBody()
+        let body = try receipt.objectBody()
         #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"attempt":1,"finished":1000,"infohash":"bbbb"#))
         #expect(try UploadReceipt(objectBody: body) == receipt)
         #expect(throws: ObjectFormatError(.receipt, "tracker: missing")) { try UploadReceipt(objectBody: Data("{}".utf8)) }

@@ -1,5 +1,6 @@
 import Foundation
 import MKTObjects
+import MKTCatalog
 import MKTHTTP
 import MKTTestSupport
 import MKTTorrent
@@ -21,6 +22,22 @@ struct UploaderTests {
         var receipt = UploadReceipt(tracker: "red", site: "https://red.example", torrent: job.torrentID, infohash: job.torrent.infoHashHex, attempt: 1, started: 0)
         receipt.outcome = .outcomeUnknown
         return (String(repeating: "1", count: 64), receipt)
+    }
+
+    /// A site URL from the config that URLComponents cannot read is a one-line
+    /// error naming the tracker and the URL, not a trap.
+    @Test func aSiteURLThatIsNotOneIsAnError() throws {
+        try withTemporaryDirectory { directory in
+            let scripted = ScriptedSite(stateDirectory: directory)
+            let site = TrackerSite(
+                name: "red", family: .red, url: "https://red.example:port/%zz", source: "RED",
+                announceTemplate: scripted.site.announceTemplate, rateLimit: scripted.site.rateLimit)
+            let connection = TrackerConnection(site: site, credential: "k", limiter: scripted.limiter, transport: scripted.transport) { _ in }
+            #expect(throws: TrackerError.local("tracker red: url 'https://red.example:port/%zz' is not a URL")) { try connection.url("/ajax.php", query: [("action", "index")]) }
+            let good = TrackerConnection(site: scripted.site, credential: "k", limiter: scripted.limiter, transport: scripted.transport) { _ in }
+            let url = try good.url("/ajax.php", query: [("a", "b+c")])
+            #expect(url == "https://red.example/ajax.php?a=b%2Bc")
+        }
     }
 
     @Test func aSuccessSendsTheTorrentWithTheAnnounceAndTheKey() throws {

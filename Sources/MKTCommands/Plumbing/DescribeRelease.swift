@@ -51,7 +51,7 @@ extension MKT {
                 Console.write(try repository.objects.write(type: .meta, body: body).hex + "\n")
                 return
             }
-            Console.write(description.json())
+            Console.write(try description.json())
             Console.write("\n")
         }
     }

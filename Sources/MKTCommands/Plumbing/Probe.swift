@@ -29,7 +29,7 @@ extension MKT {
             for path in files {
                 do {
                     let facts = try AudioProbe.probe(path: path)
-                    Console.write(facts.json(path: path))
+                    Console.write(try facts.json(path: path))
                     Console.write("\n")
                 } catch {
                     try Console.flush()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTObjects
+import MKTMetadata
 import MKTStore
 import MKTTrackers
 import MKTWorkflow
@@ -50,7 +51,7 @@ extension MKT {
                 for (index, entry) in entries.enumerated() {
                     let release = String(decoding: try JSONEncoder().encode(entry.release), as: UTF8.self)
                     Console.write("\(index == 0 ? "" : ","){\"id\":\"\(entry.id.hex)\",\"release\":\(release),")
-                    Console.write(entry.receipt.objectBody().dropFirst())
+                    Console.write(try entry.receipt.objectBody().dropFirst())
                 }
                 Console.write("]\n")
                 return
@@ -105,12 +106,12 @@ extension MKT {
             var parts = tm()
             guard gmtime_r(&seconds, &parts) != nil else { return String(milliseconds) }
             func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
-            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+            return "\(Int(parts.tm_year) + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
         }
 
         /// Seconds to one decimal, rounded half up: `1.2 s`.
         static func seconds(_ milliseconds: Int64) -> String {
-            let tenths = (max(milliseconds, 0) + 50) / 100
+            let tenths = max(milliseconds, 0).clampedAdding(50) / 100
             return "\(tenths / 10).\(tenths % 10) s"
         }
     }
