@@ -82,8 +82,11 @@ public struct ArchiveExtractor: Sendable {
         // libarchive converts a name the archive marks as UTF-8 (a zip's
         // general-purpose bit 11) into the locale's character set, and under
         // the C locale that fails for any non-ASCII name, leaving the entry
-        // nameless. This thread reads the archive in a UTF-8 locale instead.
-        let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
+        // nameless. This thread reads a zip in a UTF-8 locale instead. Not a
+        // tar: there libarchive would then also fold names to NFC, making two
+        // files whose names differ only in normalisation one (the names
+        // reach mkt as stored under the C locale).
+        let utf8 = archive.lowercased().hasSuffix(".zip") ? newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) : nil
         let previous = utf8.map { uselocale($0) }
         defer {
             if let previous { uselocale(previous) }
