@@ -140,3 +140,15 @@ extension RateLimiter.Limit {
         self.init(requests: setting.requests, window: .milliseconds(Int64((setting.seconds * 1000).rounded())))
     }
 }
+
+extension TrackerCatalog {
+    /// Every format a built-in site's form offers, each once, in the sites' order.
+    public static var formats: [String] { uniqued(builtIn.flatMap(\.vocabulary.formats)) }
+    /// Every encoding (Gazelle's `bitrate`) a built-in site's form offers.
+    public static var encodings: [String] { uniqued(builtIn.flatMap(\.vocabulary.encodings)) }
+
+    private static func uniqued(_ words: [String]) -> [String] {
+        var seen = Set<String>()
+        return words.filter { seen.insert($0).inserted }
+    }
+}

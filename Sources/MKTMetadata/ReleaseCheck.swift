@@ -60,10 +60,12 @@ public struct ReleaseRules: Sendable {
 }
 
 public enum ReleaseCheck {
-    /// Checks a release's files, and the facts of its audio files (by relative path), against `rules`.
-    /// - Parameter media: CD, WEB, Vinyl…; a CD lossless release needs its rip log.
+    /// Checks a release against `rules`: its files, the facts of its audio
+    /// files (by relative path), and `description`, what the upload form will
+    /// say. For a stored release that is its meta snapshot, edits included:
+    /// what is checked is what is sent, never a fresh reading of the tags.
     public static func check(
-        name: String, files: [String], facts: [String: AudioFacts], rules: ReleaseRules, media: String?
+        name: String, files: [String], facts: [String: AudioFacts], description: ReleaseDescription, rules: ReleaseRules
     ) -> [Finding] {
         var findings: [Finding] = []
         let site = rules.tracker.uppercased()
@@ -91,11 +93,11 @@ public enum ReleaseCheck {
                 findings.append(Finding(severity: .error, code: "extension", path: path, message: "\(ext.isEmpty ? "files without an extension are" : ".\(ext) files are") not allowed at \(site)"))
             }
         }
-        let audio = checkAudio(files: files, facts: facts, media: media)
+        let audio = checkAudio(files: files, facts: facts, description: description)
         findings += audio
         // Without audio, what the form would say matters no more.
         if !audio.contains(where: { $0.code == "no-audio" }) {
-            findings += checkDescription(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media), site: site, vocabulary: rules.vocabulary)
+            findings += checkDescription(description, site: site, vocabulary: rules.vocabulary)
         }
         return findings
     }
@@ -103,14 +105,19 @@ public enum ReleaseCheck {
     /// What the upload form needs filled, and combinations it refuses.
     private static func checkDescription(_ description: ReleaseDescription, site: String, vocabulary: ReleaseRules.Vocabulary) -> [Finding] {
         var findings: [Finding] = []
-        func missing(_ field: String, _ what: String) {
-            findings.append(Finding(severity: .error, code: "missing-\(field)", path: "", message: "no \(what) in the tags or the folder name"))
+        func missing(_ field: String, _ what: String, example: String) {
+            findings.append(Finding(severity: .error, code: "missing-\(field)", path: "", message: "no \(what) (the tags and the folder name give none): --meta \(example)"))
         }
-        if description.artists.isEmpty { missing("artist", "artist") }
-        if description.title == nil { missing("title", "album title") }
-        if description.year == nil { missing("year", "year") }
+        if description.artists.isEmpty { missing("artist", "artist", example: "artists=NAME") }
+        if description.title == nil { missing("title", "album title", example: "title=TITLE") }
+        if description.year == nil { missing("year", "year", example: "year=YYYY") }
         if description.tags.isEmpty {
-            findings.append(Finding(severity: .error, code: "missing-tags", path: "", message: "no genre tags: \(site) needs at least one"))
+            findings.append(Finding(severity: .error, code: "missing-tags", path: "", message: "no genre tags: \(site) needs at least one (--meta tags=rock,indie)"))
+        }
+        if description.releaseTypeIsGuess {
+            let type = description.releaseType.rawValue
+            findings.append(Finding(severity: .error, code: "guessed-release-type", path: "", message:
+                "the release type \(type) is mkt's guess, not the tags' word: confirm it (--meta release-type=\(type)) or give the right one"))
         }
         for tag in description.tags where !Genres.official.contains(tag) {
             findings.append(Finding(severity: .warning, code: "unofficial-tag", path: "", message: "'\(tag)' is not one of the official genre tags"))
@@ -140,7 +147,7 @@ public enum ReleaseCheck {
         return findings
     }
 
-    private static func checkAudio(files: [String], facts: [String: AudioFacts], media: String?) -> [Finding] {
+    private static func checkAudio(files: [String], facts: [String: AudioFacts], description: ReleaseDescription) -> [Finding] {
         let audioFiles = files.filter { ReleaseRules.audio.contains(fileExtension($0)) }
         guard !audioFiles.isEmpty else {
             return [Finding(severity: .error, code: "no-audio", path: "", message: "the release has no audio files")]
@@ -158,12 +165,15 @@ public enum ReleaseCheck {
                 findings.append(Finding(severity: .warning, code: "mixed-bit-depth", path: "",
                     message: "bit depths differ (\(depths.sorted().map(String.init).joined(separator: ", "))): a hybrid release; it counts as 24bit Lossless"))
             }
-            if media?.uppercased() == "CD", !files.contains(where: isRipLog) {
+            if description.media?.uppercased() == "CD", !files.contains(where: isRipLog) {
                 findings.append(Finding(severity: .error, code: "missing-log", path: "", message: "a CD lossless release needs its rip log (.log)"))
             }
         } else {
-            for (path, facts) in read where facts.encoding == nil {
-                findings.append(Finding(severity: .error, code: "unknown-encoding", path: path, message: "the file does not say how it was encoded (no LAME preset); give the encoding"))
+            // The encoding the user gave (an answer, --meta) stands for files that do not say theirs.
+            if description.encoding == nil {
+                for (path, facts) in read where facts.encoding == nil {
+                    findings.append(Finding(severity: .error, code: "unknown-encoding", path: path, message: "the file does not say how it was encoded (no LAME preset): --meta \"encoding=V2 (VBR)\" (or 320, V0 (VBR), …)"))
+                }
             }
             let encodings = Set(read.compactMap(\.1.encoding))
             // Different formats are already an error; different encodings would only repeat it.

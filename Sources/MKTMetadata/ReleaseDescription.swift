@@ -63,8 +63,15 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var cover: String?
     /// A web address of the cover (the Cover Art Archive's, say): what upload forms take.
     public var coverURL: String?
-    /// Where fields came from when not from the files: field name -> `source:id`.
+    /// Where fields came from when not from the files: field name -> `source:id`,
+    /// or `guess` for a value mkt inferred (a release type from the track count)
+    /// that a push refuses until the user confirms it.
     public var provenance: [String: String]?
+
+    public static let guessed = "guess"
+
+    /// The release type is mkt's inference, not a tag's, a source's or the user's word.
+    public var releaseTypeIsGuess: Bool { provenance?["releaseType"] == Self.guessed }
     public var tracks: [Track] = []
     public var conflicts: [Conflict] = []
     /// Plain sentences about what does not add up (the folder name against the files, the year against the media).
@@ -104,6 +111,8 @@ public enum ReleaseDescriber {
         "producer": ["PRODUCER", "TXXX:PRODUCER", "----:com.apple.iTunes:PRODUCER"],
         "remixer": ["REMIXER", "MIXARTIST", "TPE4", "----:com.apple.iTunes:REMIXER"],
         "dj": ["DJMIXER", "TXXX:DJMIXER", "----:com.apple.iTunes:DJMIXER"],
+        // MusicBrainz Picard's release type (its tag mapping: RELEASETYPE in Vorbis comments, TXXX in ID3, a freeform atom in MP4).
+        "releaseType": ["RELEASETYPE", "TXXX:MusicBrainz Album Type", "----:com.apple.iTunes:MusicBrainz Album Type", "MUSICBRAINZ_ALBUMTYPE"],
     ]
 
     static func values(_ field: String, in facts: AudioFacts) -> [String] {
@@ -196,8 +205,13 @@ public enum ReleaseDescriber {
                 description.chapters[path] = facts[path]!.chapters.map { .init(startMilliseconds: $0.startMilliseconds, title: TextSanitizer.clean($0.title)) }
             }
         }
-        description.releaseType = ReleaseType.suggest(
-            title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
+        if let tagged = ReleaseType(tagValues: audio.flatMap { values("releaseType", in: facts[$0]!) }) {
+            description.releaseType = tagged
+        } else {
+            description.releaseType = ReleaseType.suggest(
+                title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
+            if description.releaseType != .unknown { description.provenance = ["releaseType": ReleaseDescription.guessed] }
+        }
         description.artistRoles = roles(description: description, audio: audio, facts: facts)
         description.cover = chooseCover(files: files, audio: audio, facts: facts)
         description.problems = problems(folder: folder, description: description, read: read)

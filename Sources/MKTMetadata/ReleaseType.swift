@@ -7,6 +7,43 @@ public enum ReleaseType: String, CaseIterable, Codable, Sendable {
     case bootleg = "Bootleg", interview = "Interview", mixtape = "Mixtape", djMix = "DJ Mix", concertRecording = "Concert Recording"
     case unknown = "Unknown"
 
+    /// MusicBrainz's types of a release group: the secondary types first, in
+    /// this order, then the primary type (as smoked-salmon maps them).
+    public init(musicBrainzPrimary primary: String?, secondary: [String], status: String?, artists: Int) {
+        if status == "Bootleg" {
+            self = .bootleg
+            return
+        }
+        let types = Set(secondary.map { $0.lowercased() })
+        let ordered: [(String, ReleaseType)] = [
+            ("soundtrack", .soundtrack), ("live", .liveAlbum), ("dj-mix", .djMix), ("mixtape/street", .mixtape),
+            ("remix", .remix), ("demo", .demo), ("interview", .interview),
+        ]
+        if let found = ordered.first(where: { types.contains($0.0) }) {
+            self = found.1
+        } else if types.contains("compilation") {
+            self = artists <= 2 && artists > 0 ? .anthology : .compilation
+        } else {
+            switch primary?.lowercased() {
+            case "album": self = .album
+            case "ep": self = .ep
+            case "single": self = .single
+            default: self = .unknown
+            }
+        }
+    }
+
+    /// The type Picard tagged (`RELEASETYPE`, `MusicBrainz Album Type`): MusicBrainz's
+    /// words, one per value or joined by `;` or `/`; nil when none is a type.
+    public init?(tagValues: [String]) {
+        let words = tagValues.flatMap { $0.replacingOccurrences(of: "mixtape/street", with: "mixtape\u{1}street").split(whereSeparator: { ";/\0".contains($0) }) }
+            .map { $0.replacingOccurrences(of: "\u{1}", with: "/").trimmingCharacters(in: .whitespaces).lowercased() }
+        let primaries = ["album", "ep", "single"]
+        let type = ReleaseType(musicBrainzPrimary: words.first(where: primaries.contains), secondary: words.filter { !primaries.contains($0) }, status: nil, artists: 0)
+        guard type != .unknown else { return nil }
+        self = type
+    }
+
     /// A suggestion from the release alone, for the user to confirm: an explicit
     /// word in the title first, then the track list's shape.
     public static func suggest(title: String, trackTitles: [String], mainArtists: Set<String>, compilation: Bool) -> ReleaseType {

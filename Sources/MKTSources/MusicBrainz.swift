@@ -138,7 +138,7 @@ public struct MusicBrainz: Sendable {
             catalogueNumber: (labelInfo?["catalog-number"] as? String).map(TextSanitizer.clean),
             barcode: release["barcode"] as? String, media: (media.first?["format"] as? String).map(Self.media),
             trackCount: trackCount,
-            releaseType: Self.releaseType(primary: group["primary-type"] as? String, secondary: group["secondary-types"] as? [String] ?? [],
+            releaseType: ReleaseType(musicBrainzPrimary: group["primary-type"] as? String, secondary: group["secondary-types"] as? [String] ?? [],
                                           status: release["status"] as? String, artists: artists.count),
             score: 0, cover: nil, releaseGroup: group["id"] as? String)
     }
@@ -155,24 +155,6 @@ public struct MusicBrainz: Sendable {
             if phrase.contains("feat") || phrase.contains(" ft.") || phrase.contains("with") { featuring = true }
         }
         return (main, guests)
-    }
-
-    /// Secondary types first, in this order, then the primary type (as smoked-salmon maps them).
-    static func releaseType(primary: String?, secondary: [String], status: String?, artists: Int) -> ReleaseType {
-        if status == "Bootleg" { return .bootleg }
-        let types = Set(secondary.map { $0.lowercased() })
-        let ordered: [(String, ReleaseType)] = [
-            ("soundtrack", .soundtrack), ("live", .liveAlbum), ("dj-mix", .djMix), ("mixtape/street", .mixtape),
-            ("remix", .remix), ("demo", .demo), ("interview", .interview),
-        ]
-        if let found = ordered.first(where: { types.contains($0.0) }) { return found.1 }
-        if types.contains("compilation") { return artists <= 2 && artists > 0 ? .anthology : .compilation }
-        switch primary?.lowercased() {
-        case "album": return .album
-        case "ep": return .ep
-        case "single": return .single
-        default: return .unknown
-        }
     }
 
     static func media(_ format: String) -> String {
@@ -274,7 +256,9 @@ extension ReleaseCandidate {
         var merged = local
         var provenance = local.provenance ?? [:]
         let origin = "\(source):\(id)"
-        if releaseType != .unknown, releaseType != local.releaseType, !onlyGaps || local.releaseType == .unknown {
+        // A type mkt only guessed is a gap: any source's word replaces it (and its mark).
+        let typeIsGap = local.releaseType == .unknown || local.releaseTypeIsGuess
+        if releaseType != .unknown, releaseType != local.releaseType || local.releaseTypeIsGuess, !onlyGaps || typeIsGap {
             merged.releaseType = releaseType
             provenance["releaseType"] = origin
         }

@@ -1,4 +1,6 @@
 import Foundation
+import MKTCatalog
+import MKTConfig
 import MKTMetadata
 
 /// `FIELD=VALUE` changes to a release description, as `mkt add --meta` and
@@ -32,10 +34,14 @@ public enum MetaEdit {
             guard value.isEmpty || MusicBrainzID.isValid(value) else { throw .badMetaField(asked, reason: "'\(value)' is not a MusicBrainz release id") }
             description.mbid = value.isEmpty ? nil : value.lowercased()
         },
-        list("genres", "genres", \.genres),
-        list("tags", "tags", \.tags),
-        text("format", "format", \.format),
-        text("encoding", "encoding", \.encoding),
+        Field(name: "genres", key: "genres") { (description, value, _) throws(WorkflowError) in
+            description.genres = items(value)
+            // The form's tags follow the genres, unless the same edits set them (`apply` keeps those).
+            description.tags = Genres.tags(from: description.genres)
+        },
+        Field(name: "tags", key: "tags") { (description, value, _) throws(WorkflowError) in description.tags = Genres.tags(from: [value]) },
+        word("format", "format", \.format, among: TrackerCatalog.formats),
+        word("encoding", "encoding", \.encoding, among: TrackerCatalog.encodings),
         Field(name: "media", key: "media") { (description, value, asked) throws(WorkflowError) in
             let lowered = value.lowercased()
             guard value.isEmpty || lowered == "blu-ray" || mediaNames.contains(where: { $0.lowercased() == lowered }) else {
@@ -48,6 +54,9 @@ public enum MetaEdit {
                 throw .badMetaField(asked, reason: "'\(value)' is not a release type (\(ReleaseType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             description.releaseType = type
+            // The user's word: no longer mkt's guess.
+            if description.releaseTypeIsGuess { description.provenance?["releaseType"] = nil }
+            if description.provenance?.isEmpty == true { description.provenance = nil }
         },
         Field(name: "category", key: "category") { (description, value, asked) throws(WorkflowError) in
             guard !value.isEmpty else { throw .badMetaField(asked, reason: "every release has a category (Music, Audiobooks); it cannot be cleared") }
@@ -73,7 +82,11 @@ public enum MetaEdit {
             let name = String(assignment[..<equals])
             let value = TextSanitizer.clean(String(assignment[assignment.index(after: equals)...]))
             let field = try self.field(named: name)
+            let tagsGiven = result.tags
             try field.set(&result, value, name)
+            if field.name == "genres", assignments.contains(where: { (try? self.field(named: String($0.prefix { $0 != "=" })))?.name == "tags" }) {
+                result.tags = tagsGiven
+            }
             if field.name == "artists" { result.artistRoles["main"] = result.artists }
         }
         return result
@@ -83,24 +96,8 @@ public enum MetaEdit {
     static func field(named name: String) throws(WorkflowError) -> Field {
         let lowered = name.lowercased()
         if let field = fields.first(where: { $0.name == lowered || $0.key.lowercased() == lowered }) { return field }
-        let nearest = fields.map { (name: $0.name, distance: distance(lowered, $0.name)) }.min { $0.distance < $1.distance }
-        let suggestion = nearest.flatMap { $0.distance <= 3 ? "; did you mean '\($0.name)'?" : nil } ?? ""
+        let suggestion = Suggestion.closest(to: lowered, among: fieldNames).map { "; did you mean '\($0)'?" } ?? ""
         throw .badMetaField(name, reason: "not a field mkt lets you set\(suggestion) (fields: \(fieldNames.joined(separator: ", ")))")
-    }
-
-    /// Levenshtein distance: insertions, deletions and substitutions of characters.
-    static func distance(_ lhs: String, _ rhs: String) -> Int {
-        let a = Array(lhs)
-        let b = Array(rhs)
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     private static func text(_ name: String, _ key: String, _ path: any WritableKeyPath<ReleaseDescription, String?> & Sendable) -> Field {
@@ -108,8 +105,33 @@ public enum MetaEdit {
     }
 
     private static func list(_ name: String, _ key: String, _ path: any WritableKeyPath<ReleaseDescription, [String]> & Sendable) -> Field {
-        Field(name: name, key: key) { (description, value, _) throws(WorkflowError) in
-            description[keyPath: path] = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        Field(name: name, key: key) { (description, value, _) throws(WorkflowError) in description[keyPath: path] = items(value) }
+    }
+
+    private static func items(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A word of the sites' forms (a format, an encoding), in their spelling
+    /// whatever the case; `V0` stands for `V0 (VBR)`. Anything else is refused
+    /// with the nearest word, since a site would refuse it later.
+    private static func word(_ name: String, _ key: String, _ path: any WritableKeyPath<ReleaseDescription, String?> & Sendable, among words: [String]) -> Field {
+        Field(name: name, key: key) { (description, value, asked) throws(WorkflowError) in
+            guard !value.isEmpty else {
+                description[keyPath: path] = nil
+                return
+            }
+            let lowered = value.lowercased()
+            if let known = words.first(where: { $0.lowercased() == lowered || $0.lowercased() == lowered + " (vbr)" }) {
+                description[keyPath: path] = known
+                return
+            }
+            // Spelled as typed: `v3` is near `v0`, far from `V0 (VBR)`.
+            let short = { (word: String) in word.lowercased().replacingOccurrences(of: " (vbr)", with: "") }
+            let nearest = Suggestion.closest(to: short(value), among: words.map(short))
+                .flatMap { near in words.first { short($0) == near } }
+            throw .badMetaField(asked, reason: "'\(value)' is not \(name == "encoding" ? "an encoding" : "a format") any site takes"
+                + (nearest.map { "; did you mean '\($0)'?" } ?? "") + " (\(words.joined(separator: ", ")))")
         }
     }
 

@@ -90,28 +90,39 @@ public struct Pusher: Sendable {
             let stored = try repository.release(named: snapshot.pieces.hex)
             let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
             if try upToDate(tracker: tracker, release: release.name, torrent: torrentID) != nil { continue }
-            let lock = try queue.claim(tracker: tracker, release: release.name)
-            defer { lock?.release() }
-            guard lock != nil else { continue }  // another mkt is uploading it right now
-            let job = try queue.job(tracker: tracker, release: release.name)
-            let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
-            let previous = try previousID.map { try repository.objects.readReceipt($0) }
-            let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
-            var receipt = UploadReceipt(
-                tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
-                attempt: previous?.nextAttempt ?? 1, started: Self.now())
-            receipt.meta = release.meta.hex
-            receipt.previous = previousID?.hex
-            receipt.outcome = .rejected
-            receipt.category = .local
-            receipt.message = "the pre-push hook refused (exit status \(status)); nothing was sent"
-            let id = try repository.objects.write(type: .receipt, body: try receipt.objectBody())
-            try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: "push: refused by pre-push")
-            if var job {
-                // The queued job's next attempt follows this one in the chain.
-                job.receipt = id.hex
-                try queue.save(job)
-            }
+            try recordLocalRefusal(
+                site: site, release: release, torrentID: torrentID,
+                message: "the pre-push hook refused (exit status \(status)); nothing was sent", refMessage: "push: refused by pre-push")
+        }
+    }
+
+    /// A `rejected` receipt of category `local`: mkt refused before asking the
+    /// site, so `status` and `log` show why and what fixes it. The same
+    /// refusal of the same snapshot is recorded once, not on every push.
+    private func recordLocalRefusal(site: TrackerSite, release: (name: String, meta: ObjectID), torrentID: ObjectID, message: String, refMessage: String) throws {
+        let tracker = site.name
+        let lock = try queue.claim(tracker: tracker, release: release.name)
+        defer { lock?.release() }
+        guard lock != nil else { return }  // another mkt is uploading it right now
+        let job = try queue.job(tracker: tracker, release: release.name)
+        let previousID = try job.map { $0.receipt.flatMap(ObjectID.init(hex:)) } ?? repository.refs.read(Self.trackerRef(tracker, release.name))
+        let previous = try previousID.map { try repository.objects.readReceipt($0) }
+        if let previous, previous.category == .local, previous.meta == release.meta.hex, previous.message == message { return }
+        let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
+        var receipt = UploadReceipt(
+            tracker: tracker, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex,
+            attempt: previous?.nextAttempt ?? 1, started: Self.now())
+        receipt.meta = release.meta.hex
+        receipt.previous = previousID?.hex
+        receipt.outcome = .rejected
+        receipt.category = .local
+        receipt.message = message
+        let id = try repository.objects.write(type: .receipt, body: try receipt.objectBody())
+        try repository.update([RefUpdate(name: Self.trackerRef(tracker, release.name), action: .set(id))], message: refMessage)
+        if var job {
+            // The queued job's next attempt follows this one in the chain.
+            job.receipt = id.hex
+            try queue.save(job)
         }
     }
 
@@ -181,17 +192,19 @@ public struct Pusher: Sendable {
                     settle(PushResult(tracker: tracker, release: release.name, receiptID: current, receipt: receipt, upToDate: true))
                     continue
                 }
-                if facts == nil { facts = ReleaseAudio.facts(of: stored.tree, root: try stored.knownFolder()) }
-                let rules = site.releaseRules
-                var errors = facts!.failures.keys.sorted().map { "\($0): \(facts!.failures[$0]!)" }
-                errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: facts!.facts, rules: rules, media: snapshot.description.media)
+                let read = try facts ?? ReleaseAudio.facts(of: stored.tree, root: stored.knownFolder())
+                facts = read
+                // The files' facts (formats, bit depths, logs) and the snapshot (edits included): what the form will send.
+                var errors = read.failures.keys.sorted().map { "\($0): \(read.failures[$0].map { "\($0)" } ?? "")" }
+                errors += ReleaseCheck.check(name: stored.tree.name, files: stored.tree.files.map(\.path), facts: read.facts, description: snapshot.description, rules: site.releaseRules)
                     .filter { $0.severity == .error }.map { $0.path.isEmpty ? $0.message : "\($0.path): \($0.message)" }
-                // What the form will say is the snapshot's (edits included): the site must offer each word of it.
-                for finding in ReleaseCheck.vocabularyFindings(snapshot.description, site: tracker.uppercased(), vocabulary: rules.vocabulary) where !errors.contains(finding.message) {
-                    errors.append(finding.message)
-                }
                 if let first = errors.first {
-                    settle(PushResult(tracker: tracker, release: release.name, refusal: first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release --tracker \(tracker) \(release.name))" : "")))
+                    let refusal = first + (errors.count > 1 ? " (and \(errors.count - 1) more; mkt check-release --tracker \(tracker) \(release.name))" : "")
+                    settle(PushResult(tracker: tracker, release: release.name, refusal: refusal))
+                    if !settings.dryRun {
+                        try dropStaleJob(tracker: tracker, release: release.name, meta: release.meta)
+                        try recordLocalRefusal(site: site, release: release, torrentID: torrentID, message: refusal, refMessage: "push: refused by mkt's checks")
+                    }
                     continue
                 }
                 if settings.dryRun { continue }
@@ -199,6 +212,33 @@ public struct Pusher: Sendable {
             }
         }
         return settled
+    }
+
+    /// A job waiting for a pair that a check just refused would upload what
+    /// the current snapshot says must not go: it goes. One that may have
+    /// reached the site (outcome unknown, uploading) stays for its lookup.
+    private func dropStaleJob(tracker: String, release: String, meta: ObjectID) throws {
+        let lock = try queue.claim(tracker: tracker, release: release)
+        defer { lock?.release() }
+        guard lock != nil, let job = try queue.job(tracker: tracker, release: release), job.state == .pending || job.state == .failed else { return }
+        try queue.remove(job)
+        let older = job.meta == meta.hex ? "" : " with an older snapshot (\(job.meta.prefix(12)))"
+        notice("\(tracker) \(release): the job queued\(older) is dropped; fix the release and push again")
+    }
+
+    /// Jobs queued before the release was edited are checked and sent with
+    /// its current snapshot, never the one they were queued with.
+    private func retargetStaleJobs(_ jobs: [QueuedJob]) {
+        guard let current = try? Dictionary(repository.releases().map { ($0.name, $0.meta) }, uniquingKeysWith: { first, _ in first }) else { return }
+        for job in jobs where job.state == .pending || job.state == .failed {
+            guard let meta = current[job.release], meta.hex != job.meta else { continue }
+            notice("\(job.tracker) \(job.release): changed since it was queued (\(job.meta.prefix(12)) -> \(meta.hex.prefix(12))); checking and sending the current snapshot")
+            do {
+                _ = try enqueue(trackers: [job.tracker], releases: [(job.release, meta)])
+            } catch {
+                report(PushResult(tracker: job.tracker, release: job.release, refusal: "\(error)"))
+            }
+        }
     }
 
     private func queueJob(tracker: String, release: String, meta: ObjectID, torrent: ObjectID) throws {
@@ -288,6 +328,7 @@ public struct Pusher: Sendable {
             }
             return results
         }
+        retargetStaleJobs(((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && $0.isWaiting })
         // The list is read once; each job is read again under its lock, where it counts.
         let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) }
         for next in waiting {

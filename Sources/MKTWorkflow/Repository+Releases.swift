@@ -115,6 +115,14 @@ extension Repository {
         }
     }
 
+    /// The meta snapshot a name stands for (a release's ref, a meta object),
+    /// or nil for a name of bare pieces or a release object, which have none.
+    public func snapshot(named name: String) throws -> MetaSnapshot? {
+        let id = try resolve(name)
+        guard try objects.read(id).type == .meta else { return nil }
+        return try objects.readMeta(id)
+    }
+
     func folder(of id: ObjectID, _ release: ReleaseObject) -> String? {
         scanRecord(release: id)?.root ?? release.recordedScan?.root
     }

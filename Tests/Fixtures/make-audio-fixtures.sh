@@ -16,7 +16,9 @@
 # Usage:  make-audio-fixtures.sh [OUTDIR]      (default: ./audio-fixtures)
 #         SECONDS_PER_TRACK=3 make-audio-fixtures.sh out
 #
-# Output (one release directory per format, 3 tracks each, same tags):
+# Output (one release directory per format, 3 tracks each, same tags; the FLAC
+# and MP3 V0 albums also carry the release type as MusicBrainz Picard tags it,
+# the others leave it to mkt's guess):
 #   Fixture Artist - Fixture Album (2019) [FLAC]           16/44.1, embedded PICTURE + cover.jpg, .log, .cue
 #   Fixture Artist - Fixture Album (2019) [FLAC 24-96]     24/96
 #   Fixture Artist - Fixture Album (2019) [MP3 320]        lame -b 320 (CBR), ID3v2.3 via lame --tx options
@@ -131,7 +133,7 @@ for variant in "FLAC:16" "FLAC 24-96:24"; do
       --set-tag="DATE=$DATE" --set-tag="TRACKNUMBER=$i" --set-tag="TRACKTOTAL=$TOTAL" \
       --set-tag="DISCNUMBER=1" --set-tag="DISCTOTAL=1" \
       --set-tag="GENRE=$GENRE1" --set-tag="GENRE=$GENRE2" \
-      --set-tag="LABEL=$LABEL" --set-tag="CATALOGNUMBER=$CATNO" \
+      --set-tag="LABEL=$LABEL" --set-tag="CATALOGNUMBER=$CATNO" --set-tag="RELEASETYPE=album" \
       --set-tag="COMMENT=Mastered &amp; tagged <b>offline</b>" \
       --import-picture-from="3|image/jpeg|Front Cover||$WORK/cover.jpg" \
       "$out"
@@ -161,6 +163,7 @@ for i in 1 2 3; do
   eyeD3 --quiet --to-v2.4 -t "${TITLES[$((i-1))]}" -a "${ARTISTS[$((i-1))]}" -b "$ARTIST" \
     -A "$ALBUM" --recording-date "$DATE" -n "$i" -N "$TOTAL" -d 1 -D 1 \
     -G "$GENRE1" --publisher "$LABEL" --user-text-frame "CATALOGNUMBER:$CATNO" \
+    --user-text-frame "MusicBrainz Album Type:album" \
     --add-image "$WORK/cover.jpg:FRONT_COVER" "$f" >/dev/null
 done
 write_extras "$d" mp3

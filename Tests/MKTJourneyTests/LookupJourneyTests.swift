@@ -220,7 +220,7 @@ struct LookupJourneyTests {
             let meta = try JSONSerialization.jsonObject(with: MKTProcess.run(["cat-file", "-p", "fixture-artist-fixture-album-2019-flac"], in: directory).stdoutData) as! [String: Any]
             let description = meta["description"] as! [String: Any]
             #expect(description["media"] as? String == "WEB" && description["coverURL"] as? String == "\(sources.baseURL)/discogs-images/front.jpg")
-            #expect(description["releaseType"] as? String == "Single", "Discogs says EP; the files' answer (three short tracks) stands")
+            #expect(description["releaseType"] as? String == "Album", "Discogs says EP; the tags' own word (Picard's RELEASETYPE) stands")
             #expect(description["provenance"] as? [String: String] == ["media": "discogs:501", "coverURL": "discogs:501"])
             #expect(description["label"] as? String == "Fixture Records", "the tags' own label stands")
             let heads = try Self.requests(sources, in: directory).filter { ($0["path"] as! String).hasPrefix("/discogs-images/") }

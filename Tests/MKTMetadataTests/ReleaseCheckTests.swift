@@ -13,7 +13,45 @@ struct ReleaseCheckTests {
     }
 
     private func codes(_ files: [String], _ facts: [String: AudioFacts], tracker: String = "red", media: String? = nil, name: String = "A - B (2019) [FLAC]") -> [String] {
-        ReleaseCheck.check(name: name, files: files, facts: facts, rules: TrackerCatalog.builtIn.first { $0.name == tracker }!.releaseRules, media: media).map(\.code)
+        ReleaseCheck.check(name: name, files: files, facts: facts, description: confirmed(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media)),
+                           rules: TrackerCatalog.builtIn.first { $0.name == tracker }!.releaseRules).map(\.code)
+    }
+
+    /// The description with its guessed release type taken as the user's: only the rule under test can fail.
+    private func confirmed(_ description: ReleaseDescription) -> ReleaseDescription {
+        var confirmed = description
+        confirmed.provenance = nil
+        return confirmed
+    }
+
+    /// What is checked is the description given (a stored release's snapshot,
+    /// edits included), not a fresh reading of the tags.
+    @Test func theDescriptionIsWhatIsChecked() {
+        var untagged = facts("MP3", depth: nil, encoding: nil)
+        untagged.tags = ["ARTIST": ["A"], "ALBUM": ["B"]]
+        let files = ["01.mp3"]
+        let rules = TrackerCatalog.builtIn.first { $0.name == "red" }!.releaseRules
+        func codes(_ description: ReleaseDescription) -> [String] {
+            ReleaseCheck.check(name: "A - B [MP3]", files: files, facts: ["01.mp3": untagged], description: description, rules: rules).map(\.code)
+        }
+        var description = ReleaseDescriber.describe(name: "A - B [MP3]", files: files, facts: ["01.mp3": untagged], media: "WEB")
+        #expect(description.releaseTypeIsGuess)
+        #expect(codes(description) == ["unknown-encoding", "missing-year", "missing-tags", "guessed-release-type"])
+        description.year = 2022
+        description.tags = ["rock"]
+        description.encoding = "V2 (VBR)"
+        description.provenance = nil
+        #expect(codes(description) == [], "the user's year, tags, encoding and release type stand for what the files do not say")
+    }
+
+    /// Picard's release type tag is the files' word, not a guess.
+    @Test func aTaggedReleaseTypeIsNoGuess() {
+        var tagged = facts("FLAC")
+        tagged.tags["RELEASETYPE"] = ["album", "compilation"]
+        let described = ReleaseDescriber.describe(name: "A - B (2019) [FLAC]", files: ["01.flac"], facts: ["01.flac": tagged], media: "WEB")
+        #expect(described.releaseType == .compilation && !described.releaseTypeIsGuess)
+        #expect(ReleaseType(tagValues: ["EP"]) == .ep && ReleaseType(tagValues: ["album; live"]) == .liveAlbum)
+        #expect(ReleaseType(tagValues: ["album/mixtape/street"]) == .mixtape && ReleaseType(tagValues: ["broadcast"]) == nil)
     }
 
     @Test func pathLimitsDifferPerTracker() {

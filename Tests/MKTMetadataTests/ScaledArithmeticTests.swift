@@ -34,7 +34,7 @@ struct ScaledArithmeticTests {
         real.durationMilliseconds = 150 * 3600 * 1000
         real.bitrate = 1_411_200
         #expect(real.droppingImplausible() == real)
-        let findings = ReleaseCheck.check(name: "A - B (2019) [FLAC]", files: ["01.flac"], facts: ["01.flac": checked], rules: ReleaseRules(tracker: "red", pathLimit: 180, allowedExtensions: ["flac"], vocabulary: .init(formats: [], encodings: [], media: [])), media: "WEB")
+        let findings = ReleaseCheck.check(name: "A - B (2019) [FLAC]", files: ["01.flac"], facts: ["01.flac": checked], description: ReleaseDescriber.describe(name: "A - B (2019) [FLAC]", files: ["01.flac"], facts: ["01.flac": checked], media: "WEB"), rules: ReleaseRules(tracker: "red", pathLimit: 180, allowedExtensions: ["flac"], vocabulary: .init(formats: [], encodings: [], media: [])))
         #expect(findings.contains { $0.code == "implausible" && $0.severity == .error && $0.path == "01.flac" })
     }
 }

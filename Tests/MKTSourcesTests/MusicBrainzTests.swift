@@ -5,16 +5,16 @@ import Testing
 struct MusicBrainzTests {
     /// Secondary types win in order, then the primary; bootlegs by status.
     @Test func releaseTypesMapForTheTrackers() {
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: [], status: "Official", artists: 1) == .album)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Live", "Remix"], status: nil, artists: 1) == .liveAlbum)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Remix", "Soundtrack"], status: nil, artists: 1) == .soundtrack)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["DJ-mix"], status: nil, artists: 1) == .djMix)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Mixtape/Street"], status: nil, artists: 1) == .mixtape)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Compilation"], status: nil, artists: 1) == .anthology)
-        #expect(MusicBrainz.releaseType(primary: "Album", secondary: ["Compilation"], status: nil, artists: 5) == .compilation)
-        #expect(MusicBrainz.releaseType(primary: "EP", secondary: [], status: nil, artists: 1) == .ep)
-        #expect(MusicBrainz.releaseType(primary: "Single", secondary: [], status: "Bootleg", artists: 1) == .bootleg)
-        #expect(MusicBrainz.releaseType(primary: "Broadcast", secondary: [], status: nil, artists: 1) == .unknown)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: [], status: "Official", artists: 1) == .album)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["Live", "Remix"], status: nil, artists: 1) == .liveAlbum)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["Remix", "Soundtrack"], status: nil, artists: 1) == .soundtrack)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["DJ-mix"], status: nil, artists: 1) == .djMix)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["Mixtape/Street"], status: nil, artists: 1) == .mixtape)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["Compilation"], status: nil, artists: 1) == .anthology)
+        #expect(ReleaseType(musicBrainzPrimary: "Album", secondary: ["Compilation"], status: nil, artists: 5) == .compilation)
+        #expect(ReleaseType(musicBrainzPrimary: "EP", secondary: [], status: nil, artists: 1) == .ep)
+        #expect(ReleaseType(musicBrainzPrimary: "Single", secondary: [], status: "Bootleg", artists: 1) == .bootleg)
+        #expect(ReleaseType(musicBrainzPrimary: "Broadcast", secondary: [], status: nil, artists: 1) == .unknown)
     }
 
     @Test func creditsMediaAndText() {

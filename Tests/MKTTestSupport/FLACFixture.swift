@@ -26,13 +26,14 @@ public enum FLACFixture {
     }
 
     /// Writes a release folder `<directory>/<artist> - <album> (<year>) [FLAC]`
-    /// of `tracks` such files, tagged; returns the folder.
-    public static func release(in directory: String, artist: String = "Fixture Artist", album: String, year: Int = 2019, genre: String = "Electronic", tracks: Int = 2) throws -> String {
+    /// of `tracks` such files, tagged (the release type as Picard tags it, unless nil); returns the folder.
+    public static func release(in directory: String, artist: String = "Fixture Artist", album: String, year: Int = 2019, genre: String = "Electronic", tracks: Int = 2, releaseType: String? = "album") throws -> String {
         let folder = "\(directory)/\(artist) - \(album) (\(year)) [FLAC]"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for number in 1...tracks {
             let title = "Track \(number)"
             let tags = [("ARTIST", artist), ("ALBUMARTIST", artist), ("ALBUM", album), ("TITLE", title), ("TRACKNUMBER", String(number)), ("DATE", String(year)), ("GENRE", genre)]
+                + (releaseType.map { [("RELEASETYPE", $0)] } ?? [])
             try Data(bytes(tags: tags)).write(to: URL(fileURLWithPath: "\(folder)/0\(number) - \(title).flac"))
         }
         return folder

@@ -57,6 +57,29 @@ struct MetaEditTests {
         }
     }
 
+    /// An encoding or format is a word some site's form offers, in its
+    /// spelling; genres give the form's tags unless tags are given too; a
+    /// release type set by the user is no longer mkt's guess.
+    @Test func wordsOfTheFormsAreChecked() throws {
+        #expect(try MetaEdit.apply(["encoding=v0"], to: ReleaseDescription()).encoding == "V0 (VBR)")
+        #expect(try MetaEdit.apply(["encoding=24BIT LOSSLESS", "format=flac"], to: ReleaseDescription()).encoding == "24bit Lossless")
+        #expect(try MetaEdit.apply(["format=ogg vorbis"], to: ReleaseDescription()).format == "Ogg Vorbis")
+        for word in ["banana", "vbr"] {
+            #expect(performing: { try MetaEdit.apply(["encoding=\(word)"], to: ReleaseDescription()) }, throws: { error in
+                "\(error)".contains("'\(word)' is not an encoding any site takes") && "\(error)".contains("V2 (VBR)")
+            })
+        }
+        #expect(performing: { try MetaEdit.apply(["encoding=V3"], to: ReleaseDescription()) }, throws: { "\($0)".contains("did you mean 'V2 (VBR)'?") || "\($0)".contains("did you mean 'V0 (VBR)'?") || "\($0)".contains("did you mean 'V1 (VBR)'?") })
+        let genres = try MetaEdit.apply(["genres=Hip Hop, Drum & Bass"], to: ReleaseDescription())
+        #expect(genres.tags == ["hip.hop", "drum.and.bass"])
+        #expect(try MetaEdit.apply(["tags=jazz", "genres=Rock"], to: ReleaseDescription()).tags == ["jazz"])
+        var guessed = ReleaseDescription()
+        guessed.releaseType = .single
+        guessed.provenance = ["releaseType": ReleaseDescription.guessed]
+        let confirmed = try MetaEdit.apply(["release-type=Single"], to: guessed)
+        #expect(confirmed.releaseType == .single && !confirmed.releaseTypeIsGuess && confirmed.provenance == nil)
+    }
+
     @Test func anUnknownFieldGetsTheRealNamesAndTheNearest() {
         let names = MetaEdit.fieldNames.joined(separator: ", ")
         #expect(throws: WorkflowError.badMetaField("cover-u-r-l", reason: "not a field mkt lets you set; did you mean 'cover-url'? (fields: \(names))")) {

@@ -268,6 +268,42 @@ struct PusherTests {
         }
     }
 
+    /// A job queued before an edit is sent with the release's snapshot of now,
+    /// never the one it was queued with; an edit the checks refuse drops the
+    /// job and records why: one outcome per pair, never "refused" and "success".
+    @Test func aQueuedJobFollowsTheEditsOfItsRelease() throws {
+        try withWorld(releases: ["Moved", "Refused"], trackers: ["ops"]) { world in
+            let site = try #require(world.sites["ops"])
+            site.takesUpload(torrentID: 31)
+            let reported = Mutex<[PushResult]>([])
+            let pusher = Pusher(
+                repository: world.repository, settings: Pusher.Settings(),
+                uploader: { try site.uploader(for: $0) }, report: { result in reported.withLock { $0.append(result) } }, notice: { _ in })
+            #expect(try pusher.enqueue(trackers: ["ops"], releases: try world.repository.releases()).isEmpty)
+            let names = try world.repository.releases().map(\.name)
+            let moved = try #require(names.first { $0.contains("moved") })
+            let refused = try #require(names.first { $0.contains("refused") })
+            let edited = try world.repository.edit(release: moved, edits: ["media=Vinyl"])
+            _ = try world.repository.edit(release: refused, edits: ["media=CD"])  // a CD lossless release needs its rip log
+
+            _ = try pusher.run(trackers: ["ops"])
+            let uploads = site.transport.sent("action=upload")
+            #expect(uploads.count == 1 && uploads.first?.field("media") == "Vinyl", "\(uploads.map { $0.field("media") ?? "" })")
+            let outcomes = reported.withLock { $0 }
+            #expect(outcomes.filter { $0.release == refused }.map(\.summary).allSatisfy { $0.contains("rip log") && !$0.hasPrefix("success") }, "\(outcomes.map(\.summary))")
+            #expect(outcomes.filter { $0.release == moved }.map { $0.receipt?.outcome } == [.success])
+            #expect(try pusher.queue.jobs().isEmpty)
+            let sent = try #require(try world.repository.refs.read(Pusher.trackerRef("ops", moved)))
+            #expect(try world.receipt(sent).meta == edited.metaID.hex)
+            // The refusal is on record for `mkt status`, once however often it is pushed.
+            let refusalRef = try #require(try world.repository.refs.read(Pusher.trackerRef("ops", refused)))
+            let refusal = try world.receipt(refusalRef)
+            #expect(refusal.outcome == .rejected && refusal.category == .local && refusal.message?.contains("rip log") == true)
+            _ = try pusher.enqueue(trackers: ["ops"], releases: try world.repository.releases().filter { $0.name == refused })
+            #expect(try world.repository.refs.read(Pusher.trackerRef("ops", refused)) == refusalRef)
+        }
+    }
+
     /// Retried attempts make a chain of receipts; the tracker ref moves once, to the last.
     @Test func theTrackerRefMovesOnce() throws {
         try withWorld(releases: ["Only"]) { world in

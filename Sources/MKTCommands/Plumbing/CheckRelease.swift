@@ -12,12 +12,16 @@ extension MKT {
             commandName: "check-release",
             abstract: "Check a release against a tracker's rules; print what it would refuse.",
             discussion: """
-                REL is a release folder, or a release in the store (a pieces or release
-                object, or a ref to one). Checks: path length (RED 180, OPS 255 characters,
-                folder name included), forbidden characters, allowed file types, archives or
-                torrents inside, one format and one encoding across the audio files, the
-                encoding readable from the files, a rip log for a CD lossless release (with
-                --media CD), mixed bit depths, unusual channels or sample rates.
+                REL is a release folder, or a release in the store (its name, a meta, pieces or
+                release object, or a ref to one). A stored release is checked as it will be
+                sent: its current meta snapshot, edits included ('mkt edit'), with the facts of
+                its files; a folder is described from its tags. Checks: path length (RED 180,
+                OPS 255 characters, folder name included), forbidden characters, allowed file
+                types, archives or torrents inside, one format and one encoding across the
+                audio files, the encoding known, a rip log for a CD lossless release, mixed bit
+                depths, unusual channels or sample rates; and what the upload form needs: artist,
+                title, year, genre tags, a release type that is not only mkt's guess, and words
+                (format, encoding, media) the site's form offers.
                 One line per finding, "error: …" or "warning: …"; exit 1 if any error.
                 """
         )
@@ -25,7 +29,7 @@ extension MKT {
         @Option(help: "The tracker whose rules apply: red, ops, dic, or one in the config.")
         var tracker: String
 
-        @Option(help: "Where the audio came from: CD, WEB, Vinyl, … (a CD lossless release needs its log).")
+        @Option(help: "Where the audio came from: CD, WEB, Vinyl, … (instead of the snapshot's; a CD lossless release needs its log).")
         var media: String?
 
         @Flag(help: "Print the findings as a JSON array.")
@@ -38,6 +42,7 @@ extension MKT {
             let tree: ReleaseTree
             let root: String
             let config: Config
+            var snapshot: ReleaseDescription?
             if isFolder(release) {
                 let scan = try ReleaseScanner.scan(release)
                 (tree, root) = (scan.tree, scan.root)
@@ -47,11 +52,14 @@ extension MKT {
                 let stored = try repository.release(named: release)
                 (tree, root) = (stored.tree, try stored.knownFolder())
                 config = repository.config
+                snapshot = try repository.snapshot(named: release)?.description
             }
             let rules = try config.tracker(tracker).releaseRules
             let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
-            var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: "\(failures[$0]!)") }
-            findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)
+            var description = snapshot ?? ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
+            if let media { description = try MetaEdit.apply(["media=\(media)"], to: description) }
+            var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: failures[$0].map { "\($0)" } ?? "") }
+            findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, description: description, rules: rules)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }
                 Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))
