@@ -66,7 +66,7 @@ CONFIG
 echo "(.mkt/config now points red and ops at the fake trackers; a credential helper answers their API key)"
 echo
 run "$mkt" add "$album"
-run "$mkt" edit demo-artist-demo-album-2024-flac --meta media=WEB
+run "$mkt" edit demo-artist-demo-album-2024-flac --meta media=WEB --meta release-type=Album
 run "$mkt" push red ops
 run "$mkt" status
 run "$mkt" log --oneline

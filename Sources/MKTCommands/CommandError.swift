@@ -11,6 +11,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case pushFailed(tracker: String, summary: String)
     case hookRefused(hook: String, tracker: String, status: Int32)
     case noAnswer(folder: String)
+    case noAudio(folder: String)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "\(name): not UTF-8 text"
         case .pushFailed(let tracker, let summary):
             "\(tracker): \(summary)"
+        case .noAudio(let folder):
+            "\(folder): no audio files (flac, mp3, m4a, m4b, ogg, opus); it was not added"
         case .noAnswer(let folder):
             "\(folder): no answer (end of input); it was not added"
         case .hookRefused(let hook, let tracker, let status):

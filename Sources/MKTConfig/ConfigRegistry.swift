@@ -50,6 +50,11 @@ public struct ConfigKey: Sendable {
 /// Documentation/mkt-config.md is generated from it.
 public enum ConfigRegistry {
     /// The web sources `[source "NAME"]` may configure.
+    /// The release types mkt names (MKTMetadata's ReleaseType, which a test holds this to).
+    public static let releaseTypeNames = [
+        "Album", "Soundtrack", "EP", "Anthology", "Compilation", "Sampler", "Single", "Demo", "Live album", "Split", "Remix",
+        "Bootleg", "Interview", "Mixtape", "DJ Mix", "Concert Recording",
+    ]
     public static let sourceNames = ["musicbrainz", "coverartarchive", "discogs", "lastfm", "audible", "audnexus", "ptpimg"]
 
     public static let sections: [ConfigSection] = [
@@ -62,6 +67,7 @@ public enum ConfigRegistry {
         ConfigSection(name: "sources", subsection: .none, storeOnly: false),
         ConfigSection(name: "source", subsection: .oneOf(placeholder: "NAME", names: sourceNames), storeOnly: false),
         ConfigSection(name: "imagehost", subsection: .none, storeOnly: false),
+        ConfigSection(name: "add", subsection: .none, storeOnly: false),
     ]
 
     public static let keys: [ConfigKey] = [
@@ -94,6 +100,7 @@ public enum ConfigRegistry {
         ConfigKey("sources", "offline", .bool, default: "false", "Ask no web source (as --offline)."),
         ConfigKey("source", "url", .url, "The source's address, instead of its public one."),
         ConfigKey("source", "rate-limit", .rateLimit, "How often the source may be asked, instead of its own limit."),
+        ConfigKey("add", "release-type", .choice(releaseTypeNames), "The release type mkt add records when the tags give none, instead of a guess a push refuses until confirmed."),
         ConfigKey("imagehost", "name", .choice(["ptpimg"]), "Upload each release's own cover to this image host (its key: mkt credential set ptpimg)."),
     ]
 

@@ -5,13 +5,19 @@ import MKTTestSupport
 /// keyboard: waits for each prompt, then types its answer (`^C` is Ctrl-C).
 enum Terminal {
     static let script = """
-        import os, pty, sys
+        import os, pty, signal, sys
         pid, fd = pty.fork()
         if pid == 0:
             os.chdir(sys.argv[2])
             os.execv(sys.argv[1], [sys.argv[1]] + sys.argv[4:])
         seen = b''
         unread = b''
+        def give_up(*_):
+            # A prompt that never comes fails the test instead of hanging it.
+            os.kill(pid, signal.SIGKILL)
+            raise SystemExit('no prompt in 60 s; the terminal showed: ' + seen.decode(errors='replace'))
+        signal.signal(signal.SIGALRM, give_up)
+        signal.alarm(60)
         def until(text):
             # Each prompt is looked for after the one before: a question asked twice is answered twice.
             global seen, unread

@@ -77,8 +77,15 @@ extension MKT {
                 // A folder added before whose stat data changed (touched, copied) is hashed here, to tell whether it changed.
                 var prepared = try repository.prepareAdd(folder: folder, media: media, progress: interactive ? { Self.progressBar(total: $0) } : nil)
                 if interactive { Console.error("\r\u{1B}[K") }
-                for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, "\(prepared.unreadable[path]!)") }
+                guard prepared.tree.files.contains(where: { ReleaseRules.isAudio($0.path) }) else { throw CommandError.noAudio(folder: folder) }
+                for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, prepared.unreadable[path].map { "\($0)" } ?? path) }
                 var edits = metaEdits
+                // The config's release type stands where the tags give none, before any guess is shown or recorded.
+                if let type = try context.config.string("add", "release-type"),
+                    prepared.description.releaseType == .unknown || prepared.description.releaseTypeIsGuess,
+                    !edits.contains(where: { $0.lowercased().hasPrefix("release-type=") || $0.lowercased().hasPrefix("releasetype=") }) {
+                    edits.insert("release-type=\(type)", at: 0)
+                }
                 var pushTo = trackers
                 let lookUp = try !offline && (lookup || repository.config.bool("sources", "lookup"))
                 do {
@@ -108,10 +115,13 @@ extension MKT {
             let pusher = Pusher(repository: repository, settings: Pusher.Settings(), uploader: context.uploader(), report: { result in
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
             }, notice: { Console.error($0 + "\n") })
+            var jobs = 0
             for release in queued {
-                _ = try pusher.enqueue(trackers: release.trackers, releases: [(release.name, release.meta)])
+                let settled = try pusher.enqueue(trackers: release.trackers, releases: [(release.name, release.meta)])
+                jobs += release.trackers.count - settled.count
             }
-            if !quiet { Console.write("queued: 'mkt push --queue' uploads (see 'mkt queue')\n") }
+            if !quiet && jobs > 0 { Console.write("queued: 'mkt push --queue' uploads (see 'mkt queue')\n") }
+            if jobs == 0 { Console.diagnose(.hint, "nothing was queued: fix what is refused above (mkt edit NAME --meta FIELD=VALUE), then mkt push") }
         }
 
         /// The description with the best MusicBrainz match merged in: picked by
@@ -253,6 +263,8 @@ extension MKT {
             if description.releaseType == .unknown { missing.append("release-type") }
             if description.year == nil { missing.append("year") }
             if description.encoding == nil { missing.append("encoding") }
+            if description.tags.isEmpty { missing.append("tags") }
+            if description.releaseTypeIsGuess { missing.append("release-type (\(description.releaseType.rawValue) is a guess)") }
             return missing
         }
 
@@ -266,24 +278,38 @@ extension MKT {
                 ("files", "\(audio) audio of \(prepared.tree.files.count), \(ByteCountFormatter.string(fromByteCount: prepared.tree.totalSize, countStyle: .file))"),
             ]
             var text = "\(prepared.tree.name)\n"
-            for (label, value) in rows where !(value ?? "").isEmpty {
-                text += "    \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value!)\n"
+            for (label, value) in rows {
+                guard let value, !value.isEmpty else { continue }
+                let guessed = label == "type" && description.releaseTypeIsGuess ? " (a guess)" : ""
+                text += "    \(label.padding(toLength: 10, withPad: " ", startingAt: 0))\(value)\(guessed)\n"
             }
             for problem in description.problems { text += "    note      \(problem)\n" }
             Console.error(text)
         }
 
-        /// Questions for what is unknown; each answer is checked as `--meta` would check it.
+        /// Questions for what an upload form needs and neither the files nor
+        /// the edits gave; each answer is checked as `--meta` would check it
+        /// (a word no site takes is asked again, with the nearest). A guessed
+        /// release type is offered as the default: Enter confirms it. An empty
+        /// answer leaves a field unknown, and a push says what is missing.
         static func ask(about description: ReleaseDescription) throws -> [String] {
             var edits: [String] = []
-            let questions: [(field: String, prompt: String, needed: Bool)] = [
-                ("media", "Media (CD, WEB, Vinyl, SACD, DVD, BD, Soundboard, Cassette, DAT)", description.media == nil),
-                ("release-type", "Release type (\(ReleaseType.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")))", description.releaseType == .unknown),
-                ("encoding", "Encoding (Lossless, 24bit Lossless, 320, V0 (VBR), V2 (VBR), …)", description.encoding == nil),
+            let types = ReleaseType.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")
+            let guess = description.releaseTypeIsGuess ? description.releaseType.rawValue : nil
+            let questions: [(field: String, prompt: String, needed: Bool, confirming: String?)] = [
+                ("artists", "Artists (comma-separated)", description.artists.isEmpty, nil),
+                ("title", "Album title", description.title == nil, nil),
+                ("year", "Year of this edition", description.year == nil, nil),
+                ("media", "Media (CD, WEB, Vinyl, SACD, DVD, BD, Soundboard, Cassette, DAT)", description.media == nil, nil),
+                ("release-type", "Release type (\(types))" + (guess.map { " [\($0), mkt's guess; Enter takes it]" } ?? ""),
+                 description.releaseType == .unknown || guess != nil, guess),
+                ("encoding", "Encoding (Lossless, 24bit Lossless, 320, V0 (VBR), V2 (VBR), …)", description.encoding == nil, nil),
+                ("tags", "Genre tags (comma-separated: rock, electronic, hip.hop, …)", description.tags.isEmpty, nil),
             ]
             for question in questions where question.needed {
                 while true {
-                    let answer = try prompt(question.prompt + ": ")
+                    var answer = try prompt(question.prompt + ": ")
+                    if answer.isEmpty, let confirmed = question.confirming { answer = confirmed }
                     let edit = "\(question.field)=\(answer)"
                     do {
                         _ = try MetaEdit.apply([edit], to: description)

@@ -1,0 +1,105 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// A new user's album whose tags leave gaps (no year, no genre, no LAME tag,
+/// three tracks that mkt can only guess are a single): what `mkt add` asks or
+/// `--meta` gives is what the checks read and the sites receive.
+@Suite(.enabled(if: ["/usr/bin/sox", "/usr/bin/ffmpeg", "/usr/bin/curl"].allSatisfy(Oracle.available), "sox, ffmpeg or curl is missing (scripts/apt-deps.sh test installs them)"))
+struct FirstContactJourneyTests {
+    static let name = "gap-artist-gap-album-mp3"
+
+    /// Three MP3s made by ffmpeg's LAME (no LAME preset readable), tagged with
+    /// artist, album, title and track only; the folder name says no year either.
+    static func gappyAlbum(in directory: String) throws -> String {
+        let folder = "\(directory)/music/Gap Artist - Gap Album [MP3]"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for track in 1...3 {
+            let wav = "\(directory)/tone\(track).wav"
+            #expect(try Oracle.run("/usr/bin/sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", wav, "synth", "2", "sine", "\(300 * track)"], in: directory).status == 0)
+            let made = try Oracle.run("/usr/bin/ffmpeg", [
+                "-loglevel", "error", "-y", "-i", wav, "-c:a", "libmp3lame", "-q:a", "2",
+                "-metadata", "artist=Gap Artist", "-metadata", "album=Gap Album", "-metadata", "title=Song \(track)", "-metadata", "track=\(track)",
+                "\(folder)/0\(track) Song \(track).mp3",
+            ], in: directory)
+            #expect(made.status == 0, "\(made)")
+        }
+        return folder
+    }
+
+    static func world(_ directory: String) throws -> (TrackerWorld, [FakeTracker]) {
+        let world = try TrackerWorld(directory)
+        let fakes = [try FakeTracker(site: "red"), try FakeTracker(site: "ops")]
+        for fake in fakes { try world.appendConfig(fake.configSection()) }
+        return (world, fakes)
+    }
+
+    static func uploadedFields(_ fake: FakeTracker) throws -> [String: [String]] {
+        let uploads = try fake.state()["uploads"] as? [[String: Any]] ?? []
+        return try #require(uploads.last.map(FakeTracker.fields(of:)))
+    }
+
+    /// With `--yes`, `--meta` alone fills the gaps; before that, every check
+    /// says what is missing and how to give it, and nothing is sent.
+    @Test func theGapsAreFilledByMetaAlone() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let added = try world.mkt(["add", "--yes", folder, "--meta", "media=WEB"])
+            #expect(added.status == 0 && added.stdout.contains("missing: year, encoding, tags, release-type (Single is a guess)"), "\(added)")
+            let refused = try world.mkt(["push", "red", "ops", Self.name])
+            #expect(refused.status != 0 && refused.stdout.contains("refused (local)"), "\(refused)")
+            #expect(try fakes.allSatisfy { try $0.torrents.isEmpty })
+            let check = try world.mkt(["check-release", "--tracker", "red", "--json", Self.name])
+            let codes = Set((try JSONSerialization.jsonObject(with: check.stdoutData) as? [[String: String]] ?? []).compactMap { $0["code"] })
+            #expect(codes.isSuperset(of: ["missing-year", "missing-tags", "guessed-release-type"]) && codes.contains("unknown-encoding"), "\(check)")
+
+            let edited = try world.mkt(["edit", Self.name, "--meta", "year=2022", "--meta", "genres=Rock", "--meta", "encoding=V2", "--meta", "release-type=EP"])
+            #expect(edited.status == 0, "\(edited)")
+            #expect(try world.mkt(["check-release", "--tracker", "red", Self.name]).status == 0, "the snapshot, edits included, is what is checked")
+            let pushed = try world.mkt(["push", "red", "ops", Self.name])
+            #expect(pushed.status == 0 && pushed.stdout.components(separatedBy: ": success: ").count == 3, "\(pushed)")
+            for fake in fakes {
+                let fields = try Self.uploadedFields(fake)
+                #expect(fields["year"] == ["2022"] && fields["tags"] == ["rock"] && fields["bitrate"] == ["V2 (VBR)"], "\(fake.site): \(fields)")
+            }
+        }
+    }
+
+    /// On a terminal, `mkt add` asks for each gap, refuses a word no site
+    /// takes with the list, offers its guess of the release type for the user
+    /// to confirm, and queues for the trackers named; the push then succeeds.
+    @Test func theGapsAreFilledByAnswersAlone() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let answered = try Terminal.drive(["add", folder], answering: [
+                ("Year of this edition: ", "2021"), ("Media (", "WEB"), ("mkt's guess; Enter takes it]: ", ""),
+                ("Encoding (", "vbr"), ("Encoding (", "V2 (VBR)"), ("Genre tags (", "rock, indie"),
+                ("Queue for which trackers (ops red; empty for none): ", "red, ops"),
+            ], in: directory, environment: world.environment)
+            #expect(answered.status == 0, "\(answered)")
+            #expect(answered.stdout.contains("type      Single (a guess)"), "\(answered.stdout)")
+            #expect(answered.stdout.contains("'vbr' is not an encoding any site takes"), "\(answered.stdout)")
+            #expect(answered.stdout.contains("queued: 'mkt push --queue' uploads"), "\(answered.stdout)")
+            let pushed = try world.mkt(["push", "--queue"])
+            #expect(pushed.status == 0 && pushed.stdout.components(separatedBy: ": success: ").count == 3, "\(pushed)")
+            for fake in fakes {
+                let fields = try Self.uploadedFields(fake)
+                #expect(fields["year"] == ["2021"] && fields["tags"] == ["rock,indie"] && fields["bitrate"] == ["V2 (VBR)"], "\(fake.site): \(fields)")
+            }
+        }
+    }
+
+    /// A folder with no audio is an error that says so; the store is as it was.
+    @Test func aFolderWithoutAudioIsNotAdded() throws {
+        try withTemporaryDirectory { directory in
+            let (world, _) = try Self.world(directory)
+            try FileManager.default.createDirectory(atPath: "\(directory)/notaudio", withIntermediateDirectories: true)
+            try writeFile("\(directory)/notaudio/readme.txt", "no music here\n")
+            let added = try world.mkt(["add", "--yes", "\(directory)/notaudio"])
+            #expect(added.status == 1 && added.stderr.contains("notaudio: no audio files") && added.stdout.isEmpty, "\(added)")
+            #expect(try world.mkt(["for-each-ref", "refs/releases"]).stdout.isEmpty)
+        }
+    }
+}
