@@ -61,10 +61,13 @@ extension MKT {
                     failed += 1
                     continue
                 }
-                let (clientName, error) = action(try repository.seedJob(for: receipt, release: release))
+                let (clientName, error, handedTo) = action(try repository.seedJob(for: receipt, release: release))
                 if let error {
                     Console.write("\(tracker) \(release): not seeding: \(error)\n")
                     failed += 1
+                } else if let handedTo {
+                    // Not recorded as seeding: nothing confirms that the watching client seeds it.
+                    Console.write("\(tracker) \(release): handed to \(handedTo)\n")
                 } else {
                     try repository.recordSeeding(tracker: tracker, release: release, receipt: id, client: clientName)
                     Console.write("\(tracker) \(release): seeding in \(clientName)\n")
