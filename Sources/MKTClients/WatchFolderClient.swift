@@ -64,8 +64,4 @@ public final class WatchFolderClient: SeedingClient, Sendable {
     public func remove(infohash: String) throws(ClientError) {
         unlink("\(folder)/\(infohash).torrent")
     }
-
-    public func limitations() throws(ClientError) -> [String] {
-        ["a watch folder is not asked anything: the data is not checked, the client's save folder is its own setting, labels and path-map do not apply"]
-    }
 }
