@@ -92,9 +92,10 @@ public final class DelugeClient: SeedingClient, @unchecked Sendable {
         _ = try call("core.remove_torrent", [infohash, false])
     }
 
+    /// The label is always wanted (the tracker's name, if no category): without the plugin there is none.
     public func limitations() throws(ClientError) -> [String] {
-        guard settings.category != nil, try !labelPluginEnabled() else { return [] }
-        return ["the daemon's Label plugin is not enabled: labels are not supported, category is not set"]
+        guard try !labelPluginEnabled() else { return [] }
+        return ["the daemon's Label plugin is not enabled: labels are not supported, torrents are added without one"]
     }
 
     private func labelPluginEnabled() throws(ClientError) -> Bool {
@@ -103,6 +104,8 @@ public final class DelugeClient: SeedingClient, @unchecked Sendable {
 
     /// One call: its `result`, or its `error` as a refusal.
     private func call(_ method: String, _ params: [Any]) throws(ClientError) -> (result: Any?, response: HTTPResponse) {
+        // Every call but the login needs the session (and a daemon behind deluge-web).
+        if cookie == nil && method != "auth.login" { try connect() }
         nextID += 1
         guard let body = Self.request(method, params, id: nextID) else { throw .config(client: settings.name, reason: "cannot encode \(method)") }
         let headers: [(name: String, value: String)] = [("Accept", "application/json")] + (cookie.map { [("Cookie", $0)] } ?? [])

@@ -17,6 +17,7 @@ struct DaemonClientTests {
             let (daemons, settings) = try Clients.start(.deluge, in: directory)
             let infohash = try Self.seedsWhatIsThere(settings, in: directory)
             #expect(try Self.delugeLabel(settings, infohash: infohash) == "red")
+            #expect(try settings.makeClient(userAgent: "mkt-test").limitations().isEmpty)
             _ = daemons
         }
     }
@@ -39,7 +40,7 @@ struct DaemonClientTests {
             let settings = ClientSettings(name: "deluge", kind: .deluge, url: url, password: ClientDaemons.password, category: "music", checkTimeout: 60)
             let client = settings.makeClient(userAgent: "mkt-test")
             #expect(daemons[1].wait { (try? client.connect()) != nil })
-            #expect(try client.limitations() == ["the daemon's Label plugin is not enabled: labels are not supported, category is not set"])
+            #expect(try client.limitations() == ["the daemon's Label plugin is not enabled: labels are not supported, torrents are added without one"])
             let fixture = try SeedFixture(in: directory)
             #expect(try Seeder.seed(fixture.request, with: client) == .seeding)
         }
