@@ -25,11 +25,13 @@ public final class WatchFolderClient: SeedingClient, Sendable {
     }
 
     /// Writes `INFOHASH.torrent` into the folder. The temporary name starts
-    /// with a dot and does not end in `.torrent`, so no watcher takes it half written.
+    /// with a dot and does not end in `.torrent`, so no watcher takes it half
+    /// written. The file holds the announce URL with the passkey: readable by
+    /// its owner and group only (a client running as another user shares the group).
     public func add(_ request: SeedRequest) throws(ClientError) {
         let target = "\(folder)/\(request.infohash).torrent"
         let temporary = "\(folder)/.\(request.infohash).mkt-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw .refused(client: settings.name, reason: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
         let written = request.torrent.withUnsafeBytes { bytes in
             var offset = 0

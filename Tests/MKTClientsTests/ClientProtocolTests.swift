@@ -209,6 +209,8 @@ struct WatchFolderTests {
             #expect(outcome == .handedOff(folder: directory))
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["abcd.torrent"])
             #expect(try Data(contentsOf: URL(fileURLWithPath: "\(directory)/abcd.torrent")) == Data(bytes))
+            // The file holds the passkey: not readable by others.
+            #expect((try FileManager.default.attributesOfItem(atPath: "\(directory)/abcd.torrent")[.posixPermissions] as? Int).map { $0 & 0o007 } == 0)
             try settings.makeClient(userAgent: "mkt-test").remove(infohash: "abcd")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
         }
