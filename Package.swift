@@ -112,7 +112,7 @@ let package = Package(
             dependencies: ["CMKTArchive"],
             swiftSettings: strict
         ),
-        /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC. */
+        /** BitTorrent clients mkt hands torrents to: qBittorrent's Web API, Transmission's RPC, deluge-web's JSON-RPC, rTorrent's XML-RPC over SCGI, a watch folder. */
         .target(
             name: "MKTClients",
             dependencies: ["MKTHTTP"],
@@ -237,7 +237,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTClientsTests",
-            dependencies: ["MKTClients", "MKTTorrent", "MKTTestSupport"],
+            dependencies: ["MKTClients", "MKTTorrent", "MKTHTTP", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,11 +2,24 @@ import Foundation
 import MKTHTTP
 
 /// qBittorrent's Web API v2: a login cookie (`SID`), then form and multipart
-/// requests under `/api/v2/`.
+/// requests under `/api/v2/`. Web API 2.11 (qBittorrent 5.0) renamed pause and
+/// resume to stop and start (`torrents/stop`, `torrents/start`, the add
+/// form's `stopped`, states `stoppedUP`/`stoppedDL`); the version, asked once
+/// after the login (`app/webapiVersion`), picks the words (qBittorrent's pull
+/// request #20532; jesec/flood pull request #801 switches at 2.11 the same way).
 public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
     public let settings: ClientSettings
     let http: any HTTPTransport
     private var cookie: String?
+    /// Web API 2.11 or later: stop/start, not pause/resume.
+    private(set) var startStopNames = false
+
+    /// `2.11.2` is 2.11 or later; an answer that is no version counts as older.
+    static func hasStartStopNames(webAPIVersion text: String) -> Bool {
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").map { Int($0) }
+        guard parts.count >= 2, let major = parts[0], let minor = parts[1] else { return false }
+        return major > 2 || (major == 2 && minor >= 11)
+    }
 
     init(settings: ClientSettings, transport: any HTTPTransport) {
         self.settings = settings
@@ -25,14 +38,15 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
             throw response.status == 200 ? .auth(client: settings.name) : .unreachable(client: settings.name, reason: "HTTP \(response.status) from the login")
         }
         cookie = String(setCookie.prefix { $0 != ";" })
+        startStopNames = Self.hasStartStopNames(webAPIVersion: String(decoding: try get("app/webapiVersion").body, as: UTF8.self))
     }
 
     public func add(_ request: SeedRequest) throws(ClientError) {
+        try connect() // the form's words depend on the version
         var parts = [
             MultipartPart(name: "torrents", file: Data(request.torrent), filename: "\(request.infohash).torrent", contentType: "application/x-bittorrent"),
             MultipartPart(name: "savepath", value: settings.clientPath(request.savePath)),
-            MultipartPart(name: "paused", value: "true"),
-            MultipartPart(name: "stopped", value: "true"),
+            MultipartPart(name: startStopNames ? "stopped" : "paused", value: "true"),
             MultipartPart(name: "skip_checking", value: "false"),
             MultipartPart(name: "contentLayout", value: "Original"),
             MultipartPart(name: "autoTMM", value: "false"),
@@ -62,9 +76,7 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
     }
 
     public func start(infohash: String) throws(ClientError) {
-        // 4.x calls it resume, 5.x start; the other answers 404.
-        let resumed = try post("torrents/resume", form: ["hashes": infohash], allowMissing: true)
-        if resumed.status == 404 { _ = try post("torrents/start", form: ["hashes": infohash]) }
+        _ = try post(startStopNames ? "torrents/start" : "torrents/resume", form: ["hashes": infohash])
     }
 
     public func remove(infohash: String) throws(ClientError) {
@@ -79,18 +91,13 @@ public final class QBittorrentClient: SeedingClient, @unchecked Sendable {
     }
 
     private func post(_ path: String, form: [String: String]) throws(ClientError) -> HTTPResponse {
-        try post(path, form: form, allowMissing: false)
-    }
-
-    private func post(_ path: String, form: [String: String], allowMissing: Bool) throws(ClientError) -> HTTPResponse {
         let body = FormEncoding.encode(form.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        return try post(path, body: .data(Data(body.utf8), contentType: "application/x-www-form-urlencoded"), allowMissing: allowMissing)
+        return try post(path, body: .data(Data(body.utf8), contentType: "application/x-www-form-urlencoded"))
     }
 
-    private func post(_ path: String, body: HTTPRequest.Body, allowMissing: Bool = false) throws(ClientError) -> HTTPResponse {
+    private func post(_ path: String, body: HTTPRequest.Body) throws(ClientError) -> HTTPResponse {
         try connect()
         let response = try http.call(HTTPRequest(method: "POST", url: "\(settings.url)/api/v2/\(path)", headers: headers, body: body), client: settings.name)
-        if allowMissing && response.status == 404 { return response }
         try check(response)
         return response
     }

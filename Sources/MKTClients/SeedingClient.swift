@@ -27,7 +27,14 @@ public struct ClientTorrent: Equatable, Sendable {
     public var state: String
     public var checking: Bool
     /// The client said outright that files are missing.
-    public var missingFiles = false
+    public var missingFiles: Bool
+
+    public init(progress: Double, state: String, checking: Bool, missingFiles: Bool = false) {
+        self.progress = progress
+        self.state = state
+        self.checking = checking
+        self.missingFiles = missingFiles
+    }
 }
 
 /// A BitTorrent client mkt hands torrents to. Adding checks the data first
@@ -46,6 +53,21 @@ public protocol SeedingClient: Sendable {
     func start(infohash: String) throws(ClientError)
     /// Removes the torrent, never its data.
     func remove(infohash: String) throws(ClientError)
+    /// What this client, as it is set up, cannot do of what the settings ask
+    /// (a label without Deluge's Label plugin): one sentence each.
+    func limitations() throws(ClientError) -> [String]
+}
+
+extension SeedingClient {
+    public func limitations() throws(ClientError) -> [String] { [] }
+}
+
+/// What came of handing a torrent to a client.
+public enum SeedOutcome: Equatable, Sendable {
+    /// The client checked the data, found every byte, and seeds it (or holds it paused, as configured).
+    case seeding
+    /// Written into a folder another client watches: nothing could be checked or confirmed.
+    case handedOff(folder: String)
 }
 
 public enum ClientError: Error, Equatable, CustomStringConvertible {
@@ -71,10 +93,12 @@ public enum ClientError: Error, Equatable, CustomStringConvertible {
 
 /// `[client "NAME"]` in the config.
 public struct ClientSettings: Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case qbittorrent, transmission }
+    public enum Kind: String, Sendable, CaseIterable { case qbittorrent, transmission, deluge, rtorrent, watch }
 
     public var name: String
     public var kind: Kind
+    /// Where the client is: its Web UI or RPC URL (qBittorrent, Transmission,
+    /// deluge-web), rTorrent's SCGI `HOST:PORT` or socket path, or the watch folder.
     public var url: String
     public var username: String?
     /// Filled from the credential store by the caller.
@@ -100,6 +124,9 @@ public struct ClientSettings: Sendable {
         self.checkTimeout = checkTimeout
     }
 
+    /// The password is needed: a client with a username, or deluge-web (a password only).
+    public var asksPassword: Bool { username != nil || kind == .deluge }
+
     /// `path-map = LOCAL:REMOTE` entries: the longest matching LOCAL wins,
     /// matched on whole path components.
     public func clientPath(_ local: String) -> String {
@@ -114,6 +141,9 @@ public struct ClientSettings: Sendable {
         switch kind {
         case .qbittorrent: QBittorrentClient(settings: self, transport: transport)
         case .transmission: TransmissionClient(settings: self, transport: transport)
+        case .deluge: DelugeClient(settings: self, transport: transport)
+        case .rtorrent: RTorrentClient(settings: self)
+        case .watch: WatchFolderClient(settings: self)
         }
     }
 
@@ -126,12 +156,17 @@ public struct ClientSettings: Sendable {
 /// Adds a torrent the safe way: paused, checked, started only when the
 /// client has all the data; removed again when it has not.
 public enum Seeder {
-    public static func seed(_ request: SeedRequest, with client: any SeedingClient, poll: TimeInterval = 0.2, settle: TimeInterval = 3) throws(ClientError) {
+    @discardableResult
+    public static func seed(_ request: SeedRequest, with client: any SeedingClient, poll: TimeInterval = 0.2, settle: TimeInterval = 3) throws(ClientError) -> SeedOutcome {
         let name = client.settings.name
         try client.connect()
+        if let folder = client as? WatchFolderClient {
+            try folder.add(request)
+            return .handedOff(folder: folder.settings.url)
+        }
         if let existing = try client.torrent(infohash: request.infohash), !existing.checking, existing.progress >= 1 {
             if !client.settings.paused { try client.start(infohash: request.infohash) }
-            return
+            return .seeding
         }
         try client.add(request)
         let listed = Date().addingTimeInterval(10)
@@ -150,7 +185,7 @@ public enum Seeder {
             }
             if !state.checking && state.progress >= 1 {
                 if !client.settings.paused { try client.start(infohash: request.infohash) }
-                return
+                return .seeding
             }
             if state.checking {
                 incompleteSince = nil

@@ -116,15 +116,17 @@ struct CommandContext {
         return { job in
             do {
                 var settings = try context.config.clientSettings(name)
-                if settings.username != nil { settings.password = try context.secret(name, .password) }
+                if settings.asksPassword { settings.password = try context.secret(name, .password) }
                 let site = try context.config.torrentSite(job.tracker)
                 let announce = site.needsPasskey ? site.announceURL(passkey: try context.secret(job.tracker, .passkey)) : site.announceTemplate
                 let bytes = Bencode.dictionary(TorrentBuilder.withAnnounce(job.torrent.dictionary, announce: announce)).encoded()
                 let request = SeedRequest(torrent: bytes, infohash: job.torrent.infoHashHex, savePath: job.savePath, tags: [job.tracker])
-                try Seeder.seed(request, with: settings.makeClient(userAgent: context.userAgent))
-                return (name, nil)
+                switch try Seeder.seed(request, with: settings.makeClient(userAgent: context.userAgent)) {
+                case .seeding: return (name, nil, nil)
+                case .handedOff(let folder): return (name, nil, "watch folder \(folder)")
+                }
             } catch {
-                return (name, "\(error)")
+                return (name, "\(error)", nil)
             }
         }
     }

@@ -65,6 +65,9 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     /// why it is not seeding if it is not (nil: it is).
     public var seedClient: String?
     public var seedError: String?
+    /// Where the torrent was dropped for a client that cannot be asked (a
+    /// watch folder: `watch folder DIR`); such a torrent is never called seeding.
+    public var seedHandedTo: String?
 
     public init(tracker: String, site: String, torrent: String, infohash: String, attempt: Int, started: Int64) {
         self.tracker = tracker
@@ -138,7 +141,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
             let message = string("message"), let field = string("field"), let status = integer("httpStatus"),
             let torrentID = integer("siteTorrentID"), let groupID = integer("siteGroupID"), let url = string("url"),
             let siteInfohash = string("siteInfohash"), let siteTorrent = string("siteTorrent"),
-            let seedClient = string("seedClient"), let seedError = string("seedError")
+            let seedClient = string("seedClient"), let seedError = string("seedError"), let seedHandedTo = string("seedHandedTo")
         else { return nil }
         used += 2
         guard used == fields.count else { return nil }
@@ -166,6 +169,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         self.siteTorrent = siteTorrent
         self.seedClient = seedClient
         self.seedError = seedError
+        self.seedHandedTo = seedHandedTo
     }
 
     /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
@@ -174,7 +178,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         if let category, !succeeded { text += " (\(category.rawValue))" }
         if let message { text += ": \(message)" }
         if let url { text += (message == nil ? ": " : " ") + url }
-        if let seedClient { text += seedError.map { "; not seeding: \($0)" } ?? "; seeding in \(seedClient)" }
+        if let seedClient { text += seedError.map { "; not seeding: \($0)" } ?? seedHandedTo.map { "; handed to \($0)" } ?? "; seeding in \(seedClient)" }
         return text
     }
 }

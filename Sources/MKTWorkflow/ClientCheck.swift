@@ -19,7 +19,16 @@ public enum ClientCheck {
         } catch {
             return [Finding(passed: false, text: "\(error)")]
         }
-        var findings = [Finding(passed: true, text: "client \(settings.name) (\(settings.kind.rawValue)) answers at \(settings.url) and takes the password")]
+        if settings.kind == .watch {
+            // A probe torrent dropped there would be taken by the watching client: nothing more is tried.
+            return [Finding(passed: true, text: "client \(settings.name) (watch) can write torrents into \(settings.url); the client watching it is not asked, so nothing is checked")]
+        }
+        var findings = [Finding(passed: true, text: "client \(settings.name) (\(settings.kind.rawValue)) answers at \(settings.url)\(settings.kind == .rtorrent ? " (SCGI has no password)" : " and takes the password")")]
+        do {
+            findings += try client.limitations().map { Finding(passed: true, text: "client \(settings.name): \($0)") }
+        } catch {
+            findings.append(Finding(passed: false, text: "\(error)"))
+        }
         for map in settings.pathMaps {
             findings.append(probe(map.local, settings: settings, client: client))
         }

@@ -362,11 +362,11 @@ public struct Pusher: Sendable {
         var saved = job
         let release = job.release
         let seed = settings.seed.map { client, action in
-            { (siteCopy: [UInt8]?, receipt: UploadReceipt) -> (client: String, error: String?)? in
+            { (siteCopy: [UInt8]?, receipt: UploadReceipt) -> SeedReport? in
                 do {
                     return action(try repository.seedJob(for: receipt, release: release, siteCopy: siteCopy))
                 } catch {
-                    return (client, "\(error)")
+                    return (client, "\(error)", nil)
                 }
             }
         }
@@ -396,7 +396,7 @@ public struct Pusher: Sendable {
             if try repository.refs.read(ref) != id {
                 try repository.update([RefUpdate(name: ref, action: .set(id))], message: "push: \(receipt.outcome.rawValue)")
             }
-            if let client = receipt.seedClient, receipt.seedError == nil {
+            if let client = receipt.seedClient, receipt.seedError == nil, receipt.seedHandedTo == nil {
                 try repository.recordSeeding(tracker: job.tracker, release: job.release, receipt: id, client: client)
             }
             if receipt.succeeded {

@@ -19,7 +19,12 @@ public struct SeedJob: Sendable {
 /// Hands a job to a client: the command layer renders the announce URL
 /// (with the passkey) and fetches the client's password. Returns the
 /// client's name and, if it does not seed, why.
-public typealias SeedAction = @Sendable (SeedJob) -> (client: String, error: String?)
+public typealias SeedAction = @Sendable (SeedJob) -> SeedReport
+
+/// What a seed action did: `error` nil and `handedTo` nil is seeding;
+/// `handedTo` (`watch folder DIR`) is a torrent only dropped where a client
+/// watches, which mkt cannot confirm and never calls seeding.
+public typealias SeedReport = (client: String, error: String?, handedTo: String?)
 
 extension Config {
     /// Every `[client "NAME"]` section.
@@ -33,20 +38,37 @@ extension Config {
         return clientNames.count == 1 ? clientNames[0] : nil
     }
 
-    /// `[client "NAME"]`: `type` (qbittorrent, transmission), `url`, `username`,
+    /// `[client "NAME"]`: `type` (qbittorrent, transmission, deluge, rtorrent,
+    /// watch), `url` (rTorrent: `scgi`; watch: `watch-dir`), `username`,
     /// `path-map = LOCAL:REMOTE` (repeatable), `category`, `paused`, `check-timeout`.
     public func clientSettings(_ name: String) throws -> ClientSettings {
         guard clientNames.contains(name) else {
             throw ClientError.config(client: name, reason: "no [client \"\(name)\"] section in the config (known: \(clientNames.joined(separator: ", ")))")
         }
+        let kinds = ClientSettings.Kind.allCases.map(\.rawValue).joined(separator: ", ")
         guard let typeName = try string("client", "type", subsection: name), let kind = ClientSettings.Kind(rawValue: typeName) else {
-            throw ClientError.config(client: name, reason: "type must be qbittorrent or transmission")
+            throw ClientError.config(client: name, reason: "type must be one of \(kinds)")
         }
-        guard let url = try string("client", "url", subsection: name) else {
-            throw ClientError.config(client: name, reason: "url must be the client's http:// or https:// address")
+        let address: String
+        switch kind {
+        case .qbittorrent, .transmission, .deluge:
+            guard let url = try string("client", "url", subsection: name) else {
+                throw ClientError.config(client: name, reason: "url must be the client's http:// or https:// address")
+            }
+            address = url
+        case .rtorrent:
+            guard let scgi = try string("client", "scgi", subsection: name) else {
+                throw ClientError.config(client: name, reason: "scgi must be rTorrent's SCGI HOST:PORT or the absolute path of its socket")
+            }
+            address = scgi
+        case .watch:
+            guard let folder = try string("client", "watch-dir", subsection: name), folder.hasPrefix("/") else {
+                throw ClientError.config(client: name, reason: "watch-dir must be the absolute path of the folder the client watches")
+            }
+            address = folder
         }
         return ClientSettings(
-            name: name, kind: kind, url: url, username: try string("client", "username", subsection: name),
+            name: name, kind: kind, url: address, username: try string("client", "username", subsection: name),
             pathMaps: try pathMaps("client", "path-map", subsection: name).map { ($0.local, $0.remote) },
             category: try string("client", "category", subsection: name), paused: try bool("client", "paused", subsection: name),
             checkTimeout: try seconds("client", "check-timeout", subsection: name))

@@ -49,10 +49,11 @@ extension Repository {
     /// - Returns: the last receipt and its id.
     /// - Parameter seed: called once the site has the torrent, before that
     ///   attempt's receipt is written, with the site's copy if it made one;
-    ///   what it returns (the client, and why it does not seed) goes into the receipt.
+    ///   what it returns (the client, why it does not seed, or the watch folder it
+    ///   was only handed to) goes into the receipt.
     public func push(
         _ job: UploadJob, with uploader: Uploader, previous: ObjectID?, retries: Int, policy: RetryPolicy,
-        seed: (([UInt8]?, UploadReceipt) -> (client: String, error: String?)?)? = nil,
+        seed: (([UInt8]?, UploadReceipt) -> SeedReport?)? = nil,
         report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in }
     ) throws -> (id: ObjectID, receipt: UploadReceipt) {
         var last = try previous.map { ($0, try objects.readReceipt($0)) }
@@ -72,6 +73,7 @@ extension Repository {
             if result.receipt.succeeded, let seeded = seed?(result.siteTorrent, result.receipt) {
                 result.receipt.seedClient = seeded.client
                 result.receipt.seedError = seeded.error
+                result.receipt.seedHandedTo = seeded.handedTo
             }
             let id = try objects.write(type: .receipt, body: try result.receipt.objectBody())
             let again = result.receipt.isRetryable && attemptsLeft > 0

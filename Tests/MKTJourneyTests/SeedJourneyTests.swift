@@ -224,3 +224,39 @@ struct SeedJourneyTests {
         }
     }
 }
+
+/// A watch-folder client through `mkt push`, `mkt seed`, `mkt status` and
+/// `mkt doctor`: the torrent lands in the folder, and no line claims seeding.
+@Suite(.enabled(if: AudioFixtures.available, "the audio tools are missing (scripts/apt-deps.sh test installs them)"), .timeLimit(.minutes(2)))
+struct WatchFolderJourneyTests {
+    @Test func aWatchFolderIsHandedTheTorrentAndNothingIsCalledSeeding() throws {
+        try withTemporaryDirectory { directory in
+            let world = try SeedJourneyTests.world(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]))
+            let watch = "\(directory)/watch"
+            try FileManager.default.createDirectory(atPath: watch, withIntermediateDirectories: true)
+            try world.appendConfig("[client \"drop\"]\n    type = watch\n    watch-dir = \(watch)\n")
+            let releases = try WorkflowJourneyTests.addAlbums(2, to: world)
+
+            let pushed = try world.mkt(["push", "red", releases[0]])
+            #expect(pushed.status == 0 && pushed.stdout.hasSuffix("; handed to watch folder \(watch)\n") && !pushed.stdout.contains("seeding"), "\(pushed)")
+            let infohash = try #require(try world.object("refs/trackers/red/\(releases[0])")["infohash"] as? String)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: watch) == ["\(infohash).torrent"])
+            let status = try world.mkt(["status", releases[0]])
+            #expect(status.stdout.contains("  handed to watch folder \(watch)") && !status.stdout.contains("seeding"), "\(status)")
+
+            try world.appendConfig("[seed]\n    client =\n")
+            #expect(try world.mkt(["push", "red", releases[1]]).status == 0)
+            try world.appendConfig("[seed]\n    client = drop\n")
+            let seeded = try world.mkt(["seed", "red"])
+            #expect(seeded.status == 0 && seeded.stdout == "red \(releases[0]): handed to watch folder \(watch)\nred \(releases[1]): handed to watch folder \(watch)\n",
+                    "\(seeded)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: watch).count == 2)
+
+            let doctor = try world.mkt(["doctor"])
+            #expect(doctor.stdout.contains("ok   client drop (watch) can write torrents into \(watch); the client watching it is not asked, so nothing is checked\n"),
+                    "\(doctor)")
+        }
+    }
+}

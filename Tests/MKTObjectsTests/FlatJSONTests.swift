@@ -25,7 +25,19 @@ struct FlatJSONTests {
         receipt.siteTorrent = String(repeating: "b", count: 64)
         receipt.seedClient = "qbt"
         receipt.seedError = "client qbt cannot be reached"
+        receipt.seedHandedTo = "watch folder /srv/watch"
         return receipt
+    }
+
+    /// A torrent only dropped into a watch folder is never called seeding.
+    @Test func aHandedOffTorrentIsNotCalledSeeding() {
+        var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: "t", infohash: "h", attempt: 1, started: 0)
+        receipt.outcome = .success
+        receipt.seedClient = "drop"
+        receipt.seedHandedTo = "watch folder /srv/watch"
+        #expect(receipt.summary == "success; handed to watch folder /srv/watch")
+        receipt.seedHandedTo = nil
+        #expect(receipt.summary == "success; seeding in drop")
     }
 
     /// The fast reader and JSONDecoder agree on every receipt mkt writes.

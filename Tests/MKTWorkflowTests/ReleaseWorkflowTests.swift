@@ -123,6 +123,38 @@ struct ReleaseWorkflowTests {
         #expect(try config.seedingClient() == "qbt")
     }
 
+    /// Deluge, rTorrent and a watch folder: each takes its address from its own key.
+    @Test func theOtherClientsTakeTheirAddressKeys() throws {
+        let config = try Config.parse("""
+            [client "deluge"]
+            	type = deluge
+            	url = http://127.0.0.1:8112/
+            [client "rt"]
+            	type = rtorrent
+            	scgi = /run/rtorrent.sock
+            [client "drop"]
+            	type = watch
+            	watch-dir = /srv/watch
+            [client "bad"]
+            	type = watch
+            	watch-dir = relative/watch
+            [client "bare"]
+            	type = rtorrent
+            """, path: "config")
+        try config.validate(.store)
+        let deluge = try config.clientSettings("deluge")
+        #expect(deluge.kind == .deluge && deluge.url == "http://127.0.0.1:8112" && deluge.asksPassword)
+        let rt = try config.clientSettings("rt")
+        #expect(rt.kind == .rtorrent && rt.url == "/run/rtorrent.sock" && !rt.asksPassword)
+        #expect(try config.clientSettings("drop").url == "/srv/watch")
+        #expect(throws: ClientError.config(client: "bad", reason: "watch-dir must be the absolute path of the folder the client watches")) {
+            try config.clientSettings("bad")
+        }
+        #expect(throws: ClientError.config(client: "bare", reason: "scgi must be rTorrent's SCGI HOST:PORT or the absolute path of its socket")) {
+            try config.clientSettings("bare")
+        }
+    }
+
     /// Names go on output lines quoted as git quotes paths: no name can end a line or forge the next.
     @Test func namesAreQuotedOnLines() {
         #expect(ObjectFormats.quoted("01 - Café.flac") == "01 - Café.flac")

@@ -40,7 +40,7 @@ extension MKT {
             for name in config.clientNames {
                 do {
                     var settings = try config.clientSettings(name)
-                    if settings.username != nil { settings.password = try context.secret(name, .password) }
+                    if settings.asksPassword { settings.password = try context.secret(name, .password) }
                     for finding in ClientCheck.run(settings, userAgent: context.userAgent) { report(finding.passed, finding.text) }
                 } catch {
                     report(false, "client \(name): \(error)")

@@ -21,8 +21,11 @@ extension MKT {
                 and the torrent is added paused, checked, and started only when the client
                 finds every byte; otherwise it is removed again and nothing is downloaded.
                 'mkt push' does this itself after each upload when a client is configured.
-                Clients are [client "NAME"] sections: type, url, username, path-map, category,
-                paused, check-timeout; the password is 'mkt credential set NAME --password'.
+                Clients are [client "NAME"] sections: type (qbittorrent, transmission, deluge,
+                rtorrent, watch), url (rtorrent: scgi; watch: watch-dir), username, path-map,
+                category, paused, check-timeout; the password is 'mkt credential set NAME
+                --password'. A watch folder only gets the torrent file: the line says "handed to
+                watch folder DIR", as nothing can confirm that it seeds.
                 """
         )
 
@@ -61,10 +64,13 @@ extension MKT {
                     failed += 1
                     continue
                 }
-                let (clientName, error) = action(try repository.seedJob(for: receipt, release: release))
+                let (clientName, error, handedTo) = action(try repository.seedJob(for: receipt, release: release))
                 if let error {
                     Console.write("\(tracker) \(release): not seeding: \(error)\n")
                     failed += 1
+                } else if let handedTo {
+                    // Not recorded as seeding: nothing confirms that the watching client seeds it.
+                    Console.write("\(tracker) \(release): handed to \(handedTo)\n")
                 } else {
                     try repository.recordSeeding(tracker: tracker, release: release, receipt: id, client: clientName)
                     Console.write("\(tracker) \(release): seeding in \(clientName)\n")
