@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTRipLogTests",
-            dependencies: ["MKTRipLog", "MKTWorkflow", "MKTMetadata", "MKTSubprocess", "MKTTestSupport"],
+            dependencies: ["MKTRipLog", "MKTWorkflow", "MKTMetadata", "MKTSubprocess", "MKTCatalog", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

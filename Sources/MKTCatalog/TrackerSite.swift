@@ -58,6 +58,8 @@ public struct TrackerSite: Equatable, Sendable {
     public let typeID: Int?
     /// Seconds one exchange with the site may take (`tracker.NAME.timeout`).
     public let timeout: TimeInterval
+    /// The lowest rip log score `check-release` lets through (nil: the site scores no logs); Documentation/trackers.md says why.
+    public let logScoreThreshold: Int?
 
     public init(
         name: String, family: TrackerFamily, url: String, source: String, announceTemplate: String, pathLimit: Int? = nil,
@@ -79,6 +81,7 @@ public struct TrackerSite: Equatable, Sendable {
         self.categoryID = categoryID
         self.typeID = typeID
         self.timeout = timeout
+        self.logScoreThreshold = defaults.logScoreThreshold
     }
 
     /// What the site's torrents carry.
@@ -134,4 +137,5 @@ struct FamilyDefaults: Sendable {
     let mediaNames: [String: String]
     let allowedExtensions: Set<String>
     let vocabulary: ReleaseRules.Vocabulary
+    var logScoreThreshold: Int?
 }

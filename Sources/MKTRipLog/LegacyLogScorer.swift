@@ -143,6 +143,8 @@ struct LegacyLogScorer {
                 report.details.append("Unrecognized log file! Feel free to report for manual review.")
             }
             report.rawScore = 0
+            // The logchecker leaves its initial "ok" here; mkt says missing, since nothing was verified.
+            report.checksum = .missing
             return false
         }
         if report.checksum == .ok, !checksumChecked {

@@ -9,12 +9,14 @@ public enum RipLogChecker {
         guard let text = LogText.decode(bytes) else {
             var report = RipLogReport()
             report.rawScore = 0
+            report.checksum = .missing
             report.details = ["Could not detect log encoding, log is corrupt."]
             return report
         }
         guard let ripper = ripper(of: text) else {
             var report = RipLogReport()
             report.rawScore = 0
+            report.checksum = .missing
             report.details = ["Unknown log file, could not determine ripper."]
             return report
         }

@@ -2,6 +2,7 @@ import Foundation
 import MKTMetadata
 import MKTRipLog
 import MKTSubprocess
+import MKTTorrent
 
 /// A release's rip logs as findings: each log's score against the site's
 /// threshold, its checksum, and its copy CRCs against the audio beside it.
@@ -19,6 +20,24 @@ public enum RipLogCheck {
         }
     }
 
+    /// Everything `check-release` says about a release's rip logs: each one
+    /// read and scored against the site's threshold, and its copy CRCs
+    /// against the FLAC files (nothing when the site scores no logs).
+    public static func findings(tree: ReleaseTree, root: String, facts: [String: AudioFacts], threshold: Int?, tracker: String, environment: [String: String]) -> [Finding] {
+        guard threshold != nil else { return [] }
+        // A single-file release is one audio file: it has no log beside it.
+        let paths = tree.files.map(\.path).filter(ReleaseCheck.isRipLog)
+        guard !tree.isSingleFile, !paths.isEmpty else { return [] }
+        let folder = root
+        let scored = score(paths: paths, root: folder)
+        var flacFiles: [String: Int] = [:]
+        for (path, read) in facts where read.codec == "FLAC" {
+            if let number = trackNumber(path: path, tags: read.tags) { flacFiles[path] = number }
+        }
+        return scored.findings + findings(logs: scored.logs, threshold: threshold, tracker: tracker)
+            + crcFindings(logs: scored.logs, flacFiles: flacFiles, root: folder, environment: environment)
+    }
+
     /// The findings for scored logs. A score below `threshold` is an error
     /// (nil: the site scores no logs, so nothing is said); below 100 but not
     /// below the threshold, a warning; an invalid checksum (the log was edited
@@ -28,7 +47,9 @@ public enum RipLogCheck {
         var findings: [Finding] = []
         for log in logs {
             let report = log.report
-            let deductions = report.details.filter { $0.hasSuffix("point)") || $0.hasSuffix("points)") }
+            let pointed = report.details.filter { $0.hasSuffix("point)") || $0.hasSuffix("points)") }
+            // A log scored 0 for not being one says so without points.
+            let deductions = pointed.isEmpty ? report.details : pointed
             let because = deductions.isEmpty ? "" : ": " + deductions.joined(separator: "; ")
             if report.score < threshold {
                 findings.append(Finding(severity: .error, code: "log-score", path: log.path,
