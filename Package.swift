@@ -201,7 +201,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow", "MKTObjects"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow", "MKTObjects", "MKTRipLog"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */

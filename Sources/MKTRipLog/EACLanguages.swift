@@ -22,7 +22,9 @@ enum EACLanguages {
     private static let tables: Tables = {
         var tables = Tables()
         for row in EACLanguageTable.rows.split(separator: "\n") {
-            let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "\u{23CE}", with: "\n") }
+            let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map { field in
+                field.contains("\u{23CE}") ? field.replacingOccurrences(of: "\u{23CE}", with: "\n") : String(field)
+            }
             switch fields.first {
             case "L" where fields.count == 5:
                 tables.markers.append((EACLanguage(code: fields[1], name: fields[2], englishName: fields[3]), fields[4]))

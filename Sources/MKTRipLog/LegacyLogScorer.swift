@@ -37,9 +37,10 @@ struct LegacyLogScorer {
     private static let englishChecksum = Pattern(#"(====[ ]+Log checksum [\d\w ]+[ ]+====)"#)
     private static let anyChecksum = Pattern(#"(====[ ]+[\d\w ]+[ ]+====)"#)
     private static let checksumSplit = Pattern(#"\n====[ ]+[\d\w ]+[ ]+===="#)
-    private static let xldSignature = Pattern(#"[\-]+BEGIN XLD SIGNATURE[\S\n\-]+END XLD SIGNATURE[\-]+"#)
+    // `(?<!-)`: a run of dashes is tried from its start only, not from each of its dashes (which made a long run quadratic); it matches the same logs.
+    private static let xldSignature = Pattern(#"(?<!-)[\-]+BEGIN XLD SIGNATURE[\S\n\-]+END XLD SIGNATURE[\-]+"#)
     private static let xldSignatureSplit = Pattern(#"\n[\-]+BEGIN XLD SIGNATURE[\S\n\-]+END XLD SIGNATURE[\-]+"#)
-    private static let xldSignatureStart = Pattern(#"[\-]+BEGIN XLD SIGNATURE"#)
+    private static let xldSignatureStart = Pattern(#"(?<!-)[\-]+BEGIN XLD SIGNATURE"#)
     private static let statusReportEnd = Pattern(#"\nEnd of status report"#)
     private static let cueToolsPlugin = Pattern(#"---- CUETools DB Plugin V.+"#)
     private static let onlyDashes = Pattern(#"^\-+$"#)
@@ -291,7 +292,8 @@ struct LegacyLogScorer {
         }
         if Pattern(#"(Use compression offset\s+:\s+\d+)"#).isFound(in: log) { account("Ripped with compression offset", setScore: 0) }
         let xldRange = Pattern(#"\n(All Tracks\n(?: *))(Filename)"#).isFound(in: log)
-        if !Pattern(#"All Tracks(\s*\n)((?:.*)\n)?(\s*Album gain\s+:) (.*)?\n(\s*Peak\s+:) (.*)?"#).isFound(in: log), isXLD {
+        // The logchecker's `All Tracks(\s*\n)` is `[ \t]*\n` here: the same for XLD's layout, and linear where `\s*\n` then `\s*` over a long blank run was not.
+        if !Pattern(#"All Tracks([ \t]*\n)((?:.*)\n)?(\s*Album gain\s+:) (.*)?\n(\s*Peak\s+:) (.*)?"#).isFound(in: log), isXLD {
             account("Could not verify album gain")
         }
         let eacRange = Pattern(#"\n( *Selected range)"#).isFound(in: log) || Pattern(#"\n( *Range status and errors)"#).isFound(in: log)
@@ -326,7 +328,20 @@ struct LegacyLogScorer {
         Pattern(#"(Track +\d+ +.*?in database *)\n"#),
         Pattern(#"(Track +\d+ +.*?(could not|cannot) be verified as accurate.*)\n"#),
     ]
-    private static let indentedText = Pattern(#"[ \t]+ [a-z]"#)
+    /// The logchecker's `List of suspicious positions +: *\n?( *.* +\d{2}:\d{2}:\d{2} *\n)+` needs one such line, and ` *.* +` is `.* ` there;
+    /// written so, a long line costs its length, not its cube.
+    private static let suspiciousPositionList = Pattern(#"List of suspicious positions +: *\n?[^\n]* \d{2}:\d{2}:\d{2} *\n"#)
+
+    /// The logchecker's `Filename ((.+)?\.(wav|flac|ape))\n` with `.` across lines: some "Filename " with ".wav", ".flac" or ".ape"
+    /// and a newline anywhere after it. Searched directly: the expression took time quadratic in the "Filename " lines.
+    static func namesAudioFile(_ body: String) -> Bool {
+        guard let name = body.range(of: "Filename ", options: .caseInsensitive) else { return false }
+        let rest = body[name.upperBound...]
+        return [".wav\n", ".flac\n", ".ape\n"].contains { rest.range(of: $0, options: .caseInsensitive) != nil }
+    }
+
+    /// The logchecker's `[ \t]+ [a-z]`, which holds exactly where `[ \t] [a-z]` does (and costs a line's length, not its square).
+    private static let indentedText = Pattern(#"[ \t] [a-z]"#)
 
     /// Scores each track of one rip; returns how many it has.
     private mutating func checkTracks(_ log: String, isEAC: Bool, isXLD: Bool) -> Int {
@@ -365,7 +380,7 @@ struct LegacyLogScorer {
             points += cost
             messages.append(label + message + (cost > 0 ? " (-\(cost) point\(cost == 1 ? "" : "s"))" : ""))
         }
-        if !Pattern(#"Filename ((.+)?\.(wav|flac|ape))\n"#, dotMatchesNewlines: true).isFound(in: body), !isRange {
+        if !Self.namesAudioFile(body), !isRange {
             // EAC cuts names past 243 characters; such a track is taken as fine.
             if isEAC, let name = Pattern(#"Filename (.+)\n"#).first(in: body)?[1], name.utf8.count >= 243 {
                 note("Could not verify filename, too long")
@@ -373,7 +388,8 @@ struct LegacyLogScorer {
                 note("Could not verify filename or file extension", 1)
             }
         }
-        if Pattern(#"( *)(File write error)\n"#).isFound(in: body) { note("File write error", 20) }
+        // The logchecker's leading `( *)` changes nothing about whether it is found, and made a long run of spaces quadratic.
+        if Pattern(#"File write error\n"#).isFound(in: body) { note("File write error", 20) }
         // XLD's per-track statistics: errors cost their count, at most 10 each.
         let statistics: [(pattern: String, singular: String, plural: String, verify: String, secureOnly: Bool?)] = [
             (#"(Read error)( +:) (\d+)"#, "Read error detected", "Read errors detected", "Could not verify read errors", nil),
@@ -399,7 +415,7 @@ struct LegacyLogScorer {
             let applies = statistic.secureOnly.map { $0 == xldSecureRipper } ?? true
             if found.isEmpty, isXLD, applies { note(statistic.verify) }
         }
-        if Pattern(#"(List of suspicious positions +)(: *\n?)(( *.* +\d{2}:\d{2}:\d{2} *\n)+)"#).isFound(in: body) { note("Suspicious position(s) found", 20) }
+        if Self.suspiciousPositionList.isFound(in: body) { note("Suspicious position(s) found", 20) }
         if Pattern(#"Suspicious position( +)([0-9]:[0-9]{2}:[0-9]{2})"#).isFound(in: body) { note("Suspicious position(s) found", 20) }
         if Pattern(#"Timing problem( +)([0-9]:[0-9]{2}:[0-9]{2})"#).isFound(in: body) { note("Timing problem(s) found", 20) }
         if Pattern("Missing samples").isFound(in: body) { note("Missing sample(s) found", 20) }

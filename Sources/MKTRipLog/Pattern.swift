@@ -11,7 +11,14 @@ struct Pattern: @unchecked Sendable {
         var options: NSRegularExpression.Options = []
         if caseInsensitive { options.insert(.caseInsensitive) }
         if dotMatchesNewlines { options.insert(.dotMatchesLineSeparators) }
-        expression = try? NSRegularExpression(pattern: pattern, options: options)
+        expression = Self.compiled(pattern, options: options)
+    }
+
+    /// Compiled expressions by pattern and options: the scorers name their patterns where they use them, once per track.
+    private static let cache = ExpressionCache()
+
+    private static func compiled(_ pattern: String, options: NSRegularExpression.Options) -> NSRegularExpression? {
+        cache.expression(pattern, options: options)
     }
 
     /// The capture groups of every match, in order (group 0 is the whole match; an absent group is "").
@@ -82,6 +89,22 @@ struct Pattern: @unchecked Sendable {
             if let range = Range(match.range, in: result) { result.removeSubrange(range) }
         }
         return (result, chosen.count)
+    }
+}
+
+/// NSRegularExpression is safe to share once compiled; the dictionary is guarded by a lock.
+private final class ExpressionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var expressions: [String: NSRegularExpression?] = [:]
+
+    func expression(_ pattern: String, options: NSRegularExpression.Options) -> NSRegularExpression? {
+        let key = "\(options.rawValue)/\(pattern)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = expressions[key] { return known }
+        let compiled = try? NSRegularExpression(pattern: pattern, options: options)
+        expressions[key] = compiled
+        return compiled
     }
 }
 
