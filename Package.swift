@@ -222,7 +222,7 @@ let package = Package(
         /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
-            dependencies: ["MKTHTTP", "MKTConfig"],
+            dependencies: ["MKTHTTP", "MKTConfig", "MKTRipLog", "MKTSubprocess"],
             path: "Tests/MKTTestSupport",
             swiftSettings: strict
         ),
