@@ -203,13 +203,9 @@ struct LegacyLogScorer {
             account("Could not verify read mode", points: 1)
         }
         let ripperMode = Pattern(#"Ripper mode( *): (.*)"#).first(in: log)
-        if let mode = ripperMode?[2] {
-            if mode.hasPrefix("CDParanoia") {
-            } else if mode == "XLD Secure Ripper" {
-                xldSecureRipper = true
-            } else {
-                secureMode = false
-            }
+        // XLD's secure modes: CDParanoia, or its own Secure Ripper (whose statistics differ).
+        if let mode = ripperMode?[2], !mode.hasPrefix("CDParanoia") {
+            if mode == "XLD Secure Ripper" { xldSecureRipper = true } else { secureMode = false }
         }
         let paranoiaMode = Pattern(#"Use cdparanoia mode( *): (.*)"#).first(in: log)
         if let mode = paranoiaMode?[2], !mode.hasPrefix("YES") { secureMode = false }
