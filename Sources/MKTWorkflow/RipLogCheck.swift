@@ -22,9 +22,11 @@ public enum RipLogCheck {
 
     /// Everything `check-release` says about a release's rip logs: each one
     /// read and scored against the site's threshold, and its copy CRCs
-    /// against the FLAC files (nothing when the site scores no logs).
-    public static func findings(tree: ReleaseTree, root: String, facts: [String: AudioFacts], threshold: Int?, tracker: String, environment: [String: String]) -> [Finding] {
-        guard threshold != nil else { return [] }
+    /// against the FLAC files. Nothing when the site scores no logs, or when
+    /// the release is said to come from another medium than CD: the sites
+    /// score the logs of CD rips only.
+    public static func findings(tree: ReleaseTree, root: String, facts: [String: AudioFacts], media: String?, threshold: Int?, tracker: String, environment: [String: String]) -> [Finding] {
+        guard threshold != nil, media.map({ $0.uppercased() == "CD" }) ?? true else { return [] }
         // A single-file release is one audio file: it has no log beside it.
         let paths = tree.files.map(\.path).filter(ReleaseCheck.isRipLog)
         guard !tree.isSingleFile, !paths.isEmpty else { return [] }
@@ -89,7 +91,11 @@ public enum RipLogCheck {
     public static func crcFindings(logs: [ScoredLog], flacFiles: [String: Int], root: String, environment: [String: String]) -> [Finding] {
         var findings: [Finding] = []
         var computed: [String: String] = [:]
-        for log in logs where !log.report.tracks.isEmpty {
+        let checked = logs.filter { !$0.report.tracks.isEmpty }
+        if !checked.isEmpty, program("flac", environment: environment) == nil {
+            return [Finding(severity: .warning, code: "log-crc", path: "", message: "copy CRCs not checked: flac is not installed (on PATH)")]
+        }
+        for log in checked {
             let folder = directory(of: log.path)
             let beside = flacFiles.filter { directory(of: $0.key) == folder }
             let candidates = beside.isEmpty ? flacFiles : beside

@@ -39,4 +39,12 @@ struct RipLogFindingsTests {
         let missing = RipLogCheck.findings(logs: Self.scored(score: 100, checksum: .missing), threshold: 100, tracker: "ops")
         #expect(missing.map(\.severity) == [.warning] && missing.map(\.code) == ["log-checksum"])
     }
+
+    @Test func withoutFlacTheCRCsAreNotCheckedAndItSaysSoOnce() {
+        var report = RipLogReport()
+        report.tracks = [LoggedTrack(number: 1, copyCRC: "00000000"), LoggedTrack(number: 2, copyCRC: "00000000")]
+        let logs = [RipLogCheck.ScoredLog(path: "rip.log", report: report)]
+        let findings = RipLogCheck.crcFindings(logs: logs, flacFiles: ["01.flac": 1, "02.flac": 2], root: "/nonexistent", environment: ["PATH": "/nonexistent"])
+        #expect(findings == [Finding(severity: .warning, code: "log-crc", path: "", message: "copy CRCs not checked: flac is not installed (on PATH)")])
+    }
 }

@@ -17,10 +17,10 @@ extension MKT {
                 folder name included), forbidden characters, allowed file types, archives or
                 torrents inside, one format and one encoding across the audio files, the
                 encoding readable from the files, a rip log for a CD lossless release (with
-                --media CD), mixed bit depths, unusual channels or sample rates. Each rip log
-                is scored as the site's logchecker scores it (see check-log): below the site's
-                threshold (RED, OPS: 100) an error, its checksum, and its copy CRCs against the
-                FLAC files beside it (decoded with flac).
+                --media CD), mixed bit depths, unusual channels or sample rates. Unless --media
+                names another medium than CD, each rip log is scored as the site's logchecker
+                scores it (see check-log): below the site's threshold (RED, OPS: 100) an error;
+                its checksum; its copy CRCs against the FLAC files beside it (decoded by flac).
                 One line per finding, "error: …" or "warning: …"; exit 1 if any error.
                 """
         )
@@ -56,7 +56,7 @@ extension MKT {
             let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
             var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: "\(failures[$0]!)") }
             findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, rules: rules, media: media)
-            findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
+            findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, media: media, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }
                 Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))
