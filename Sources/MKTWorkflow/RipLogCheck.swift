@@ -30,14 +30,13 @@ public enum RipLogCheck {
         // A single-file release is one audio file: it has no log beside it.
         let paths = tree.files.map(\.path).filter(ReleaseCheck.isRipLog)
         guard !tree.isSingleFile, !paths.isEmpty else { return [] }
-        let folder = root
-        let scored = score(paths: paths, root: folder)
+        let scored = score(paths: paths, root: root)
         var flacFiles: [String: Int] = [:]
         for (path, read) in facts where read.codec == "FLAC" {
             if let number = trackNumber(path: path, tags: read.tags) { flacFiles[path] = number }
         }
         return scored.findings + findings(logs: scored.logs, threshold: threshold, tracker: tracker)
-            + crcFindings(logs: scored.logs, flacFiles: flacFiles, root: folder, environment: environment)
+            + crcFindings(logs: scored.logs, flacFiles: flacFiles, root: root, environment: environment)
     }
 
     /// The findings for scored logs. A score below `threshold` is an error
