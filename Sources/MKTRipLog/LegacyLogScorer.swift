@@ -254,7 +254,10 @@ struct LegacyLogScorer {
             account("Could not verify silent blocks", points: 1)
         }
         if let match = Pattern(#"Null samples used in CRC calculations( +): (Yes|No)"#).first(in: log) {
-            if match[2] != "Yes" { account("Null samples should be used in CRC calculations", points: 5) }
+            if match[2] != "Yes" {
+                account("Null samples should be used in CRC calculations", points: 5)
+                report.crcsSkipNullSamples = true
+            }
         } else if isEAC {
             account("Could not verify null samples")
         }

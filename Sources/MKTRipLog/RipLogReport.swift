@@ -33,6 +33,8 @@ public struct RipLogReport: Sendable, Equatable {
     public var details: [String] = []
     /// The tracks with their copy CRCs (for a combined log, the last rip of each track).
     public var tracks: [LoggedTrack] = []
+    /// EAC was told to leave null samples out of its CRCs, so they are not the CRC of the whole audio.
+    public var crcsSkipNullSamples = false
 
     public init() {}
 

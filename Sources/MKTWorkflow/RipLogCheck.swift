@@ -90,9 +90,12 @@ public enum RipLogCheck {
     public static func crcFindings(logs: [ScoredLog], flacFiles: [String: Int], root: String, environment: [String: String]) -> [Finding] {
         var findings: [Finding] = []
         var computed: [String: String] = [:]
-        let checked = logs.filter { !$0.report.tracks.isEmpty }
+        for log in logs where log.report.crcsSkipNullSamples && !log.report.tracks.isEmpty {
+            findings.append(Finding(severity: .warning, code: "log-crc", path: log.path, message: "copy CRCs not checked: the log's CRCs leave out null samples"))
+        }
+        let checked = logs.filter { !$0.report.tracks.isEmpty && !$0.report.crcsSkipNullSamples }
         if !checked.isEmpty, program("flac", environment: environment) == nil {
-            return [Finding(severity: .warning, code: "log-crc", path: "", message: "copy CRCs not checked: flac is not installed (on PATH)")]
+            return findings + [Finding(severity: .warning, code: "log-crc", path: "", message: "copy CRCs not checked: flac is not installed (on PATH)")]
         }
         for log in checked {
             let folder = directory(of: log.path)

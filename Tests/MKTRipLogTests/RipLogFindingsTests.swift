@@ -1,6 +1,7 @@
 import MKTCatalog
 import MKTMetadata
 import MKTRipLog
+import MKTTestSupport
 import MKTWorkflow
 import Testing
 
@@ -38,6 +39,14 @@ struct RipLogFindingsTests {
         #expect(invalid.map(\.severity) == [.error] && invalid.map(\.code) == ["log-checksum"])
         let missing = RipLogCheck.findings(logs: Self.scored(score: 100, checksum: .missing), threshold: 100, tracker: "ops")
         #expect(missing.map(\.severity) == [.warning] && missing.map(\.code) == ["log-checksum"])
+    }
+
+    @Test func crcsWithoutNullSamplesAreNotCompared() {
+        let text = CDRipFixture.log(crcs: [1: "00000000"]).replacingOccurrences(of: "Null samples used in CRC calculations       : Yes", with: "Null samples used in CRC calculations       : No")
+        let report = RipLogChecker.check(Array(text.utf8))
+        #expect(report.crcsSkipNullSamples && report.details == ["Null samples should be used in CRC calculations (-5 points)"])
+        let findings = RipLogCheck.crcFindings(logs: [RipLogCheck.ScoredLog(path: "rip.log", report: report)], flacFiles: ["01.flac": 1], root: "/nonexistent", environment: ["PATH": "/nonexistent"])
+        #expect(findings.map(\.message) == ["copy CRCs not checked: the log's CRCs leave out null samples"])
     }
 
     @Test func withoutFlacTheCRCsAreNotCheckedAndItSaysSoOnce() {
