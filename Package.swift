@@ -5,7 +5,7 @@ import PackageDescription
 // those above it; `swift package show-dependencies` has the full graph):
 //
 //   C shims      CMKTOpenSSL  CMKTCurl  CMKTArchive  CMKTSystem
-//   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess
+//   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess  MKTRipLog
 //   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources
 //   3 objects    MKTObjects  MKTCredentials
 //   4 sites      MKTTrackers
@@ -77,6 +77,12 @@ let package = Package(
         .target(
             name: "MKTSubprocess",
             dependencies: ["CMKTSystem"],
+            swiftSettings: strict
+        ),
+
+        /** Rip logs (EAC, XLD, whipper) scored as RED's and OPS's logchecker scores them, their checksums, their copy CRCs. */
+        .target(
+            name: "MKTRipLog",
             swiftSettings: strict
         ),
 
@@ -154,7 +160,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects", "MKTRipLog", "MKTSubprocess"],
             swiftSettings: strict
         ),
 
@@ -178,6 +184,7 @@ let package = Package(
                 "MKTHTTP",
                 "MKTCatalog",
                 "MKTConfig",
+                "MKTRipLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -194,7 +201,7 @@ let package = Package(
         /** Fuzz entry points over the parsers of untrusted input. */
         .target(
             name: "MKTFuzzTargets",
-            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow", "MKTObjects"],
+            dependencies: ["MKTTorrent", "MKTMetadata", "MKTStore", "MKTConfig", "MKTTrackers", "MKTWorkflow", "MKTObjects", "MKTRipLog"],
             swiftSettings: strict
         ),
         /** libFuzzer driver (contrib/fuzz/run.sh), or a corpus replayer in a normal build. */
@@ -215,7 +222,7 @@ let package = Package(
         /** Temp directories, a runner for the built `mkt`, and in-process fakes (a scripted HTTP transport, a clock), shared by the test targets. */
         .target(
             name: "MKTTestSupport",
-            dependencies: ["MKTHTTP", "MKTConfig"],
+            dependencies: ["MKTHTTP", "MKTConfig", "MKTRipLog", "MKTSubprocess"],
             path: "Tests/MKTTestSupport",
             swiftSettings: strict
         ),
@@ -275,6 +282,11 @@ let package = Package(
         .testTarget(
             name: "MKTJourneyTests",
             dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTRipLogTests",
+            dependencies: ["MKTRipLog", "MKTWorkflow", "MKTMetadata", "MKTSubprocess", "MKTCatalog", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -54,13 +54,21 @@ extension ReleaseRules.Vocabulary {
 }
 
 extension FamilyDefaults {
+    /// RED and OPS score logs with the logchecker (OPSnet/Logchecker); a CD
+    /// rip's score is its lowest log's (OPSnet/Gazelle app/LogfileSummary.php).
+    /// They take any score, but only 100 is a "100% log" (app/Search/Torrent.php's
+    /// filter), and a lower one leaves the rip open to be replaced by a better one.
+    static let perfectLogScore = 100
+
     static let red = FamilyDefaults(
         pathLimit: 180, rateLimit: RateLimiter.Limit(requests: 10, window: .seconds(10)), releaseTypes: .red,
-        mediaNames: ["BD": "Blu-Ray"], allowedExtensions: ReleaseRules.redExtensions, vocabulary: .red)
+        mediaNames: ["BD": "Blu-Ray"], allowedExtensions: ReleaseRules.redExtensions, vocabulary: .red,
+        logScoreThreshold: perfectLogScore)
 
     static let ops = FamilyDefaults(
         pathLimit: 255, rateLimit: RateLimiter.Limit(requests: 5, window: .seconds(10)), releaseTypes: .gazelle,
-        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions, vocabulary: .ops)
+        mediaNames: ["Blu-Ray": "BD"], allowedExtensions: ReleaseRules.opsExtensions, vocabulary: .ops,
+        logScoreThreshold: perfectLogScore)
 
     /// DIC's code is closed: its numbering and path limit are what smoked-salmon, the uploader used on it, sends and checks.
     static let dic = FamilyDefaults(

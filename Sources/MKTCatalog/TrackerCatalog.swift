@@ -108,7 +108,8 @@ public struct TrackerCatalog: Sendable {
             name: name, family: family, url: url, source: torrents.source, announceTemplate: torrents.announceTemplate,
             pathLimit: try number("path-limit") ?? (familyName == nil ? builtIn?.pathLimit : nil),
             rateLimit: rateLimit, releaseTypes: releaseTypes,
-            categoryID: try number("category-id"), typeID: try number("type-id"), timeout: timeout)
+            categoryID: try number("category-id"), typeID: try number("type-id"), timeout: timeout,
+            logScoreThreshold: try number("log-score") ?? (familyName == nil ? builtIn?.logScoreThreshold : nil))
         if family == .unit3d && (site.categoryID == nil || site.typeID == nil) {
             throw .missing(key: key(site.categoryID == nil ? "category-id" : "type-id"), hint: "the site's music or audiobook id (UNIT3D sites number their own)")
         }

@@ -58,11 +58,13 @@ public struct TrackerSite: Equatable, Sendable {
     public let typeID: Int?
     /// Seconds one exchange with the site may take (`tracker.NAME.timeout`).
     public let timeout: TimeInterval
+    /// The lowest rip log score `check-release` lets through (nil: the site scores no logs; `tracker.NAME.log-score`); Documentation/trackers.md says why.
+    public let logScoreThreshold: Int?
 
     public init(
         name: String, family: TrackerFamily, url: String, source: String, announceTemplate: String, pathLimit: Int? = nil,
         rateLimit: RateLimiter.Limit? = nil, releaseTypes: ReleaseTypeTable? = nil, categoryID: Int? = nil, typeID: Int? = nil,
-        timeout: TimeInterval = 120
+        timeout: TimeInterval = 120, logScoreThreshold: Int? = nil
     ) {
         let defaults = family.defaults
         self.name = name
@@ -79,6 +81,7 @@ public struct TrackerSite: Equatable, Sendable {
         self.categoryID = categoryID
         self.typeID = typeID
         self.timeout = timeout
+        self.logScoreThreshold = logScoreThreshold ?? defaults.logScoreThreshold
     }
 
     /// What the site's torrents carry.
@@ -134,4 +137,5 @@ struct FamilyDefaults: Sendable {
     let mediaNames: [String: String]
     let allowedExtensions: Set<String>
     let vocabulary: ReleaseRules.Vocabulary
+    var logScoreThreshold: Int?
 }

@@ -37,7 +37,7 @@ public struct MKT: AsyncParsableCommand {
                 name: "Plumbing",
                 subcommands: [
                     HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
-                    HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self,
+                    HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self, CheckLog.self,
                     DescribeRelease.self, Lookup.self, PushTracker.self,
                 ]
             ),

@@ -83,6 +83,7 @@ public enum ConfigRegistry {
         ConfigKey("tracker", "source", .string, "The source flag the site puts in info.source (built-in: RED, OPS, DICMusic)."),
         ConfigKey("tracker", "announce", .announceURL, "The announce URL, {passkey} standing for the passkey (built-in sites have theirs)."),
         ConfigKey("tracker", "path-limit", .integer(1...4096), "The longest folder/…/file path the site takes, in characters (RED, DIC: 180; OPS: 255)."),
+        ConfigKey("tracker", "log-score", .integer(0...100), "The lowest rip log score check-release lets through (RED, OPS: 100; DIC, UNIT3D: logs not scored)."),
         ConfigKey("tracker", "rate-limit", .rateLimit, "How often the site may be asked (RED: 10/10s; OPS, DIC: 5/10s; UNIT3D: 30/60s)."),
         ConfigKey("tracker", "category-id", .integer(0...Int.max), "UNIT3D: the site's music or audiobook category id."),
         ConfigKey("tracker", "type-id", .integer(0...Int.max), "UNIT3D: the site's type id."),

@@ -2,6 +2,7 @@ import Foundation
 import MKTConfig
 import MKTMetadata
 import MKTObjects
+import MKTRipLog
 import MKTStore
 import MKTTorrent
 import MKTTrackers
@@ -13,13 +14,20 @@ import MKTWorkflow
 public enum FuzzTargets {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "release": release, "pieces": pieces,
-        "config": config, "sanitizer": sanitizer,
+        "config": config, "sanitizer": sanitizer, "riplog": ripLog,
         "flac": { audio($0, magic: Array("fLaC".utf8), container: "FLAC") },
         "ogg": { audio($0, magic: Array("OggS".utf8), container: "Ogg") },
         "mp3": { audio($0, magic: [0xFF], container: "MP3") },
         "id3": { audio($0, magic: Array("ID3".utf8), container: nil) },  // an ID3 tag may precede FLAC too
         "mp4": { audio($0, magic: mp4Magic, container: "MP4") },
     ]
+
+    /// Any bytes score as a log: between 0 and 100 as shown, every logged copy CRC eight hex digits.
+    public static func ripLog(_ bytes: [UInt8]) {
+        let report = RipLogChecker.check(bytes)
+        precondition((0...100).contains(report.score), "a log scored \(report.score)")
+        precondition(report.tracks.allSatisfy { $0.copyCRC.count == 8 && $0.copyCRC.allSatisfy(\.isHexDigit) }, "a copy CRC that is not one")
+    }
 
     /// Whatever the strict decoder accepts must re-encode to the same bytes.
     public static func bencode(_ bytes: [UInt8]) {

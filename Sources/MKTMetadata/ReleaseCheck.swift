@@ -197,7 +197,7 @@ public enum ReleaseCheck {
     }
 
     /// A rip log, not one of the analysers' logs that OPS does not count.
-    static func isRipLog(_ path: String) -> Bool {
+    public static func isRipLog(_ path: String) -> Bool {
         let name = String(path.split(separator: "/").last ?? "").lowercased()
         return fileExtension(path) == "log" && name != "audiochecker.log" && name != "sox.log"
     }

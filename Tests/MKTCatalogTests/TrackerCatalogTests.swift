@@ -62,8 +62,10 @@ struct TrackerCatalogTests {
     }
 
     @Test func overridesOnABuiltInSite() throws {
-        let red = try Self.site("red", ["timeout": "30s", "rate-limit": "5/10s", "path-limit": "150", "url": "http://127.0.0.1:9/"])
+        let red = try Self.site("red", ["timeout": "30s", "rate-limit": "5/10s", "path-limit": "150", "url": "http://127.0.0.1:9/", "log-score": "95"])
         #expect(red.timeout == 30 && red.rateLimit == .init(requests: 5, window: .seconds(10)) && red.pathLimit == 150)
+        let plain = try Self.site("red")
+        #expect(red.logScoreThreshold == 95 && plain.logScoreThreshold == 100)
         #expect(red.url == "http://127.0.0.1:9" && red.origin == "http://127.0.0.1" && red.source == "RED")
     }
 

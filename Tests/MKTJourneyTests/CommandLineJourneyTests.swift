@@ -73,6 +73,8 @@ struct CommandLineJourneyTests {
                                       one JSON object per file.
               check-release           Check a release against a tracker's rules; print what
                                       it would refuse.
+              check-log               Score rip logs (EAC, XLD, whipper) as RED's and OPS's
+                                      logchecker does.
               describe-release        Consolidate a release's tags into what an upload form
                                       asks for; print it as JSON.
               lookup                  Find a release in web metadata sources; print the

@@ -21,7 +21,10 @@ extension MKT {
                 audio files, the encoding known, a rip log for a CD lossless release, mixed bit
                 depths, unusual channels or sample rates; and what the upload form needs: artist,
                 title, year, genre tags, a release type that is not only mkt's guess, and words
-                (format, encoding, media) the site's form offers.
+                (format, encoding, media) the site's form offers. Unless the media is another
+                than CD, each rip log is scored as the site's logchecker scores it (see
+                check-log): below the site's threshold (RED, OPS: 100) an error; its checksum;
+                its copy CRCs against the FLAC files beside it (decoded by flac).
                 One line per finding, "error: …" or "warning: …"; exit 1 if any error.
                 """
         )
@@ -54,12 +57,14 @@ extension MKT {
                 config = repository.config
                 snapshot = try repository.snapshot(named: release)?.description
             }
-            let rules = try config.tracker(tracker).releaseRules
+            let site = try config.tracker(tracker)
+            let rules = site.releaseRules
             let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
             var description = snapshot ?? ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
             if let media { description = try MetaEdit.apply(["media=\(media)"], to: description) }
             var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: failures[$0].map { "\($0)" } ?? "") }
             findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, description: description, rules: rules)
+            findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, media: description.media, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }
                 Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))
