@@ -59,8 +59,8 @@ extension Repository {
             return report
         }
         let (facts, unreadable) = ReleaseAudio.facts(of: stored.tree, root: root)
-        report.failures += unreadable.keys.sorted().map { .refused(path: $0, reason: "\(unreadable[$0]!)") }
-        let tracks = stored.tree.files.map(\.path).filter { facts[$0] != nil }.map { SourceCheck.Track(path: $0, facts: facts[$0]!) }
+        report.failures += unreadable.sorted { $0.key < $1.key }.map { .refused(path: $0.key, reason: "\($0.value)") }
+        let tracks = stored.tree.files.compactMap { file in facts[file.path].map { SourceCheck.Track(path: file.path, facts: $0) } }
         var cueSheets: [String: String] = [:]
         for file in stored.tree.files where (file.path as NSString).pathExtension.lowercased() == "cue" {
             cueSheets[file.path] = (try? Data(contentsOf: URL(fileURLWithPath: stored.tree.location(of: file, root: root)))).map { String(decoding: $0, as: UTF8.self) } ?? ""
