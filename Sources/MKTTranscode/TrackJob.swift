@@ -41,11 +41,19 @@ public struct TrackJob: Sendable {
 public enum Transcoder {
     /// - Parameter progress: told the number of jobs done after each one ends.
     /// - Returns: the failures by the index of their job.
-    public static func run(_ jobs: [TrackJob], toolchain: Toolchain, progress: (@Sendable (Int) -> Void)? = nil) -> [Int: TranscodeError] {
+    /// - Parameter shouldStop: asked before each job starts; once it says yes
+    ///   (Ctrl-C), the jobs under way finish and no other starts.
+    public static func run(
+        _ jobs: [TrackJob], toolchain: Toolchain, progress: (@Sendable (Int) -> Void)? = nil, shouldStop: @Sendable () -> Bool = { false }
+    ) -> [Int: TranscodeError] {
         let failures = Mutex<[Int: TranscodeError]>([:])
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let job = jobs[index]
+            guard !shouldStop() else {
+                failures.withLock { $0[index] = .stopped(path: "\(job.source.path) (to \(job.format.rawValue))") }
+                return
+            }
             var arguments = [job.sourceFile, job.outputFile]
             if let cover = job.coverFile { arguments.append(cover) }
             do throws(TranscodeError) {

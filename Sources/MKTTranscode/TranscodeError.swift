@@ -11,6 +11,8 @@ public enum TranscodeError: Error, Equatable, CustomStringConvertible {
     case encoder(path: String, reason: String)
     /// An output is not what it should be.
     case verification(path: String, reason: String)
+    /// Stopped (Ctrl-C): a track not started, or the whole release (nothing recorded).
+    case stopped(path: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum TranscodeError: Error, Equatable, CustomStringConvertible {
         case .missingProgram(let program, let package): "mkt transcode needs \(program), which is not on PATH (Debian package \(package))"
         case .encoder(let path, let reason): "\(path): the encoder failed: \(reason)"
         case .verification(let path, let reason): "\(path): not recorded: \(reason)"
+        case .stopped(let path): "\(path): stopped (Ctrl-C): nothing was recorded, the tracks made so far are removed"
         }
     }
 }

@@ -38,7 +38,7 @@ extension Repository {
     /// - Parameter progress: told (tracks done, tracks in all) as the encoders finish.
     public func transcode(
         _ name: String, to formats: [DerivedFormat], outputDirectory: String? = nil, toolchain: Toolchain,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> TranscodeReport {
         guard let (ref, metaID) = try resolveRef(name), ref.hasPrefix("refs/releases/") else { throw WorkflowError.unknownRelease(name) }
         let sourceName = String(ref.dropFirst("refs/releases/".count))
@@ -115,7 +115,12 @@ extension Repository {
 
         let jobs = pending.flatMap(\.jobs)
         let total = jobs.count
-        let failed = Transcoder.run(jobs, toolchain: toolchain) { progress?($0, total) }
+        let failed = Transcoder.run(jobs, toolchain: toolchain, progress: { progress?($0, total) }, shouldStop: shouldStop)
+        if shouldStop() {
+            // Stopped: the staging folders go (the defer above); nothing is recorded.
+            report.failures.append(.stopped(path: sourceName))
+            return report
+        }
         report.failures += failed.keys.sorted().compactMap { failed[$0] }
         var first = 0
         for item in pending {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTHTTP
 import MKTTranscode
 import MKTWorkflow
 
@@ -46,11 +47,16 @@ extension MKT {
             let output = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let terminal = isatty(2) == 1
             let progress: (@Sendable (Int, Int) -> Void)? = terminal ? Self.showProgress : nil
-            let report = try repository.transcode(shortReleaseName(release), to: formats, outputDirectory: output, toolchain: toolchain, progress: progress)
+            StopOnInterrupt.install(
+                what: "the tracks being encoded finish, nothing is recorded",
+                atOnce: "hidden .mkt-transcode-* folders may be left beside the release folders; remove them")
+            let report = try repository.transcode(
+                shortReleaseName(release), to: formats, outputDirectory: output, toolchain: toolchain, progress: progress, shouldStop: { Interruption.requested })
             if terminal { Console.error("\r\u{1B}[K") }
             for line in report.skipped { Console.diagnose(.warning, line) }
             for failure in report.failures { Console.diagnose(.error, "\(failure)") }
             for derived in report.releases { Console.write("\(derived.name)\n") }
+            if Interruption.requested { throw ExitCode(130) }
             if !report.failures.isEmpty { throw ExitCode.failure }
         }
 
