@@ -29,6 +29,15 @@ enum TranscodeAlbums {
         return folder
     }
 
+    /// Writes a 2x2 PNG to argv[1].
+    static let pngScript = """
+        import struct, sys, zlib
+        def chunk(kind, data): return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        rows = b"".join(b"\\x00" + b"\\xff\\x00\\x00" * 2 for _ in range(2))
+        png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+        open(sys.argv[1], "wb").write(png)
+        """
+
     /// mutagen's reading of each file: stream facts and the tags the sites check.
     static let mutagenScript = """
         import json, sys, mutagen
@@ -40,7 +49,8 @@ enum TranscodeAlbums {
             i = f.info
             if isinstance(f, MP3):
                 tags = {k: list(v) for k, v in EasyID3(path).items()}
-                extra = {"encoderSettings": i.encoder_settings, "bitrateMode": str(i.bitrate_mode).split(".")[-1], "bits": None}
+                extra = {"encoderSettings": i.encoder_settings, "bitrateMode": str(i.bitrate_mode).split(".")[-1], "bits": None,
+                         "pictures": [len(p.data) for p in f.tags.getall("APIC")]}
             else:
                 tags = {k.lower(): list(v) for k, v in (f.tags or {}).as_dict().items()}
                 extra = {"bits": i.bits_per_sample}
@@ -71,6 +81,9 @@ struct TranscodeJourneyTests {
             try world.appendConfig(red.configSection())
             let music = "\(directory)/music"
             let hiRes = try TranscodeAlbums.make(in: music, album: "High Rate", bits: 24, rate: 96000)
+            // A small cover: into each folder, and into the MP3s' tags.
+            let png = try Oracle.run("/usr/bin/python3", ["-c", TranscodeAlbums.pngScript, "\(hiRes)/cover.png"], in: directory)
+            #expect(png.status == 0, "\(png)")
             let cd = try TranscodeAlbums.make(in: music, album: "Compact", bits: 16, rate: 44100)
             for folder in [hiRes, cd] {
                 let added = try world.mkt(["add", "-y", folder, "--meta", "media=WEB"])
@@ -95,7 +108,11 @@ struct TranscodeJourneyTests {
                 ("Transcode Artist - Compact (2019) [MP3 V0]", cd, "-V 0", "VBR", 44100, nil),
                 ("Transcode Artist - Compact (2019) [MP3 320]", cd, "-b 320", "CBR", 44100, nil),
             ]
+            let cover = try Data(contentsOf: URL(fileURLWithPath: "\(hiRes)/cover.png"))
             for output in outputs {
+                if output.source == hiRes {
+                    #expect(FileManager.default.contents(atPath: "\(music)/\(output.folder)/cover.png") == cover, "\(output.folder)")
+                }
                 let sources = try TranscodeAlbums.mutagen(try TranscodeAlbums.audio(in: output.source))
                 let files = try TranscodeAlbums.mutagen(try TranscodeAlbums.audio(in: "\(music)/\(output.folder)"))
                 #expect(files.count == 3, "\(output.folder)")
@@ -114,6 +131,9 @@ struct TranscodeJourneyTests {
                                 "genre": want["genre"] ?? []]
                     }
                     #expect(tags == want, "\(name): tags")
+                    if output.settings != nil {
+                        #expect(file["pictures"] as? [Int] == (output.source == hiRes ? [cover.count] : []), "\(name): cover")
+                    }
                 }
             }
 
