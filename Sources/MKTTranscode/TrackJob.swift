@@ -67,6 +67,25 @@ public enum Transcoder {
         return failures.withLock { $0 }
     }
 
+    /// The tracks of a 24-bit source that are 16-bit audio padded to 24
+    /// (`Toolchain.hasLowBits`), decoded as many at once as there are cores.
+    /// - Parameters:
+    ///   - root: the source's folder; `scratch`: a folder for the decoded samples, one track at a time per core.
+    public static func padded(_ tracks: [SourceCheck.Track], root: String, toolchain: Toolchain, scratch: String) -> [TranscodeError] {
+        let refusals = Mutex<[Int: TranscodeError]>([:])
+        DispatchQueue.concurrentPerform(iterations: tracks.count) { index in
+            let path = tracks[index].path
+            do throws(TranscodeError) {
+                if try !toolchain.hasLowBits("\(root)/\(path)", label: path, scratch: scratch) {
+                    refusals.withLock { $0[index] = .refused(path: path, reason: "24-bit in name only: the low 8 bits of every sample are zero (16-bit audio padded to 24)") }
+                }
+            } catch {
+                refusals.withLock { $0[index] = error }
+            }
+        }
+        return refusals.withLock { refusals in refusals.keys.sorted().compactMap { refusals[$0] } }
+    }
+
     /// Checks every output (`OutputCheck`), as many at once as there are cores.
     /// - Returns: the problems, one per output that has one.
     public static func verify(_ jobs: [TrackJob], toolchain: Toolchain) -> [TranscodeError] {

@@ -71,9 +71,7 @@ extension Repository {
         let parent = outputDirectory ?? (root as NSString).deletingLastPathComponent
         if bitDepth > 16 {
             // A 24-bit file padded from 16-bit audio: every sample's low 8 bits are zero.
-            for track in tracks where try !toolchain.hasLowBits("\(root)/\(track.path)", label: track.path, scratch: parent) {
-                report.failures.append(.refused(path: track.path, reason: "24-bit in name only: the low 8 bits of every sample are zero (16-bit audio padded to 24)"))
-            }
+            report.failures += Transcoder.padded(tracks, root: root, toolchain: toolchain, scratch: parent)
             guard report.failures.isEmpty else { return report }
         }
 
