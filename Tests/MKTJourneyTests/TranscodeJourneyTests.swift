@@ -155,6 +155,12 @@ struct TranscodeJourneyTests {
             #expect(commands.count == 3 && commands[0].hasPrefix("sox -R -G 'Transcode Artist - High Rate (2019) [FLAC 24-96]/01 - Tone 1.flac'"), "\(commands)")
             #expect(commands[0].contains("| lame --quiet -V 0") && commands[0].hasSuffix("- 'Transcode Artist - High Rate (2019) [MP3 V0]/01 - Tone 1.mp3'"), "\(commands)")
             #expect((snapshot["description"] as? [String: Any])?["encoding"] as? String == "V0 (VBR)")
+            // The lineage is a link fsck follows; gc keeps objects only and leaves the folders be.
+            let fsck = try world.mkt(["fsck"])
+            #expect(fsck.status == 0, "\(fsck)")
+            let gc = try world.mkt(["gc", "--prune=0", "--grace=0"])
+            #expect(gc.status == 0 && !gc.stdout.contains("objects/"), "\(gc)")
+            #expect(try TranscodeAlbums.audio(in: "\(music)/Transcode Artist - High Rate (2019) [MP3 V0]").count == 3)
 
             // A transcode before its source is on the site: refused, nothing sent.
             let early = try world.mkt(["push", "red", derived[0], "--no-seed"])
