@@ -58,6 +58,13 @@ extension Repository {
             report.failures.append(.refused(path: root, reason: "a one-file release; mkt transcodes release folders"))
             return report
         }
+        // The audio read is the folder's now: it must be what the snapshot recorded (the stat cache
+        // vouches for it, or its pieces are hashed again), or the lineage would name other audio.
+        let current = try prepareAdd(folder: root)
+        guard current.unchangedDescription != nil, current.parentSnapshot?.release == snapshot.release, current.parentSnapshot?.pieces == snapshot.pieces else {
+            report.failures.append(.refused(path: root, reason: "the folder no longer holds what \(sourceName) recorded; 'mkt add' it again first"))
+            return report
+        }
         let (facts, unreadable) = ReleaseAudio.facts(of: stored.tree, root: root)
         report.failures += unreadable.sorted { $0.key < $1.key }.map { .refused(path: $0.key, reason: "\($0.value)") }
         let tracks = stored.tree.files.compactMap { file in facts[file.path].map { SourceCheck.Track(path: file.path, facts: $0) } }

@@ -211,6 +211,12 @@ struct TranscodeJourneyTests {
                 #expect(refused.stderr.hasPrefix(line), "\(refused)")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: music).sorted() == before)
+            // A source changed since it was recorded: its lineage would be wrong.
+            let emphasisFile = "\(emphasis)/01 - Tone 1.flac"
+            let retag = try Oracle.run("/usr/bin/metaflac", ["--remove-tag=PRE_EMPHASIS", emphasisFile], in: directory)
+            #expect(retag.status == 0, "\(retag)")
+            let changed = try world.mkt(["transcode", "transcode-artist-emphasis-2019-flac", "--to", "V0"])
+            #expect(changed.status == 1 && changed.stderr == "error: \(emphasis): refused: the folder no longer holds what transcode-artist-emphasis-2019-flac recorded; 'mkt add' it again first\n", "\(changed)")
             let usage = try world.mkt(["transcode", "transcode-artist-mixed-2019-flac", "--to", "V0,AAC"])
             #expect(usage.status != 0 && usage.stderr.contains("'AAC' is not a format mkt makes"), "\(usage)")
         }
