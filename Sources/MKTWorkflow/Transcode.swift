@@ -184,3 +184,41 @@ extension Repository {
         return path
     }
 }
+
+/// A derived release's source and format, for `mkt status`.
+public struct TranscodeSource: Equatable, Sendable {
+    public var source: String
+    public var format: String
+}
+
+extension Repository {
+    /// The derived releases, by name: what each was transcoded from. Only
+    /// bodies that start with the `derived` key (the first in canonical
+    /// order) are decoded, so a store of thousands of releases costs one read each.
+    public func transcodeSources() throws -> [String: TranscodeSource] {
+        var sources: [String: TranscodeSource] = [:]
+        for release in try releases() {
+            guard let body = try? objects.read(release.meta, as: .meta), body.starts(with: Data(#"{"derived":"#.utf8)),
+                let lineage = try? MetaSnapshot(objectBody: body).derived
+            else { continue }
+            sources[release.name] = TranscodeSource(source: lineage.source, format: lineage.format)
+        }
+        return sources
+    }
+}
+
+public enum ReleaseOrder {
+    /// `names` in their order, each derived release moved to just after its
+    /// source (in the order they came), one whose source is gone left where it was.
+    public static func sourcesFirst(_ names: [String], sources: [String: TranscodeSource]) -> [String] {
+        let present = Set(names)
+        var children: [String: [String]] = [:]
+        for name in names { if let source = sources[name]?.source, present.contains(source), source != name { children[source, default: []].append(name) } }
+        var ordered: [String] = []
+        for name in names where !(sources[name].map { present.contains($0.source) && $0.source != name } ?? false) {
+            ordered.append(name)
+            ordered += children[name] ?? []
+        }
+        return ordered
+    }
+}

@@ -162,6 +162,16 @@ struct TranscodeJourneyTests {
             #expect(gc.status == 0 && !gc.stdout.contains("objects/"), "\(gc)")
             #expect(try TranscodeAlbums.audio(in: "\(music)/Transcode Artist - High Rate (2019) [MP3 V0]").count == 3)
 
+            // mkt status: each transcode under its source, saying what it is.
+            let status = try world.mkt(["status"])
+            let headers = status.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+            #expect(headers == [
+                "transcode-artist-compact-2019-flac", "transcode-artist-compact-2019-mp3-320 (320 of transcode-artist-compact-2019-flac)",
+                "transcode-artist-compact-2019-mp3-v0 (V0 of transcode-artist-compact-2019-flac)", "transcode-artist-high-rate-2019-flac-24-96",
+                "transcode-artist-high-rate-2019-flac (FLAC16 of \(hiResName))", "transcode-artist-high-rate-2019-mp3-320 (320 of \(hiResName))",
+                "transcode-artist-high-rate-2019-mp3-v0 (V0 of \(hiResName))",
+            ], "\(status)")
+
             // A transcode before its source is on the site: refused, nothing sent.
             let early = try world.mkt(["push", "red", derived[0], "--no-seed"])
             #expect(early.status != 0 && early.stdout.contains("push \(hiResName) to red first"), "\(early)")

@@ -40,3 +40,16 @@ struct SourceGroupTests {
             """)
     }
 }
+
+struct ReleaseOrderTests {
+    @Test func transcodesComeUnderTheirSource() {
+        let sources = [
+            "a-mp3-v0": TranscodeSource(source: "a-flac", format: "V0"), "a-mp3-320": TranscodeSource(source: "a-flac", format: "320"),
+            "orphan-v0": TranscodeSource(source: "gone-flac", format: "V0"),
+        ]
+        #expect(ReleaseOrder.sourcesFirst(["a-flac", "a-mp3-320", "a-mp3-v0", "b-flac", "orphan-v0"], sources: sources)
+            == ["a-flac", "a-mp3-320", "a-mp3-v0", "b-flac", "orphan-v0"])
+        #expect(ReleaseOrder.sourcesFirst(["a-mp3-v0", "b-flac", "a-flac"], sources: sources) == ["b-flac", "a-flac", "a-mp3-v0"])
+        #expect(ReleaseOrder.sourcesFirst([], sources: sources).isEmpty)
+    }
+}
