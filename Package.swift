@@ -6,7 +6,7 @@ import PackageDescription
 //
 //   C shims      CMKTOpenSSL  CMKTCurl  CMKTArchive  CMKTSystem
 //   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess  MKTRipLog
-//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources
+//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources  MKTTranscode
 //   3 objects    MKTObjects  MKTCredentials
 //   4 sites      MKTTrackers
 //   5 workflows  MKTWorkflow
@@ -130,6 +130,12 @@ let package = Package(
             dependencies: ["MKTHTTP", "MKTMetadata", "MKTCrypto"],
             swiftSettings: strict
         ),
+        /** Derived formats (V0, 320, 16-bit FLAC) from a FLAC release: the checks, the encoder commands, running them, checking what they wrote. */
+        .target(
+            name: "MKTTranscode",
+            dependencies: ["MKTMetadata", "MKTSubprocess"],
+            swiftSettings: strict
+        ),
 
         // MARK: Layer 3: object bodies and secrets, on top of the store.
 
@@ -160,7 +166,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects", "MKTRipLog", "MKTSubprocess"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects", "MKTRipLog", "MKTSubprocess", "MKTTranscode"],
             swiftSettings: strict
         ),
 
@@ -185,6 +191,7 @@ let package = Package(
                 "MKTCatalog",
                 "MKTConfig",
                 "MKTRipLog",
+                "MKTTranscode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -312,6 +319,11 @@ let package = Package(
         .testTarget(
             name: "MKTSubprocessTests",
             dependencies: ["MKTSubprocess"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTTranscodeTests",
+            dependencies: ["MKTTranscode", "MKTMetadata"],
             swiftSettings: strict
         ),
         .testTarget(

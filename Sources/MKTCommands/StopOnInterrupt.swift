@@ -10,7 +10,10 @@ import Synchronization
 enum StopOnInterrupt {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
-    static func install(what: String) {
+    /// - Parameter atOnce: what a second Ctrl-C leaves behind.
+    static func install(
+        what: String, atOnce: String = "the next 'mkt push --queue' looks up what was being sent before sending it again"
+    ) {
         let presses = Mutex<Int>(0)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -21,7 +24,7 @@ enum StopOnInterrupt {
                     Interruption.request()
                     Console.error("stopping: \(what) (Ctrl-C again to stop at once)\n")
                 } else {
-                    Console.error("stopped at once; the next 'mkt push --queue' looks up what was being sent before sending it again\n")
+                    Console.error("stopped at once; \(atOnce)\n")
                     Foundation.exit(128 + number)
                 }
             }

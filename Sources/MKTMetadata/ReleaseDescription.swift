@@ -272,7 +272,7 @@ public enum ReleaseDescriber {
 
     /// The image file that is the cover: the first named like one (cover,
     /// front, art, album, folder, in that order), else the only image.
-    static func coverImage(in files: [String], namedOnly: Bool) -> String? {
+    public static func coverImage(in files: [String], namedOnly: Bool) -> String? {
         let images = files.filter { ["jpg", "jpeg", "png"].contains(ReleaseCheck.fileExtension($0)) }
         for word in ["cover", "front", "art", "album", "folder"] {
             if let match = images.first(where: { ($0.split(separator: "/").last ?? "").lowercased().range(of: "(^|[^a-z])\(word)([^a-z]|$)", options: .regularExpression) != nil }) {

@@ -5,6 +5,7 @@ import MKTStore
 extension MetaSnapshot {
     public var links: [ObjectLink] {
         [ObjectLink("release", release, .release), ObjectLink("pieces", pieces, .pieces)] + (parent.map { [ObjectLink("parent", $0, .meta)] } ?? [])
+            + (derived.map { [ObjectLink("derived.meta", $0.sourceMeta, .meta)] } ?? [])
     }
 }
 

@@ -59,6 +59,8 @@ public struct UploadRequest: Sendable {
     public var logs: [AttachedFile]
     public var groupID: Int?
     public var dryRun: Bool
+    /// The torrent's own description, when it has one.
+    public var torrentDescription: String?
 }
 
 /// One site family's protocol. Every call goes through the connection, so

@@ -14,14 +14,23 @@ public struct UploadJob: Sendable {
     public var metaID: String?
     public var logs: [AttachedFile]
     public var dryRun: Bool
+    /// The group the torrent joins whatever a lookup finds: a transcode's source's group on this site.
+    public var groupID: Int?
+    /// The torrent's own description (Gazelle's `release_desc`): a transcode's lineage.
+    public var torrentDescription: String?
 
-    public init(torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false) {
+    public init(
+        torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false,
+        groupID: Int? = nil, torrentDescription: String? = nil
+    ) {
         self.torrentID = torrentID
         self.torrent = torrent
         self.release = release
         self.metaID = metaID
         self.logs = logs
         self.dryRun = dryRun
+        self.groupID = groupID
+        self.torrentDescription = torrentDescription
     }
 }
 
@@ -110,7 +119,8 @@ public final class Uploader {
         if let passkey = try adapter.passkey(), adapter.sendsAnnounce {
             torrent = TorrentBuilder.withAnnounce(torrent, announce: site.announceURL(passkey: passkey))
         }
-        let existing = try adapter.existing(job.release)
+        var existing = try adapter.existing(job.release)
+        if let groupID = job.groupID { existing.groupID = groupID }
         if existing.duplicate != nil, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {
             // The torrent of the same edition is this very torrent, uploaded before.
             record(found, in: &receipt)
@@ -141,7 +151,7 @@ public final class Uploader {
         }
         let answer = try adapter.upload(UploadRequest(
             torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
-            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun))
+            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription))
         if answer.dryRun {
             receipt.outcome = .dryRun
             receipt.siteGroupID = existing.groupID

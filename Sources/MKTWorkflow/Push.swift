@@ -207,6 +207,10 @@ public struct Pusher: Sendable {
                     }
                     continue
                 }
+                if let lineage = snapshot.derived, site.family != .unit3d, try repository.sourceGroup(of: lineage, tracker: tracker) == nil {
+                    settle(PushResult(tracker: tracker, release: release.name, refusal: "\(WorkflowError.noSourceGroup(release: release.name, source: lineage.source, tracker: tracker))"))
+                    continue
+                }
                 if settings.dryRun { continue }
                 try queueJob(tracker: tracker, release: release.name, meta: release.meta, torrent: torrentID)
             }

@@ -97,9 +97,14 @@ extension Repository {
     /// `prepareAdd`. A folder unchanged since its snapshot stores nothing new,
     /// unless the snapshot names a format-1 release body: then the format-2
     /// body, its pieces and a snapshot naming them are written, once.
-    public func commitAdd(_ prepared: PreparedRelease, edits: [String] = [], progress: (@Sendable (Int64) -> Void)? = nil) throws -> AddedRelease {
+    /// - Parameter derived: the lineage of a transcode (`mkt transcode`); a
+    ///   release that has one keeps it in every later snapshot.
+    public func commitAdd(
+        _ prepared: PreparedRelease, edits: [String] = [], derived: MetaSnapshot.Lineage? = nil, progress: (@Sendable (Int64) -> Void)? = nil
+    ) throws -> AddedRelease {
+        let derived = derived ?? prepared.parentSnapshot?.derived
         let (stored, cached) = try store(prepared.scan, pieceLength: prepared.hashes?.pieceLength, known: prepared.hashes, progress: progress)
-        if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty,
+        if let parent = prepared.parent, let unchanged = prepared.unchangedDescription, edits.isEmpty, prepared.parentSnapshot?.derived == derived,
             prepared.parentSnapshot?.release == stored.releaseID, prepared.parentSnapshot?.pieces == stored.piecesID {
             return AddedRelease(
                 name: prepared.name, metaID: parent, parent: parent, description: unchanged, unchanged: true, cachedPieces: cached, unreadable: [:],
@@ -111,7 +116,7 @@ extension Repository {
         // Another mkt may move the ref meanwhile (two adds of one folder at once):
         // if it recorded this very snapshot, that is ours too; otherwise ours follows it.
         for _ in 0..<3 {
-            let body = MetaSnapshot(description: description, release: stored.releaseID, pieces: stored.piecesID, parent: parent).objectBody()
+            let body = MetaSnapshot(description: description, release: stored.releaseID, pieces: stored.piecesID, parent: parent, derived: derived).objectBody()
             let metaID = try objects.write(type: .meta, body: body)
             do {
                 try update([RefUpdate(name: ref, action: .set(metaID), expected: parent.map { .value($0) } ?? .missing)], message: "add: \(stored.tree.name)")
@@ -121,7 +126,7 @@ extension Repository {
             } catch {
                 guard case .refChanged(_, _, let found) = error else { throw error }
                 if let found, let theirs = try? objects.readMeta(found),
-                    theirs.release == stored.releaseID, theirs.pieces == stored.piecesID, theirs.description == description {
+                    theirs.release == stored.releaseID, theirs.pieces == stored.piecesID, theirs.description == description, theirs.derived == derived {
                     return AddedRelease(
                         name: prepared.name, metaID: found, parent: parent, description: description, unchanged: true, cachedPieces: cached,
                         unreadable: [:], namesake: prepared.namesake)
@@ -167,7 +172,7 @@ extension Repository {
         let description = try MetaEdit.apply(edits, to: snapshot.description)
         // Like a commit with no change, an edit that changes nothing makes no snapshot.
         if description == snapshot.description { return (ref, current, description) }
-        let metaID = try objects.write(type: .meta, body: MetaSnapshot(description: description, release: snapshot.release, pieces: snapshot.pieces, parent: current).objectBody())
+        let metaID = try objects.write(type: .meta, body: MetaSnapshot(description: description, release: snapshot.release, pieces: snapshot.pieces, parent: current, derived: snapshot.derived).objectBody())
         try update([RefUpdate(name: ref, action: .set(metaID), expected: .value(current))], message: "edit: \(edits.joined(separator: " "))")
         return (ref, metaID, description)
     }

@@ -18,9 +18,41 @@ extension Repository {
         let metaID = try resolve(metaName)
         let meta = try objects.readMeta(metaID)
         let stored = try? release(named: meta.pieces.hex)
-        return UploadJob(
+        var job = UploadJob(
             torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
             logs: try stored.map(Self.ripLogs) ?? [], dryRun: dryRun)
+        if let lineage = meta.derived, site.family != .unit3d {
+            let source = try sourceGroup(of: lineage, tracker: site.name)
+            guard let source else { throw WorkflowError.noSourceGroup(release: torrent.name, source: lineage.source, tracker: site.name) }
+            job.groupID = source.groupID
+            job.torrentDescription = Self.lineageText(lineage, sourceURL: source.url)
+        }
+        return job
+    }
+
+    /// The site's group of a transcode's source, and the source torrent's
+    /// page: from the newest receipt on `tracker` that names a group, following
+    /// the source's chain of attempts back from its tracker ref.
+    public func sourceGroup(of lineage: MetaSnapshot.Lineage, tracker: String) throws -> (groupID: Int, url: String?)? {
+        var next = try refs.read("refs/trackers/\(tracker)/\(lineage.source)")
+        // A chain is finite, but a damaged one is not followed for ever.
+        for _ in 0..<1000 {
+            guard let id = next, let receipt = try? objects.readReceipt(id) else { return nil }
+            // A success, or a refusal as a duplicate (the site has the source's edition, in this group).
+            if let group = receipt.siteGroupID { return (group, receipt.url) }
+            next = receipt.previous.flatMap(ObjectID.init(hex:))
+        }
+        return nil
+    }
+
+    /// The torrent description of a transcode: where from, with what, how. Short: the sites show it on the torrent's page.
+    static func lineageText(_ lineage: MetaSnapshot.Lineage, sourceURL: String?) -> String {
+        let source = sourceURL.map { "[url=\($0)]\(lineage.source)[/url]" } ?? lineage.source
+        var text = "Transcoded by mkt from \(source) with \(lineage.encoders.joined(separator: ", ")).\n"
+        if let command = lineage.commands.first {
+            text += "Command (track 1 of \(lineage.commands.count)): [code]\(command)[/code]"
+        }
+        return text
     }
 
     /// The rip logs of a release, read from its folder: `.log` files other

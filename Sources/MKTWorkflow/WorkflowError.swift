@@ -12,6 +12,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case unknownRelease(String)
     case damagedJob(path: String, reason: String)
     case badJobName(String, path: String)
+    case noSourceGroup(release: String, source: String, tracker: String)
 
     public var description: String {
         switch self {
@@ -35,6 +36,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(path): damaged: \(reason); the job is skipped (remove the file to drop it)"
         case .badJobName(let name, let path):
             "\(path): '\(name)' cannot name a queued job (not a valid ref name component)"
+        case .noSourceGroup(let release, let source, let tracker):
+            "\(release) is a transcode of \(source), which \(tracker) has no group for in mkt's receipts; push \(source) to \(tracker) first ('mkt push \(tracker) \(source)')"
         }
     }
 }

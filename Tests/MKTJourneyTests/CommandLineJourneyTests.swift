@@ -30,6 +30,8 @@ struct CommandLineJourneyTests {
                                       read their tags, snapshot their metadata.
               edit                    Change a release's metadata: a new snapshot whose
                                       parent is the current one.
+              transcode               Make V0, 320 and 16-bit FLAC releases from a FLAC
+                                      release in the store.
               push                    Upload releases to trackers: one torrent per tracker,
                                       all trackers at once.
               seed                    Hand uploaded torrents to the BitTorrent client, to

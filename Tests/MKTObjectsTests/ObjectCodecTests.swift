@@ -136,6 +136,21 @@ struct MetaSnapshotTests {
         #expect(try MetaSnapshot(objectBody: second.objectBody()) == second)
     }
 
+    /// A transcode's lineage is one more key, first in key order; a body
+    /// without it (every body before it) reads as before, to the same bytes.
+    @Test func lineageIsAnOptionalKey() throws {
+        let lineage = MetaSnapshot.Lineage(source: "a-flac", sourceMeta: id(parentHex), format: "V0", encoders: ["LAME 3.100"], commands: ["flac -dcs -- x | lame -V 0 - y"])
+        let derived = MetaSnapshot(description: description, release: id(releaseHex), pieces: id(piecesHex), derived: lineage)
+        let body = String(decoding: derived.objectBody(), as: UTF8.self)
+        #expect(body.hasPrefix(#"{"derived":{"commands":["flac -dcs -- x | lame -V 0 - y"],"encoders":["LAME 3.100"],"format":"V0","meta":"\#(parentHex)","source":"a-flac"},"description":"#), "\(body)")
+        #expect(try MetaSnapshot(objectBody: derived.objectBody()) == derived)
+        #expect(derived.links.map(\.field).contains("derived.meta"))
+        let old = MetaSnapshot(description: description, release: id(releaseHex), pieces: id(piecesHex))
+        #expect(try MetaSnapshot(objectBody: old.objectBody()).derived == nil && !String(decoding: old.objectBody(), as: UTF8.self).contains("derived"))
+        let bad = body.replacingOccurrences(of: "\"meta\":\"\(parentHex)\"", with: "\"meta\":\"x\"")
+        #expect(throws: ObjectFormatError.self) { try MetaSnapshot(objectBody: Data(bad.utf8)) }
+    }
+
     static let emptyDescription = String(decoding: (try? ReleaseDescription().json()) ?? Data(), as: UTF8.self)
 
     static let malformed: [(String, String)] = [

@@ -113,8 +113,12 @@ extension MKT {
             let wanted = Set(releases.map(shortReleaseName))
             for name in wanted where !all.contains(where: { $0.release == name }) { throw WorkflowError.unknownRelease(name) }
             if all.isEmpty { Console.write("no releases yet (mkt add DIR)\n") }
-            for (release, trackers) in all where wanted.isEmpty || wanted.contains(release) {
-                Console.write("\(release)\n")
+            // A transcode comes under its source, and says what it is.
+            let sources = try repository.transcodeSources()
+            let byName = Dictionary(all.map { ($0.release, $0.trackers) }, uniquingKeysWith: { first, _ in first })
+            for release in ReleaseOrder.sourcesFirst(all.map(\.release), sources: sources) where wanted.isEmpty || wanted.contains(release) {
+                let trackers = byName[release] ?? []
+                Console.write(sources[release].map { "\(release) (\($0.format) of \($0.source))\n" } ?? "\(release)\n")
                 if trackers.isEmpty { Console.write("    not pushed anywhere\n") }
                 let width = trackers.map(\.name.count).max() ?? 0
                 for (tracker, state) in trackers {
