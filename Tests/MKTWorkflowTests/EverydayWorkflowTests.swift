@@ -1,4 +1,5 @@
 import Foundation
+import MKTConfig
 import MKTMetadata
 import MKTObjects
 import MKTStore
@@ -78,6 +79,11 @@ struct MetaEditTests {
         guessed.provenance = ["releaseType": ReleaseDescription.guessed]
         let confirmed = try MetaEdit.apply(["release-type=Single"], to: guessed)
         #expect(confirmed.releaseType == .single && !confirmed.releaseTypeIsGuess && confirmed.provenance == nil)
+    }
+
+    /// The config's `add.release-type` takes exactly the types mkt knows.
+    @Test func theConfigNamesTheReleaseTypes() {
+        #expect(ConfigRegistry.releaseTypeNames == ReleaseType.allCases.filter { $0 != .unknown }.map(\.rawValue))
     }
 
     @Test func anUnknownFieldGetsTheRealNamesAndTheNearest() {
