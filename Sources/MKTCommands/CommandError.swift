@@ -12,6 +12,7 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
     case hookRefused(hook: String, tracker: String, status: Int32)
     case noAnswer(folder: String)
     case noAudio(folder: String)
+    case noPasskey(tracker: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,8 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
             "\(name): not UTF-8 text"
         case .pushFailed(let tracker, let summary):
             "\(tracker): \(summary)"
+        case .noPasskey(let tracker, let reason):
+            "\(tracker): no passkey, so an upload could not be seeded (\(reason)): mkt credential set \(tracker) --passkey, or push with --no-seed; nothing was sent"
         case .noAudio(let folder):
             "\(folder): no audio files (flac, mp3, m4a, m4b, ogg, opus); it was not added"
         case .noAnswer(let folder):

@@ -32,4 +32,19 @@ enum StopOnInterrupt {
             sources.append(source)
         }
     }
+
+    /// Ctrl-C for a command that has nothing to finish (hashing, a prompt):
+    /// the progress line cleared, one line saying what was kept, exit 130.
+    static func exitSaying(_ what: @escaping @Sendable () -> String) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                Console.error("\r\u{1B}[K\(what())\n")
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 }

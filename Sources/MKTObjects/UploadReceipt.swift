@@ -175,7 +175,8 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
     public var summary: String {
         var text = outcome.rawValue
-        if let category, !succeeded { text += " (\(category.rawValue))" }
+        // `outcome-unknown (outcome-unknown)` would say one thing twice.
+        if let category, !succeeded, category.rawValue != outcome.rawValue { text += " (\(category.rawValue))" }
         if let message { text += ": \(message)" }
         if let url { text += (message == nil ? ": " : " ") + url }
         if let seedClient { text += seedError.map { "; not seeding: \($0)" } ?? seedHandedTo.map { "; handed to \($0)" } ?? "; seeding in \(seedClient)" }

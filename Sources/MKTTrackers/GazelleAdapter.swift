@@ -97,11 +97,13 @@ public struct GazelleAdapter: SiteAdapter {
             fields.append(.value("submit", "true"))
         }
         let path = site.family == .dic ? "/upload.php" : "/ajax.php"
-        let query = site.family == .dic ? [] : [("action", "upload")]
+        // DIC's form adds to a group named in the URL, as smoked-salmon found (its fix
+        // "site_page_upload failure when uploading to existing group"); the body keeps it too.
+        let query = site.family == .dic ? request.groupID.map { [("groupid", String($0))] } ?? [] : [("action", "upload")]
         var http = HTTPRequest(method: "POST", url: try connection.url(path, query: query), body: .multipart(fields.map(\.part)))
         http.lowSpeedTime = 60
         let response = try connection.send(http, idempotent: false)
-        return site.family == .dic ? try formAnswer(response) : try jsonAnswer(response, dryRun: request.dryRun)
+        return site.family == .dic ? try formAnswer(response, infohash: request.infohash) : try jsonAnswer(response, dryRun: request.dryRun)
     }
 
     /// RED's and OPS's JSON answers (§3.4, §3.5): ids in either casing.
@@ -139,14 +141,24 @@ public struct GazelleAdapter: SiteAdapter {
 
     /// DIC's web form: a redirect to the torrent's page is success; the form
     /// again, with the error in red, is a refusal.
-    private func formAnswer(_ response: HTTPResponse) throws(TrackerError) -> UploadAnswer {
+    ///
+    /// Gazelle's form redirects a new torrent to its group, `torrents.php?id=GROUP`,
+    /// without the torrent's id (WhatCD/Gazelle and OPSnet/Gazelle
+    /// sections/upload/upload_handle.php, its closing redirect): the id is
+    /// then asked by infohash. Its other refusals are `error()` pages, a 200
+    /// with `<h2>TITLE</h2>` and the reason in the box below (WhatCD/Gazelle
+    /// sections/error/index.php).
+    private func formAnswer(_ response: HTTPResponse, infohash: String?) throws(TrackerError) -> UploadAnswer {
         let location = response.header("Location") ?? ""
         try refuseStatus(HTTPResponseSummary(status: response.status, location: location, detail: nil), committing: true)
         if let match = location.firstMatch(of: #/torrents\.php\?id=(\d+)(?:&(?:amp;)?torrentid=(\d+))?/#), let group = Int(match.1) {
-            guard let torrent = match.2.flatMap({ Int($0) }) else {
-                throw TrackerError(.outcomeUnknown, "\(site.host) took the upload into group \(group) without naming the torrent", httpStatus: response.status, outcomeUnknown: true)
+            if let torrent = match.2.flatMap({ Int($0) }) {
+                return UploadAnswer(torrent: SiteTorrent(id: torrent, groupID: group, url: page(group: group, torrent: torrent)))
             }
-            return UploadAnswer(torrent: SiteTorrent(id: torrent, groupID: group, url: page(group: group, torrent: torrent)))
+            if let infohash, let found = try? lookup(infohash: infohash, name: ""), found.groupID == nil || found.groupID == group {
+                return UploadAnswer(torrent: SiteTorrent(id: found.id, groupID: group, url: page(group: group, torrent: found.id)))
+            }
+            throw TrackerError(.outcomeUnknown, "\(site.host) took the upload into group \(group) without naming the torrent, and the lookup by infohash did not find it yet", httpStatus: response.status, outcomeUnknown: true)
         }
         let html = String(decoding: response.body, as: UTF8.self)
         if let match = html.firstMatch(of: #/<p[^>]*color:\s*red[^>]*>([\s\S]*?)</p>/#) {
@@ -157,11 +169,21 @@ public struct GazelleAdapter: SiteAdapter {
             let message = GazelleMessages.plain(raw)
             throw TrackerError(.validation, "\(site.host): \(message)", field: GazelleMessages.field(of: message), httpStatus: response.status)
         }
+        if let match = html.firstMatch(of: #/<h2>\s*(Error[^<]*|Invalid Input|Invalid request|Unexpected Error)\s*</h2>[\s\S]*?<div class="box pad">\s*<p>([\s\S]*?)</p>/#) {
+            let message = GazelleMessages.plain(String(match.2))
+            let title = String(match.1)
+            if title == "Error 403" || GazelleMessages.isAuth(message) { throw TrackerError(.auth, "\(site.host): \(message)", httpStatus: response.status) }
+            throw TrackerError(.validation, "\(site.host): \(title == "Error" ? "" : title + ": ")\(message)", field: GazelleMessages.field(of: message), httpStatus: response.status)
+        }
         throw TrackerError(.outcomeUnknown, "\(site.host) answered the upload form with neither its torrent page nor an error (HTTP \(response.status)); the upload may or may not have been taken", httpStatus: response.status, outcomeUnknown: true)
     }
 
     public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
-        let response = try connection.send(HTTPRequest(url: try connection.url("/ajax.php", query: [("action", "download"), ("id", String(torrent.id)), ("usetoken", "0")])), idempotent: true)
+        // OPS spends a freeleech token when `usetoken` is there at all, whatever its value
+        // (OPSnet/Gazelle sections/torrents/download.php: `isset($_REQUEST['usetoken'])`);
+        // RED's API documents usetoken=0 as "no token". Others: left out, which WhatCD reads as no.
+        let token = site.family == .red ? [("usetoken", "0")] : []
+        let response = try connection.send(HTTPRequest(url: try connection.url("/ajax.php", query: [("action", "download"), ("id", String(torrent.id))] + token)), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: nil), committing: false)
         guard response.status == 200, response.body.first == UInt8(ascii: "d") else {
             let message = JSON.object(response.body)?["error"] as? String ?? "HTTP \(response.status)"

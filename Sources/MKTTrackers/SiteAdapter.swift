@@ -61,6 +61,8 @@ public struct UploadRequest: Sendable {
     public var dryRun: Bool
     /// The torrent's own description, when it has one.
     public var torrentDescription: String?
+    /// The torrent's v1 infohash: how an answer that names only the group is resolved.
+    public var infohash: String?
 }
 
 /// One site family's protocol. Every call goes through the connection, so
@@ -138,8 +140,11 @@ enum GazelleMessages {
     }
 
     /// "The exact same torrent file already exists on the site! <a href="torrents.php?id=5&amp;torrentid=7">"
+    /// "Thank you for fixing this torrent" is the same: the site had lost the
+    /// file of a torrent it lists, and has just stored ours (upload_handle.php).
     static func existingTorrent(in message: String) -> (group: Int?, torrent: Int)? {
-        guard message.lowercased().contains("already exists") else { return nil }
+        let lowered = message.lowercased()
+        guard lowered.contains("already exists") || lowered.contains("thank you for fixing this torrent") else { return nil }
         let pattern = #/torrents\.php\?id=(\d+)&(?:amp;)?torrentid=(\d+)/#
         if let match = message.firstMatch(of: pattern), let torrent = Int(match.2) { return (Int(match.1), torrent) }
         if let match = message.firstMatch(of: #/torrentid=(\d+)/#), let torrent = Int(match.1) { return (nil, torrent) }

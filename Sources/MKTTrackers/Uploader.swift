@@ -60,6 +60,11 @@ public final class Uploader {
     /// The site family's adapter over libcurl.
     /// - Parameter protect: receives each secret the site tells (passkey,
     ///   authkey) before mkt uses it, for the redaction layer.
+    /// Asks the site who the key belongs to (Gazelle's `index`, UNIT3D's
+    /// user call): it throws when the site cannot be reached or refuses the
+    /// key, and returns the passkey when the site tells it.
+    public func checkAccount() throws(TrackerError) -> String? { try adapter.passkey() }
+
     public convenience init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String, protect: @escaping ([String]) -> Void) {
         let connection = TrackerConnection(
             site: site, credential: credential, stateDirectory: stateDirectory, transport: HTTPClient(userAgent: userAgent), protect: protect)
@@ -151,7 +156,7 @@ public final class Uploader {
         }
         let answer = try adapter.upload(UploadRequest(
             torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
-            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription))
+            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
         if answer.dryRun {
             receipt.outcome = .dryRun
             receipt.siteGroupID = existing.groupID

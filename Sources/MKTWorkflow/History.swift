@@ -22,6 +22,8 @@ public enum TrackerState: Equatable, Sendable {
     case failed(UploadReceipt)
     /// The site may or may not have it: `mkt push --queue` looks it up.
     case needsAttention(String)
+    /// The tracker ref names a receipt that cannot be read: what is wrong, and the fix.
+    case damaged(String)
 }
 
 extension Repository {
@@ -30,7 +32,11 @@ extension Repository {
     /// commits. With a `limit`, only as many receipts are read as are shown
     /// (a merge of the chains by start time); without, the chains are read
     /// on all cores.
-    public func history(release: String? = nil, tracker: String? = nil, limit: Int? = nil) throws -> [HistoryEntry] {
+    ///
+    /// A receipt that cannot be read ends its chain there and is told to
+    /// `damaged` (once, with what refers to it and the fix); the others are
+    /// all still shown. Without `damaged`, it is an error.
+    public func history(release: String? = nil, tracker: String? = nil, limit: Int? = nil, damaged: (@Sendable (String) -> Void)? = nil) throws -> [HistoryEntry] {
         var heads: [(release: String, id: ObjectID)] = []
         for ref in try refs.list(under: "refs/trackers") {
             let parts = ref.name.split(separator: "/", maxSplits: 3)
@@ -39,11 +45,11 @@ extension Repository {
             if let release, release != parts[3] { continue }
             heads.append((String(parts[3]), head))
         }
-        if let limit { return try newest(limit, of: heads) }
+        if let limit { return try newest(limit, of: heads, damaged: damaged) }
         let starts = heads
         let chains = Mutex<[Result<[HistoryEntry], any Error>]>([])
         DispatchQueue.concurrentPerform(iterations: heads.count) { index in
-            let chain = Result { try self.chain(from: starts[index].id, release: starts[index].release) }
+            let chain = Result { try self.chain(from: starts[index].id, release: starts[index].release, damaged: damaged) }
             chains.withLock { $0.append(chain) }
         }
         return Self.merge(try chains.withLock { $0 }.map { try $0.get() })
@@ -95,33 +101,42 @@ extension Repository {
         return merged
     }
 
-    private func chain(from head: ObjectID, release: String) throws -> [HistoryEntry] {
+    private func chain(from head: ObjectID, release: String, damaged: (@Sendable (String) -> Void)?) throws -> [HistoryEntry] {
         var entries: [HistoryEntry] = []
         var seen: Set<ObjectID> = []
         var next: ObjectID? = head
         while let id = next, seen.insert(id).inserted {
-            let entry = try historyEntry(id, release: release)
+            guard let entry = try historyEntry(id, release: release, referrer: entries.last, damaged: damaged) else { break }
             entries.append(entry)
             next = entry.receipt.previous.flatMap(ObjectID.init(hex:))
         }
         return entries
     }
 
-    private func historyEntry(_ id: ObjectID, release: String) throws -> HistoryEntry {
-        HistoryEntry(id: id, release: release, receipt: try objects.readReceipt(id))
+    /// The receipt, or nil when it is damaged and `damaged` takes the news.
+    private func historyEntry(_ id: ObjectID, release: String, referrer: HistoryEntry? = nil, damaged: (@Sendable (String) -> Void)? = nil) throws -> HistoryEntry? {
+        do {
+            return HistoryEntry(id: id, release: release, receipt: try objects.readReceipt(id))
+        } catch {
+            guard let damaged else { throw error }
+            let by = referrer.map { "receipt \($0.id.hex.prefix(12))'s previous" } ?? "the ref of \(release)"
+            damaged("receipt \(id.hex) (\(by)) cannot be read: \(error); its history stops there (mkt fsck tells what else is damaged)")
+            return nil
+        }
     }
 
     /// The `limit` newest receipts: each chain's newest is its head, so the
     /// newest of all heads comes next, and its `previous` takes its place.
-    private func newest(_ limit: Int, of heads: [(release: String, id: ObjectID)]) throws -> [HistoryEntry] {
-        var fronts = try heads.map { try historyEntry($0.id, release: $0.release) }
+    private func newest(_ limit: Int, of heads: [(release: String, id: ObjectID)], damaged: (@Sendable (String) -> Void)?) throws -> [HistoryEntry] {
+        var fronts = try heads.compactMap { try historyEntry($0.id, release: $0.release, damaged: damaged) }
         var seen: Set<ObjectID> = []
         var entries: [HistoryEntry] = []
         while entries.count < limit, let index = fronts.indices.max(by: { Self.isNewer(fronts[$1], fronts[$0]) }) {
             let entry = fronts[index]
             if seen.insert(entry.id).inserted { entries.append(entry) }
-            if let previous = entry.receipt.previous.flatMap(ObjectID.init(hex:)), !seen.contains(previous) {
-                fronts[index] = try historyEntry(previous, release: entry.release)
+            if let previous = entry.receipt.previous.flatMap(ObjectID.init(hex:)), !seen.contains(previous),
+                let older = try historyEntry(previous, release: entry.release, referrer: entry, damaged: damaged) {
+                fronts[index] = older
             } else {
                 fronts.remove(at: index)
             }
@@ -161,7 +176,12 @@ extension Repository {
                     }
                 }
                 guard let id = pushed[release.name]?[tracker] else { return (tracker, .notPushed) }
-                let receipt = try objects.readReceipt(id)
+                let receipt: UploadReceipt
+                do {
+                    receipt = try objects.readReceipt(id)
+                } catch {
+                    return (tracker, .damaged("receipt \(id.hex.prefix(12)) cannot be read (\(error)); mkt fsck; mkt push \(tracker) \(release.name) records a new attempt"))
+                }
                 switch receipt.outcome {
                 case .success, .recovered: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
                 case .outcomeUnknown: return (tracker, .needsAttention("outcome unknown; mkt push --queue looks the torrent up"))

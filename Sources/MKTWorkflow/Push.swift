@@ -22,6 +22,30 @@ public struct PushResult: Sendable {
     public var unrecorded: String?
 
     public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun) }
+
+    /// How a push's summary line counts it.
+    public enum Kind: String, CaseIterable, Sendable {
+        case uploaded, checked, upToDate = "up to date", refused, rejected, failed, unknown = "outcome unknown"
+    }
+
+    public var kind: Kind {
+        if upToDate { return .upToDate }
+        if refusal != nil { return .refused }
+        switch receipt?.outcome {
+        case .success?, .recovered?: return unrecorded == nil ? .uploaded : .unknown
+        case .dryRun?: return .checked
+        case .rejected? where receipt?.category == .local: return .refused
+        case .rejected?: return .rejected
+        case .outcomeUnknown?: return .unknown
+        case .failed?, nil: return .failed
+        }
+    }
+
+    /// `3 uploaded, 1 failed, 2 up to date`: each kind that occurred, in a fixed order.
+    public static func tally(_ results: [PushResult]) -> String {
+        let counts = Dictionary(grouping: results, by: \.kind).mapValues(\.count)
+        return Kind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
+    }
     public var summary: String {
         let summary = upToDate ? "up to date" : refusal.map { "refused (local): \($0)" } ?? receipt?.summary ?? ""
         return unrecorded.map { "\(summary); but mkt could not record it: \($0); 'mkt push --queue' records it without sending anything" } ?? summary
@@ -335,13 +359,20 @@ public struct Pusher: Sendable {
         retargetStaleJobs(((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && $0.isWaiting })
         // The list is read once; each job is read again under its lock, where it counts.
         let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) }
-        for next in waiting {
+        for (index, next) in waiting.enumerated() {
             if Interruption.requested { break }
             do {
                 guard let lock = try queue.claim(tracker: tracker, release: next.release) else { continue }
                 defer { lock.release() }
                 guard var job = try queue.job(tracker: tracker, release: next.release), job.isWaiting || job.state == .uploading else { continue }
-                if let result = try upload(&job, site: site, with: worker) { finish(result) }
+                guard let result = try upload(&job, site: site, with: worker) else { continue }
+                finish(result)
+                // A refused key refuses every job: one line and the fix, not the same failure per release.
+                if result.receipt?.category == .auth, index + 1 < waiting.count {
+                    notice("\(tracker): the site refused the API key or cookie; \(waiting.count - index - 1) more job(s) stay queued. "
+                        + "Set the right one (mkt credential set \(tracker)), check it (mkt doctor), then mkt push --queue")
+                    break
+                }
             } catch {
                 finish(PushResult(tracker: tracker, release: next.release, refusal: "\(error)"))
             }

@@ -91,6 +91,40 @@ struct FirstContactJourneyTests {
         }
     }
 
+    /// `mkt doctor` asks each tracker itself: a site that takes the key, one
+    /// that refuses it (with the fix), and one that does not answer.
+    @Test func theDoctorAsksEachTracker() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            let other = try FakeTracker(site: "red", apiKey: "another-key")
+            defer { withExtendedLifetime((fakes, other)) {} }
+            try world.appendConfig(other.configSection(name: "strict", extra: ["family": "red", "source": "STRICT"]))
+            try world.appendConfig("[tracker \"gone\"]\n    url = http://127.0.0.1:\(Daemon.freePort())\n    family = ops\n    source = GONE\n    announce = http://127.0.0.1:9/{passkey}/announce\n")
+            let doctor = try world.mkt(["doctor"])
+            #expect(doctor.status == 1, "\(doctor)")
+            let lines = doctor.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.contains("ok   tracker red: the site answers and takes the API key"), "\(doctor)")
+            #expect(lines.contains("ok   tracker ops: a passkey for the announce URL"), "\(doctor)")
+            #expect(lines.contains { $0.hasPrefix("fail tracker strict: ") && $0.hasSuffix("(mkt credential set strict --api-key)") }, "\(doctor)")
+            #expect(lines.contains { $0.hasPrefix("fail tracker gone: ") }, "\(doctor)")
+            #expect(!doctor.stdout.contains("another-key") && !doctor.stdout.contains("fake-api-key"))
+        }
+    }
+
+    /// On a terminal, hashing shows bytes done of the total and the rate, with
+    /// --yes too, and clears its line; the result line follows clean.
+    @Test func hashingShowsItsProgress() throws {
+        try withTemporaryDirectory { directory in
+            let (world, _) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let added = try Terminal.drive(["add", "--yes", folder], answering: [], in: directory, environment: world.environment)
+            #expect(added.status == 0, "\(added)")
+            #expect(added.stdout.contains("hashing ") && added.stdout.contains(" of ") && added.stdout.contains("/s"), "\(added.stdout)")
+            // The line is cleared before the next is written: nothing of it runs into the result.
+            #expect(added.stdout.contains("added \(Self.name)") && !added.stdout.contains("/sadded") && !added.stdout.contains("/s\r\nadded"), "\(added.stdout)")
+        }
+    }
+
     /// A folder with no audio is an error that says so; the store is as it was.
     @Test func aFolderWithoutAudioIsNotAdded() throws {
         try withTemporaryDirectory { directory in

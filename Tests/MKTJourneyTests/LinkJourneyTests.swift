@@ -154,6 +154,8 @@ struct LinkJourneyTests {
             let folder = "\(directory)/Artist - Album (2020) [FLAC]"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try writeFile("\(folder)/cover.jpg", String(repeating: "c", count: 100_000))
+            // A folder without audio is no release: one track makes it one.
+            try Data(FLACFixture.bytes(tags: [("ARTIST", "Artist"), ("ALBUM", "Album"), ("TITLE", "One")])).write(to: URL(fileURLWithPath: "\(folder)/01 One.flac"))
             let signal = "\(directory)/paused"
             let add = try MKTProcess.start(["add", "-y", "-q", folder, "--meta", "media=WEB"], in: directory, environment: ["MKT_TEST_PAUSE_AFTER_RELEASE_WRITE": signal])
             var waited = 0

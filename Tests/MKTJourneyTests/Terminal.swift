@@ -28,7 +28,7 @@ enum Terminal {
                 seen += chunk
                 unread += chunk
             unread = unread[unread.index(text) + len(text):]
-        for step in sys.argv[3].split('|'):
+        for step in filter(None, sys.argv[3].split('|')):
             prompt, answer = step.split('=>')
             until(prompt.encode())
             os.write(fd, b'\\x03' if answer == '^C' else answer.encode() + b'\\n')

@@ -86,7 +86,7 @@ struct TranscodeJourneyTests {
             #expect(png.status == 0, "\(png)")
             let cd = try TranscodeAlbums.make(in: music, album: "Compact", bits: 16, rate: 44100)
             for folder in [hiRes, cd] {
-                let added = try world.mkt(["add", "-y", folder, "--meta", "media=WEB"])
+                let added = try world.mkt(["add", "-y", folder, "--meta", "media=WEB", "--meta", "release-type=Album"])
                 #expect(added.status == 0, "\(added)")
             }
             let hiResName = "transcode-artist-high-rate-2019-flac-24-96", cdName = "transcode-artist-compact-2019-flac"

@@ -110,8 +110,8 @@ struct WorkflowJourneyTests {
         #expect(demo.stdout.contains("red demo-artist-demo-album-2024-flac: success: http://127.0.0.1:"), "\(demo.stdout)")
         #expect(demo.stdout.contains("ops demo-artist-demo-album-2024-flac: success: http://127.0.0.1:"))
         #expect(demo.stdout.contains("ops demo-artist-demo-album-2024-flac: up to date"))
-        // fsck reports on stderr; nothing else may be there.
-        #expect(demo.stderr == "checked 8 objects and 3 refs: ok\n", "\(demo.stderr)")
+        // fsck reports on stderr, each push its summary; nothing else may be there.
+        #expect(demo.stderr == "2 uploaded\n2 up to date\nchecked 8 objects and 3 refs: ok\n", "\(demo.stderr)")
     }
 
     /// A pre-push hook that refuses stops everything before any request and
@@ -140,7 +140,7 @@ struct WorkflowJourneyTests {
             #expect(input == zip(releases, metas).map { "refs/releases/\($0) \($1) refs/trackers/red/\($0) \(zeros)\n" }.joined())
             #expect(try world.mkt(["queue"]).stdout.isEmpty)
             let refusal = "rejected (local): the pre-push hook refused (exit status 1); nothing was sent"
-            #expect(try world.mkt(["status", releases[0]]).stdout == "\(releases[0])\n    red  \(refusal)\n")
+            #expect(try world.mkt(["status", releases[0]]).stdout == "\(releases[0])\n    red  \(refusal); then: mkt push red \(releases[0])\n")
             let format = ["log", "--format", "%(tracker)/%(release) %(attempt) %(outcome)"]
             #expect(try world.mkt(format + [releases[0]]).stdout == "red/\(releases[0]) 1 rejected\n")
 
@@ -162,7 +162,7 @@ struct WorkflowJourneyTests {
             chmod(hook, 0o777)
             let skipped = try world.mkt(["push", "red"])
             #expect(skipped.status == 0)
-            #expect(skipped.stderr == "hint: \(directory)/.mkt/hooks/pre-push is writable by group or others; it was not run (chmod go-w)\n", "\(skipped)")
+            #expect(skipped.stderr == "hint: \(directory)/.mkt/hooks/pre-push is writable by group or others; it was not run (chmod go-w)\n2 up to date\n", "\(skipped)")
 
             // A pre-push that is a link to nothing refuses the push: a guard that cannot run must not let it through.
             try FileManager.default.removeItem(atPath: hook)

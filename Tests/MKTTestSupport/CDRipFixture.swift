@@ -35,7 +35,7 @@ public enum CDRipFixture {
             crcs[number] = crc.hex
             try run([tools.flac, "-s", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "--channels=2", "--bps=16", "--sample-rate=44100",
                 "-T", "TRACKNUMBER=\(number)", "-T", "TITLE=Track \(number)", "-T", "ARTIST=Fixture Artist", "-T", "ALBUMARTIST=Fixture Artist",
-                "-T", "ALBUM=Fixture Album", "-T", "DATE=2019", "-T", "GENRE=Electronic", "-o", "\(folder)/0\(number) - Track.flac", raw])
+                "-T", "ALBUM=Fixture Album", "-T", "DATE=2019", "-T", "GENRE=Electronic", "-T", "RELEASETYPE=album", "-o", "\(folder)/0\(number) - Track.flac", raw])
             try FileManager.default.removeItem(atPath: raw)
         }
         return crcs

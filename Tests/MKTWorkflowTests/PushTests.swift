@@ -304,6 +304,35 @@ struct PusherTests {
         }
     }
 
+    /// One damaged receipt is named once, with what refers to it; every other
+    /// release's history and state is still shown.
+    @Test func aDamagedReceiptIsNamedAndTheRestShown() throws {
+        try withWorld(releases: ["Whole", "Broken"]) { world in
+            let site = try #require(world.sites["red"])
+            site.takesUpload(torrentID: 41)
+            let pusher = world.pusher()
+            let releases = try world.repository.releases()
+            let whole = try #require(releases.first { $0.name.contains("whole") })
+            let broken = try #require(releases.first { $0.name.contains("broken") })
+            _ = try pusher.enqueue(trackers: ["red"], releases: [whole])
+            _ = try pusher.run(trackers: ["red"])
+            let junk = try world.repository.objects.write(type: .receipt, body: Data("not a receipt".utf8))
+            try world.repository.update([RefUpdate(name: Pusher.trackerRef("red", broken.name), action: .set(junk))], message: "test: damage")
+            #expect(throws: (any Error).self) { try world.repository.history() }
+            let told = Mutex<[String]>([])
+            let history = try world.repository.history(damaged: { message in told.withLock { $0.append(message) } })
+            #expect(history.map(\.release) == [whole.name])
+            #expect(told.withLock { $0 }.count == 1 && told.withLock { $0 }.first?.contains(junk.hex) == true, "\(told.withLock { $0 })")
+            #expect(try world.repository.history(limit: 5, damaged: { _ in }).map(\.release) == [whole.name])
+            let states = Dictionary(try world.repository.status(trackers: ["red"]).map { ($0.release, $0.trackers.first?.state) }, uniquingKeysWith: { $1 })
+            guard case .damaged(let why)?? = states[broken.name], case .uploaded?? = states[whole.name] else {
+                Issue.record("\(states)")
+                return
+            }
+            #expect(why.contains("mkt fsck"))
+        }
+    }
+
     /// Retried attempts make a chain of receipts; the tracker ref moves once, to the last.
     @Test func theTrackerRefMovesOnce() throws {
         try withWorld(releases: ["Only"]) { world in

@@ -63,7 +63,11 @@ extension MKT {
             var description = snapshot ?? ReleaseDescriber.describe(name: tree.name, files: tree.files.map(\.path), facts: facts, media: media)
             if let media { description = try MetaEdit.apply(["media=\(media)"], to: description) }
             var findings = failures.keys.sorted().map { Finding(severity: .error, code: "unreadable", path: $0, message: failures[$0].map { "\($0)" } ?? "") }
-            findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, description: description, rules: rules)
+            findings += ReleaseCheck.check(name: tree.name, files: tree.files.map(\.path), facts: facts, description: description, rules: rules).map { finding in
+                // A folder has no snapshot to confirm a guess in: that is for `mkt add`, so here it is a warning.
+                snapshot == nil && finding.code == "guessed-release-type"
+                    ? Finding(severity: .warning, code: finding.code, path: finding.path, message: finding.message + " when it is added") : finding
+            }
             findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, media: description.media, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }

@@ -70,13 +70,21 @@ extension MKT {
             let context = try CommandContext(store: .required)
             let repository = try context.store
             let interactive = !yes && isatty(0) == 1 && isatty(2) == 1
+            // Progress is for a person watching, with --yes too; never into a file or pipe.
+            let showProgress = !quiet && isatty(2) == 1
             for tracker in trackers { _ = try repository.config.tracker(tracker) }
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
-            for argument in folders {
+            let current = Mutex<(folder: String, added: Int)>(("", 0))
+            StopOnInterrupt.exitSaying {
+                let (folder, added) = current.withLock { $0 }
+                return "interrupted: \(folder) was not added" + (added > 0 ? " (the \(added) before it were)" : "") + "; the store is as it was before it"
+            }
+            for (index, argument) in folders.enumerated() {
+                current.withLock { $0 = (argument, index) }
                 let folder = try unpackedIfArchive(argument)
                 // A folder added before whose stat data changed (touched, copied) is hashed here, to tell whether it changed.
-                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: interactive ? { Self.progressBar(total: $0) } : nil)
-                if interactive { Console.error("\r\u{1B}[K") }
+                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: showProgress ? { Self.progressBar(total: $0) } : nil)
+                if showProgress { Console.error("\r\u{1B}[K") }
                 guard prepared.tree.files.contains(where: { ReleaseRules.isAudio($0.path) }) else { throw CommandError.noAudio(folder: folder) }
                 for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, prepared.unreadable[path].map { "\($0)" } ?? path) }
                 var edits = metaEdits
@@ -102,8 +110,8 @@ extension MKT {
                 } catch is EndOfInput {
                     throw CommandError.noAnswer(folder: folder)
                 }
-                let added = try repository.commitAdd(prepared, edits: edits, progress: interactive ? Self.progressBar(total: prepared.tree.totalSize) : nil)
-                if interactive { Console.error("\r\u{1B}[K") }
+                let added = try repository.commitAdd(prepared, edits: edits, progress: showProgress ? Self.progressBar(total: prepared.tree.totalSize) : nil)
+                if showProgress { Console.error("\r\u{1B}[K") }
                 if !pushTo.isEmpty { queued.append((added.name, added.metaID, pushTo)) }
                 guard !quiet else { continue }
                 let missing = Self.missing(added.description)
@@ -347,7 +355,9 @@ extension MKT {
             var description: String { "no answer (end of input)" }
         }
 
-        /// `hashing  42% 812 MB/s` on one line of stderr, redrawn at most ten times a second.
+        /// `hashing  42%  1.2 GB of 2.9 GB  812 MB/s  0:03 left` on one line
+        /// of stderr, redrawn (and the rest of the line cleared) at most ten
+        /// times a second.
         static func progressBar(total: Int64) -> @Sendable (Int64) -> Void {
             let start = ContinuousClock.now
             let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
@@ -360,10 +370,22 @@ extension MKT {
                 }
                 guard draw else { return }
                 let seconds = max(0.001, Double((now - start).components.attoseconds) / 1e18 + Double((now - start).components.seconds))
-                let percent = total == 0 ? 100 : Int(done * 100 / total)
-                Console.error(String(format: "\rhashing %3d%% %.0f MB/s", percent, Double(done) / seconds / 1e6))
+                Console.error("\r" + MKT.progressLine(done: done, total: total, seconds: seconds) + "\u{1B}[K")
             }
         }
+    }
+
+    /// The hashing line's text: done and total in bytes, the rate, the time left.
+    static func progressLine(done: Int64, total: Int64, seconds: Double) -> String {
+        let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 1
+        let rate = Double(max(0, done)) / max(seconds, 0.001)
+        let bytes = { (count: Int64) in ByteCountFormatter.string(fromByteCount: count, countStyle: .file) }
+        var line = String(format: "hashing %3d%%  ", Int(fraction * 100)) + "\(bytes(max(0, done))) of \(bytes(max(0, total)))  \(bytes(Int64(min(rate, 1e15))))/s"
+        if rate > 0, fraction < 1 {
+            let left = Int(min(Double(max(0, total - done)) / rate, 359_999))
+            line += String(format: "  %d:%02d left", left / 60, left % 60)
+        }
+        return line
     }
 
     struct Edit: ParsableCommand {

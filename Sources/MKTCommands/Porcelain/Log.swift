@@ -44,7 +44,7 @@ extension MKT {
             if let tracker, !repository.config.trackers.knows(tracker), try repository.refs.list(under: "refs/trackers/\(tracker)").isEmpty {
                 _ = try repository.config.tracker(tracker)
             }
-            let entries = try repository.history(release: name, tracker: tracker, limit: maxCount)
+            let entries = try repository.history(release: name, tracker: tracker, limit: maxCount, damaged: { Console.diagnose(.warning, $0) })
             if json {
                 // Each receipt's canonical JSON, with its id and release spliced in front.
                 Console.write("[")

@@ -31,7 +31,11 @@ extension MKT {
                 (see 'mkt help seed'); an upload whose seeding failed says so on its line.
                 .mkt/hooks/post-push runs last, with the new receipt ids.
 
-                One line per (tracker, release) on standard output. Exit status 1 if any failed.
+                One line per (tracker, release) on standard output, and for more than one a
+                summary on standard error ('3 uploaded, 1 failed, 2 up to date'); with --quiet
+                only the lines of what went wrong. A tracker that refuses the API key stops
+                there: its other jobs stay queued, with one line saying how to fix the key.
+                Exit status 1 if any failed.
                 """
         )
 
@@ -52,6 +56,9 @@ extension MKT {
 
         @Flag(help: "Do not hand the uploaded torrents to the BitTorrent client.")
         var noSeed = false
+
+        @Flag(name: .shortAndLong, help: "Print only what went wrong: no line for an upload that went through or a release the tracker has, no summary.")
+        var quiet = false
 
         @Argument(help: "Trackers, then releases.")
         var names: [String] = []
@@ -77,12 +84,22 @@ extension MKT {
             settings.dryRun = dryRun
             if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
                 settings.seed = (client, context.seedAction(client: client))
+                // An upload that cannot be seeded is found out now, before the site has it.
+                for tracker in trackers where try repository.config.torrentSite(tracker).needsPasskey {
+                    do {
+                        _ = try context.secret(tracker, .passkey)
+                    } catch {
+                        throw CommandError.noPasskey(tracker: tracker, reason: "\(error)")
+                    }
+                }
             }
             settings.retries = try repository.config.integer("push", "retries")
             settings.policy = try context.retryPolicy()
             let failures = Atomic<Int>(0)
+            let quiet = self.quiet
             let pusher = Pusher(repository: repository, settings: settings, uploader: context.uploader(), report: { result in
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
+                guard !quiet || !result.succeeded else { return }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
                 try? Console.flush()
             }, notice: { Console.error($0 + "\n") })
@@ -119,7 +136,11 @@ extension MKT {
                 Console.error("stopped: the jobs not finished stay in the queue; 'mkt push --queue' resumes them\n")
                 throw ExitCode(130)
             }
-            if results.isEmpty { Console.error("nothing to push\n") }
+            if results.isEmpty {
+                Console.error("nothing to push\n")
+            } else if !quiet && results.count > 1 {
+                Console.error("\(PushResult.tally(results))\n")
+            }
             if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }
         }
 

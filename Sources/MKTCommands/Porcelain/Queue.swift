@@ -99,7 +99,9 @@ extension MKT {
             discussion: """
                 For every release, each configured tracker and each tracker it was pushed to:
                 not pushed, queued, uploading, uploaded (with the torrent's page), failed
-                (with the reason), or needs attention (the outcome is unknown).
+                (with the reason; a release mkt's checks refused shows the check's reason,
+                what fixes it and the push to run after), or needs attention (the outcome is
+                unknown).
                 """
         )
 
@@ -122,7 +124,9 @@ extension MKT {
                 if trackers.isEmpty { Console.write("    not pushed anywhere\n") }
                 let width = trackers.map(\.name.count).max() ?? 0
                 for (tracker, state) in trackers {
-                    Console.write("    \(tracker.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.describe(state))\n")
+                    var line = Self.describe(state)
+                    if case .failed(let receipt) = state, receipt.category == .local { line += "; then: mkt push \(tracker) \(release)" }
+                    Console.write("    \(tracker.padding(toLength: width, withPad: " ", startingAt: 0))  \(line)\n")
                 }
             }
         }
@@ -137,6 +141,7 @@ extension MKT {
                     + (seeding ? "  seeding" : receipt.seedError.map { "  not seeding: \($0)" } ?? receipt.seedHandedTo.map { "  handed to \($0)" } ?? "")
             case .failed(let receipt): receipt.summary
             case .needsAttention(let why): "needs attention: \(why)"
+            case .damaged(let why): "damaged: \(why)"
             }
         }
     }

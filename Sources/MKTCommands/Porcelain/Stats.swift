@@ -27,7 +27,7 @@ extension MKT {
         func run() throws {
             let repository = try openRepository()
             let cutoff = try since.map { try Self.parseSince($0, now: Date()) }
-            let stats = UploadStats.compute(try repository.history(), since: cutoff)
+            let stats = UploadStats.compute(try repository.history(damaged: { Console.diagnose(.warning, $0) }), since: cutoff)
             if let html {
                 try DurableFile.replace(html, contents: Data(StatsReport.html(stats, generated: Date(), since: since).utf8), mode: 0o644)
             }
