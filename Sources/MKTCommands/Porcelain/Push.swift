@@ -120,6 +120,7 @@ extension MKT {
                 throw ExitCode(130)
             }
             if results.isEmpty { Console.error("nothing to push\n") }
+            if !dryRun { Self.notify(results, context: context) }
             if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }
         }
 
