@@ -51,3 +51,41 @@ struct NotifyJourneyTests {
         }
     }
 }
+
+/// `mkt notify` lists the notifiers without their addresses and sends test messages.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl is missing (scripts/apt-deps.sh test installs it)"))
+struct NotifyCommandJourneyTests {
+    @Test func listsWithoutAddressesAndTestsEachNotifier() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            let receiver = try LocalServer.http()
+            try world.appendConfig("""
+                [notify "phone"]
+                    url = \(receiver.baseURL)/record/phone-token-0123456789
+                    kind = ntfy
+                    events = failure, attention
+                [notify "gone"]
+                    url = \(receiver.baseURL)/record/gone-token-0123456789?status=404
+                    kind = discord
+
+                """)
+            let listed = try world.mkt(["notify"])
+            #expect(listed.status == 0 && listed.stdout == "gone discord success,failure,attention\nphone ntfy failure,attention\n", "\(listed)")
+
+            let sent = try world.mkt(["notify", "--test", "phone"])
+            #expect(sent.status == 0 && sent.stdout == "phone: sent\n" && sent.stderr.isEmpty, "\(sent)")
+            let post = try #require(try receiver.recorded().last)
+            #expect(post["body"] as? String == "A test message from mkt notify --test: this notifier works.")
+            let headers = post["headers"] as? [String: String]
+            #expect(headers?["title"] == "mkt: test on test needs attention" && headers?["tags"] == "warning,mkt,attention" && headers?["priority"] == "4")
+
+            let both = try world.mkt(["notify", "--test"])
+            #expect(both.status == 1, "\(both)")
+            #expect(both.stdout == "phone: sent\n" && both.stderr == "warning: notification to gone not sent: HTTP 404\n", "\(both)")
+            #expect(!both.stderr.contains("token") && !listed.stdout.contains("token"))
+
+            let unknown = try world.mkt(["notify", "--test", "phon"])
+            #expect(unknown.status == 64 && unknown.stderr.hasPrefix("error: no [notify \"phon\"] in the config; did you mean phone?"), "\(unknown)")
+        }
+    }
+}
