@@ -20,7 +20,8 @@ public enum NotificationRequest {
             return nil
         }
         let contentType = notifier.kind == .ntfy ? "text/plain; charset=utf-8" : "application/json"
-        var request = HTTPRequest(method: "POST", url: notifier.url, headers: headers, body: .data(body, contentType: contentType))
+        let url = notifier.kind == .discord ? discordURL(notifier.url) : notifier.url
+        var request = HTTPRequest(method: "POST", url: url, headers: headers, body: .data(body, contentType: contentType))
         // A notification is a courtesy: it must not hold a push up for long.
         request.connectTimeout = 5
         request.totalTimeout = 15
@@ -63,6 +64,15 @@ public enum NotificationRequest {
     }
 
     static let discordContentLimit = 2000
+
+    /// The webhook's address with `wait=true` (the same page's "Query String
+    /// Params"): without it Discord answers success even for a message it did
+    /// not keep, and a lost notification would go unwarned.
+    static func discordURL(_ url: String) -> String {
+        guard var components = URLComponents(string: url), !(components.queryItems ?? []).contains(where: { $0.name == "wait" }) else { return url }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "wait", value: "true")]
+        return components.string ?? url
+    }
 
     /// ntfy's publish headers (binwiederhier/ntfy, docs/publish.md: "Message
     /// title", "Message priority", "Tags & emojis", "Click action"): a title,

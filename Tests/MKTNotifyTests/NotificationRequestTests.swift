@@ -35,6 +35,10 @@ struct NotificationRequestTests {
         // The page's address is in the summary already: not said twice.
         #expect(Self.text(NotificationRequest.http(Self.success, to: Notifier(name: "d", kind: .discord, url: "https://discord.example/api/webhooks/1/t")))?
             .components(separatedBy: "torrentid=7").count == 2)
+        #expect(NotificationRequest.http(Self.refused, to: Notifier(name: "d", kind: .discord, url: "https://discord.example/api/webhooks/1/t"))?.url
+            == "https://discord.example/api/webhooks/1/t?wait=true")
+        #expect(NotificationRequest.discordURL("https://discord.example/api/webhooks/1/t?thread_id=5") == "https://discord.example/api/webhooks/1/t?thread_id=5&wait=true")
+        #expect(NotificationRequest.discordURL("https://discord.example/api/webhooks/1/t?wait=false") == "https://discord.example/api/webhooks/1/t?wait=false")
         var long = Self.refused
         long.message = String(repeating: "x", count: 5000)
         let object = try? JSONSerialization.jsonObject(with: NotificationRequest.discordBody(long)) as? [String: Any]

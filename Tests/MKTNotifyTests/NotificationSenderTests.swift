@@ -105,4 +105,18 @@ struct NotificationSenderTests {
             #expect(ran.withLock { $0 }.map(\.first) == ["/opt/apprise"])
         }
     }
+
+    /// A real child: a stand-in `apprise` script that writes down its arguments.
+    @Test func appriseGetsTitleBodyAndURLAsArguments() throws {
+        try withTemporaryDirectory { directory in
+            let script = "\(directory)/apprise"
+            try Data("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"\(directory)/arguments\"\n".utf8).write(to: URL(fileURLWithPath: script))
+            chmod(script, 0o755)
+            #expect(NotificationSender.findApprise(path: "/nonexistent:\(directory)") == script)
+            let sender = NotificationSender(transport: ScriptedTransport(), stateDirectory: directory, apprise: script)
+            #expect(sender.send(Self.notification, to: Notifier(name: "tg", kind: .apprise, url: "tgram://secret/chat")) == nil)
+            #expect(try String(contentsOfFile: "\(directory)/arguments", encoding: .utf8)
+                == "-t\nmkt: artist-album-2019-flac on ops needs attention\n-b\nrefused (local): the release type is a guess\ntgram://secret/chat\n")
+        }
+    }
 }
