@@ -29,7 +29,7 @@ public struct NotificationSender: Sendable {
 
     /// - Parameter stateDirectory: where each notifier's rate-limit state lives (`notify-NAME`).
     public init(transport: any HTTPTransport, stateDirectory: String, apprise: String? = Self.findApprise()) {
-        self.init(transport: transport, limiter: { RateLimiter(statePath: "\(stateDirectory)/notify-\($0.name)", limit: Self.limit) },
+        self.init(transport: transport, limiter: { RateLimiter(statePath: "\(stateDirectory)/\(Self.stateFileName($0))", limit: Self.limit) },
                   sleep: { _ = Interruption.sleep(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) },
                   apprise: apprise, runChild: { child throws(ChildProcessError) in try child.run() })
     }
@@ -41,6 +41,11 @@ public struct NotificationSender: Sendable {
         self.sleep = sleep
         self.apprise = apprise
         self.runChild = runChild
+    }
+
+    /// `notify-NAME`, the name percent-encoded: a NAME is any text, and neither `/` nor `..` may lead out of the directory.
+    static func stateFileName(_ notifier: Notifier) -> String {
+        "notify-" + (notifier.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "unnamed")
     }
 
     /// Sends `notification` to every notifier configured for its event.

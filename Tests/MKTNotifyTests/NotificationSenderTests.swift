@@ -88,6 +88,7 @@ struct NotificationSenderTests {
             let loud = Notifier(name: "loud", kind: .ntfy, url: "https://loud.example/x")
             #expect(Self.sender(transport, clock: TestClock(), directory: directory).send(Self.notification, to: [quiet, loud]).isEmpty)
             #expect(transport.sent.map(\.url) == ["https://loud.example/x"])
+            #expect(NotificationSender.stateFileName(Notifier(name: "../my phone", kind: .ntfy, url: "https://x.example/t")) == "notify-%2E%2E%2Fmy%20phone")
         }
     }
 

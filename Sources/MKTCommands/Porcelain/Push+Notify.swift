@@ -21,6 +21,8 @@ extension MKT.Push {
             case .dryRun: return nil
             case .success, .recovered: event = result.unrecorded != nil || receipt.seedError != nil ? .attention : .success
             case .outcomeUnknown: event = .attention
+            // Refused by mkt before asking the site (a rule, a missing key): a person's move, not the site's no.
+            case .rejected where receipt.category == .local: event = .attention
             case .rejected, .failed: event = .failure
             }
         } else {
