@@ -6,7 +6,7 @@ import PackageDescription
 //
 //   C shims      CMKTOpenSSL  CMKTCurl  CMKTArchive  CMKTSystem
 //   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess  MKTRipLog
-//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources  MKTTranscode
+//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources  MKTTranscode  MKTNotify
 //   3 objects    MKTObjects  MKTCredentials
 //   4 sites      MKTTrackers
 //   5 workflows  MKTWorkflow
@@ -137,6 +137,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        /** Notifications of pushes to webhooks (Discord, ntfy, plain JSON) and Apprise URLs: pure message builders, a rate-limited, retrying sender. */
+        .target(
+            name: "MKTNotify",
+            dependencies: ["MKTHTTP", "MKTConfig", "MKTSubprocess"],
+            swiftSettings: strict
+        ),
+
         // MARK: Layer 3: object bodies and secrets, on top of the store.
 
         /** The bodies of the structured objects (release, pieces, meta, receipt): typed values, canonical bytes, checked decoding. */
@@ -187,6 +194,7 @@ let package = Package(
                 "MKTArchive",
                 "MKTClients",
                 "MKTSources",
+                "MKTNotify",
                 "MKTHTTP",
                 "MKTCatalog",
                 "MKTConfig",
@@ -299,6 +307,11 @@ let package = Package(
         .testTarget(
             name: "MKTMetadataTests",
             dependencies: ["MKTMetadata", "MKTCatalog"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MKTNotifyTests",
+            dependencies: ["MKTNotify", "MKTHTTP", "MKTConfig", "MKTSubprocess", "MKTTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -28,6 +28,11 @@ enum Console {
         fputs(redactor.withLock { $0?.redact(text) } ?? text, stderrStream)
     }
 
+    /// `text` with every secret this process knows replaced, for text that leaves by another way (a notification).
+    static func redact(_ text: String) -> String {
+        redactor.withLock { $0?.redact(text) } ?? text
+    }
+
     /// How serious a diagnostic is: the word that starts its line, as git's do.
     enum Severity: String {
         case error, warning, hint

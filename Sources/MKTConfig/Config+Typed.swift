@@ -99,6 +99,15 @@ extension Config {
         }
     }
 
+    /// A `words` key: the words chosen, or the default's; nil when unset and without default.
+    public func words(_ section: String, _ key: String, subsection: String? = nil) throws(ConfigError) -> [String]? {
+        switch try typed(section, key, subsection: subsection) {
+        case .words(let words)?: return words
+        case nil: return nil
+        default: preconditionFailure("\(section).\(key) is not a list of words")
+        }
+    }
+
     /// Every value of a repeatable `pathMap` key, in the order written.
     public func pathMaps(_ section: String, _ key: String, subsection: String? = nil) throws(ConfigError) -> [PathMap] {
         var maps: [PathMap] = []

@@ -68,6 +68,7 @@ public enum ConfigRegistry {
         ConfigSection(name: "source", subsection: .oneOf(placeholder: "NAME", names: sourceNames), storeOnly: false),
         ConfigSection(name: "imagehost", subsection: .none, storeOnly: false),
         ConfigSection(name: "add", subsection: .none, storeOnly: false),
+        ConfigSection(name: "notify", subsection: .any(placeholder: "NAME"), storeOnly: false),
     ]
 
     public static let keys: [ConfigKey] = [
@@ -104,6 +105,9 @@ public enum ConfigRegistry {
         ConfigKey("source", "url", .url, "The source's address, instead of its public one."),
         ConfigKey("source", "rate-limit", .rateLimit, "How often the source may be asked, instead of its own limit."),
         ConfigKey("add", "release-type", .choice(releaseTypeNames), "The release type mkt add records when the tags give none, instead of a guess a push refuses until confirmed."),
+        ConfigKey("notify", "url", .string, "Where notifications go: a webhook's address, or an Apprise URL; a secret, never printed (the notifier is named by its NAME)."),
+        ConfigKey("notify", "kind", .choice(["discord", "ntfy", "json", "apprise"]), "What the address takes: a Discord webhook, an ntfy topic, a plain JSON POST, or an Apprise URL (through the apprise command)."),
+        ConfigKey("notify", "events", .words(["success", "failure", "attention"]), default: "success, failure, attention", "The pushes it is told of: success, failure, attention (outcome unknown, refused locally, not seeding)."),
         ConfigKey("imagehost", "name", .choice(["ptpimg"]), "Upload each release's own cover to this image host (its key: mkt credential set ptpimg)."),
     ]
 

@@ -21,6 +21,8 @@ public enum ConfigType: Equatable, Sendable {
     case pathMap
     /// A built-in site's name, or `NAME=ID, ...`.
     case releaseTypes
+    /// Some of these words, separated by commas: `success, failure`.
+    case words([String])
 
     /// The type in a few words, for help and the documentation.
     public var summary: String {
@@ -35,6 +37,7 @@ public enum ConfigType: Equatable, Sendable {
         case .rateLimit: "REQUESTS/SECONDS"
         case .pathMap: "LOCAL:REMOTE"
         case .releaseTypes: "site name, or NAME=ID, ..."
+        case .words(let words): "some of " + words.joined(separator: ", ")
         }
     }
 
@@ -82,6 +85,13 @@ public enum ConfigType: Equatable, Sendable {
         case .releaseTypes:
             guard let types = ReleaseTypes(parsing: text) else { throw refuse("is neither a site name nor NAME=ID, ... (e.g. Album=1, EP=5)") }
             return .releaseTypes(types)
+        case .words(let words):
+            let chosen = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !chosen.isEmpty else { throw refuse("names none of \(words.joined(separator: ", "))") }
+            if let stranger = chosen.first(where: { !words.contains($0) }) {
+                throw refuse("has '\(Self.printable(stranger))', which is not one of \(words.joined(separator: ", "))")
+            }
+            return .words(chosen)
         }
     }
 
@@ -172,6 +182,7 @@ public enum ConfigValue: Equatable, Sendable {
     case rateLimit(RateLimitSetting)
     case pathMap(PathMap)
     case releaseTypes(ReleaseTypes)
+    case words([String])
 }
 
 /// `REQUESTS/SECONDS`: at most `requests` in any `seconds`.

@@ -6,8 +6,13 @@ Prints its port on the first line, then serves until killed:
   /status/N       answers status N; ?retry_after=V adds a Retry-After header
   /slow?seconds=S answers after S seconds
   /drop           closes the connection without answering
+  /record/...     keeps the request (method, path, headers, body as text) and answers
+                  ?status=N (default 200); GET /recorded gives the requests kept, in order
 """
-import email.parser, email.policy, http.server, json, socketserver, sys, time, urllib.parse
+import email.parser, email.policy, http.server, json, socketserver, sys, threading, time, urllib.parse
+
+recorded = []
+recorded_lock = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -50,6 +55,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path == "/slow":
             time.sleep(float(query.get("seconds", "3")))
             self.answer(200, {"slow": True})
+        elif url.path.startswith("/record/"):
+            with recorded_lock:
+                recorded.append({"method": self.command, "path": url.path, "body": body.decode("utf-8", "replace"),
+                                 "headers": {k.lower(): v for k, v in self.headers.items()}})
+            self.answer(int(query.get("status", "200")), {"recorded": True})
+        elif url.path == "/recorded":
+            with recorded_lock:
+                self.answer(200, list(recorded))
         elif url.path == "/drop":
             self.close_connection = True
             self.connection.shutdown(2)

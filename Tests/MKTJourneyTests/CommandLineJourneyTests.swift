@@ -38,6 +38,7 @@ struct CommandLineJourneyTests {
                                       seed.
               queue                   List, cancel or reorder the upload jobs in
                                       .mkt/queue/.
+              notify                  List the notifiers, or send each a test message.
               status                  Show where each release stands with each tracker.
               log                     Show the upload history: every attempt, newest first.
               stats                   Summarize the upload history per tracker: success

@@ -16,6 +16,7 @@ public enum ConfigSamples {
         case .rateLimit: "5/10s"
         case .pathMap: "/data/music:/music"
         case .releaseTypes: "Album=1, EP=5, Live album=11"
+        case .words(let words): words.joined(separator: ", ")
         }
     }
 

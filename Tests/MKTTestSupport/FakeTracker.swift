@@ -54,7 +54,7 @@ public final class FakeTracker {
         upload["fields"] as! [String: [String]]
     }
 
-    private static func curl(_ arguments: [String]) throws -> Data {
+    static func curl(_ arguments: [String]) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-sS", "--fail", "--max-time", "10"] + arguments

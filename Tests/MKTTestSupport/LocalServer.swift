@@ -39,4 +39,9 @@ public final class LocalServer {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/http_test_server.py").standardized.path
         return try LocalServer("/usr/bin/python3", [script])
     }
+
+    /// What the HTTP test server's `/record/...` kept: method, path, headers, body, in order.
+    public func recorded() throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: FakeTracker.curl(["\(baseURL)/recorded"])) as? [[String: Any]]) ?? []
+    }
 }

@@ -34,7 +34,7 @@ Site endpoints:
             GET /torrent/download/ID.RSSKEY
 
 Control endpoints (JSON; never rate limited, delayed or recorded):
-  GET  /_fake/state   {site, faults, uploads, requests, groups, torrents}
+  GET  /_fake/state   {site, faults, uploads, requests, tokensSpent, groups, torrents}
   POST /_fake/faults  a JSON object merged into the faults (null removes one)
   POST /_fake/reset   forgets faults, uploads, requests, groups, torrents,
                       the rate-limit window, and restarts the ids
@@ -351,6 +351,7 @@ class Tracker:
         with self.lock:
             self.faults = {}
             self.uploads, self.requests = [], []
+            self.tokens_spent = 0
             self.groups, self.torrents, self.by_hash = {}, {}, {}
             self.next_group, self.next_torrent = 100, 1000
             self.window = collections.deque()  # arrival times of recent requests
@@ -489,6 +490,7 @@ class Tracker:
                 "faults": self.faults,
                 "uploads": self.uploads,
                 "requests": self.requests,
+                "tokensSpent": self.tokens_spent,
                 "groups": [self.groups[k] for k in sorted(self.groups)],
                 "torrents": [{k: v for k, v in self.torrents[k].items() if k != "bytes"}
                              for k in sorted(self.torrents)],
@@ -741,6 +743,11 @@ def ajax_download(t, req):
     torrent = t.torrent_by_id(req.query.get("id"))
     if torrent is None:
         return gazelle_failure(t, "bad id parameter")
+    # OPS spends a freeleech token whenever usetoken is present, whatever its value
+    # (OPSnet/Gazelle: Download is told isset($_REQUEST['usetoken'])); RED reads 0 as none.
+    if "usetoken" in req.query and (t.site == "ops" or req.query.get("usetoken") not in ("0", "")):
+        with t.lock:
+            t.tokens_spent += 1
     return Answer(200, torrent["bytes"], "application/x-bittorrent",
                   [("Content-Disposition", f'attachment; filename="{torrent["id"]}.torrent"')])
 
@@ -922,7 +929,9 @@ def dic_upload(t, req):
     fault = delivered(result)
     if fault:
         return fault
-    return redirect(f'torrents.php?id={result["group"]["id"]}&torrentid={result["torrent"]["id"]}')
+    # Gazelle's form sends a new torrent to its group's page, not naming the
+    # torrent (upload_handle.php's closing redirect, WhatCD and OPSnet alike).
+    return redirect(f'torrents.php?id={result["group"]["id"]}')
 
 
 # ---------------------------------------------------------------- UNIT3D

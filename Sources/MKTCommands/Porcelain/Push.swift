@@ -141,6 +141,7 @@ extension MKT {
             } else if !quiet && results.count > 1 {
                 Console.error("\(PushResult.tally(results))\n")
             }
+            if !dryRun { Self.notify(results, context: context) }
             if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }
         }
 
