@@ -14,9 +14,9 @@ extension MKT {
             discussion: """
                 One line per check, 'ok' or 'fail'. Trackers: each [tracker "NAME"] section
                 makes a usable site. Clients: each [client "NAME"] answers, takes its password,
-                and sees every path-map folder where the map says: a 64 KiB probe file is written
-                in the folder here, its torrent handed to the client paused and checked, then
-                both are removed. Exit status 1 if any check failed.
+                and sees every path-map folder where the map says: a 64 KiB probe file is
+                written in the folder here, its torrent handed to the client paused and
+                checked, then both are removed. Exit status 1 if any check failed.
                 """
         )
 
