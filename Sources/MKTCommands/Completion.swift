@@ -82,7 +82,8 @@ enum Completion {
     private static func positional(command: String, arguments: [String]) -> Answer {
         switch command {
         case "push": .kinds([.trackers, .releases], folders: false)
-        case "seed", "push-tracker": arguments.isEmpty ? .kinds([.trackers], folders: false) : (command == "seed" ? .kinds([.releases], folders: false) : .shellDefault)
+        case "seed": .kinds([arguments.isEmpty ? .trackers : .releases], folders: false)
+        case "push-tracker": arguments.isEmpty ? .kinds([.trackers], folders: false) : .shellDefault
         case "add", "make-torrent", "hash-release", "probe": .kinds([], folders: true)
         case "edit", "ls-release", "export", "log", "status": .kinds([.releases], folders: false)
         case "verify": arguments.isEmpty ? .kinds([.releases], folders: false) : .kinds([], folders: true)
