@@ -39,6 +39,8 @@ public struct MKT: AsyncParsableCommand {
                     HashObject.self, CatFile.self, UpdateRef.self, RevParse.self, ForEachRef.self,
                     HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self, CheckLog.self,
                     DescribeRelease.self, Lookup.self, PushTracker.self,
+                    // Hidden: what the completion scripts and the man page generator ask (contrib/completion).
+                    Complete.self, WriteManual.self,
                 ]
             ),
         ]
@@ -57,6 +59,16 @@ public struct MKT: AsyncParsableCommand {
                 guard arguments.count >= 2 else { throw ValidationError("-C needs a directory") }
                 if chdir(arguments[1]) != 0 { throw CommandError.cannotChangeDirectory(arguments[1], errno: errno) }
                 arguments.removeFirst(2)
+            }
+            // As git: no command is the usage and the command list, and a failure.
+            if arguments.isEmpty {
+                Console.write(helpMessage() + "\n")
+                try Console.flush()
+                Foundation.exit(1)
+            }
+            // argument-parser's help falls back to mkt's own for a name it does not know; git says so.
+            if arguments.first == "help", commandPath(Array(arguments.dropFirst())).count < arguments.count {
+                throw ValidationError("'\(arguments.dropFirst().joined(separator: " "))' is not an mkt command; 'mkt help' lists them")
             }
             var command = try parseAsRoot(arguments)
             parsed = command

@@ -20,7 +20,7 @@ public enum MetaEdit {
     }
 
     /// The media names mkt stores; the adapters turn BD into Blu-Ray where a site says so.
-    static let mediaNames = ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"]
+    public static let mediaNames = ["CD", "WEB", "Vinyl", "DVD", "BD", "Soundboard", "SACD", "DAT", "Cassette"]
 
     static let fields: [Field] = [
         list("artists", "artists", \.artists),
@@ -70,7 +70,7 @@ public enum MetaEdit {
         text("cover-url", "coverURL", \.coverURL),
     ]
 
-    static var fieldNames: [String] { fields.map(\.name) }
+    public static var fieldNames: [String] { fields.map(\.name) }
 
     public static func apply(_ assignments: [String], to description: ReleaseDescription) throws(WorkflowError) -> ReleaseDescription {
         guard !assignments.isEmpty else { return description }

@@ -22,16 +22,17 @@ extension MKT {
                 its release type mapped for the trackers and its front cover from the Cover Art
                 Archive (1200 px when there is one). Requests keep to MusicBrainz's one per
                 second, shared by every mkt process, name mkt and sources.contact in their
-                User-Agent, and are cached in $XDG_CACHE_HOME/mkt/sources. Without network
-                (or with --offline, or sources.offline = true) it prints [] and says why on
+                User-Agent, and are cached in $XDG_CACHE_HOME/mkt/sources. Without network (or
+                with --offline, or sources.offline = true) it prints [] and says why on
                 standard error: the tags alone stand.
-                Discogs (--source discogs) needs a personal token: 'mkt credential set discogs'; it
-                keeps to 60 requests a minute and gets Discogs's plain-text answers.
-                Last.fm (--source lastfm, an API key: 'mkt credential set lastfm') gives the album's
-                tags, which become Gazelle tags when the files name no genre. Audible (--source
-                audible) searches its catalogue by title and author for an audiobook's ASIN.
-                Audnexus (--source audnexus) answers for an audiobook whose ASIN the snapshot
-                holds (--meta asin=): authors, narrators, series, cover and chapters.
+                Discogs (--source discogs) needs a personal token: 'mkt credential set
+                discogs'; it keeps to 60 requests a minute and gets Discogs's plain-text
+                answers. Last.fm (--source lastfm, an API key: 'mkt credential set lastfm')
+                gives the album's tags, which become Gazelle tags when the files name no genre.
+                Audible (--source audible) searches its catalogue by title and author for an
+                audiobook's ASIN. Audnexus (--source audnexus) answers for an audiobook whose
+                ASIN the snapshot holds (--meta asin=): authors, narrators, series, cover and
+                chapters.
                 Config: [source "musicbrainz"] url, rate-limit; [source "coverartarchive"] url;
                 [source "discogs"], [source "lastfm"], [source "audible"], [source "audnexus"]:
                 url, rate-limit.

@@ -13,11 +13,12 @@ extension MKT {
             abstract: "Check the setup: tracker sections, and each BitTorrent client end to end.",
             discussion: """
                 One line per check, 'ok' or 'fail'. Trackers: each [tracker "NAME"] section
-                makes a usable site; the site answers and takes the API key (or cookie), asked
-                with its own account call; a passkey is at hand for the announce URL. Clients: each [client "NAME"] answers, takes its password,
-                and sees every path-map folder where the map says: a 64 KiB probe file is written
-                in the folder here, its torrent handed to the client paused and checked, then
-                both are removed. Exit status 1 if any check failed.
+                makes a usable site; the site answers and takes the API key (or cookie),
+                asked with its own account call; a passkey is at hand for the announce URL.
+                Clients: each [client "NAME"] answers, takes its password, and sees every
+                path-map folder where the map says: a 64 KiB probe file is written in the
+                folder here, its torrent handed to the client paused and checked, then both
+                are removed. Exit status 1 if any check failed.
                 """
         )
 
