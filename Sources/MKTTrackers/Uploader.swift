@@ -85,14 +85,22 @@ public final class Uploader {
         receipt.previous = previous?.id
         var siteTorrent: [UInt8]?
         var retryAfter: TimeInterval?
+        var sent = false
         do {
-            siteTorrent = try run(job, previousOutcome: previous?.receipt.outcome, into: &receipt)
+            siteTorrent = try run(job, previousOutcome: previous?.receipt.outcome, into: &receipt, sent: &sent)
         } catch {
             receipt.category = error.category
             receipt.message = error.message
             receipt.field = error.field
             receipt.httpStatus = error.httpStatus
             receipt.outcome = error.outcomeUnknown ? .outcomeUnknown : error.isFinal ? .rejected : .failed
+            // After an unknown outcome, an attempt that failed before sending anything (the
+            // lookup itself failed) answers nothing: whether the site has it is still unknown,
+            // and the next attempt must look again before it sends.
+            if previous?.receipt.outcome == .outcomeUnknown, !sent, receipt.outcome == .failed {
+                receipt.outcome = .outcomeUnknown
+                receipt.message = "\(error.message); whether the earlier upload reached the site is still unknown"
+            }
             retryAfter = error.retryAfter
         }
         // A site may quote the key or the passkey back in what it says.
@@ -105,7 +113,7 @@ public final class Uploader {
         return AttemptResult(receipt: receipt, siteTorrent: siteTorrent, retryAfter: retryAfter)
     }
 
-    private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt) throws(TrackerError) -> [UInt8]? {
+    private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt, sent: inout Bool) throws(TrackerError) -> [UInt8]? {
         guard job.torrent.source == site.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
             throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(site.source); build it with make-torrent --tracker \(site.name)")
         }
@@ -154,6 +162,7 @@ public final class Uploader {
             receipt.message = "credentials, form and duplicates checked; nothing uploaded (\(site.family.rawValue.uppercased()) has no dry run)"
             return nil
         }
+        sent = true
         let answer = try adapter.upload(UploadRequest(
             torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
             logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))

@@ -9,7 +9,8 @@ import Testing
 /// generated release is checked and seeded at 100 % with nothing downloaded,
 /// also through a path-map; a torrent that finds no data is removed again, and
 /// removing never takes the data. Each test skips only when its program is absent.
-@Suite(.timeLimit(.minutes(1)))
+/// The limit guards against a hung daemon, not a slow machine: a test takes seconds.
+@Suite(.timeLimit(.minutes(3)))
 struct DaemonClientTests {
     @Test(.enabled(if: ClientDaemons.delugeInstalled, "deluged or deluge-web is missing (scripts/apt-deps.sh test installs them)"))
     func delugeSeedsWhatIsThere() throws {

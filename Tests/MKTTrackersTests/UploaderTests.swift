@@ -40,6 +40,22 @@ struct UploaderTests {
         }
     }
 
+    /// After an unknown outcome, a lookup that itself fails answers nothing:
+    /// the attempt stays "unknown" (never "failed", which would send it
+    /// again blind), and the next attempt looks again and finds it.
+    @Test func aFailedLookupAfterALostAnswerLeavesItUnknown() throws {
+        try withSite { site, job in
+            site.answersLookups()
+            site.transport.queue("action=torrent&", .status(503))
+            let lost = unknownOutcome(job)
+            let first = site.uploader().attempt(job, previous: lost).receipt
+            #expect(first.outcome == .outcomeUnknown && site.transport.sent("action=upload").isEmpty, "\(first.summary)")
+            site.finds(torrentID: 9, infohash: job.torrent.infoHashHex)
+            let second = site.uploader().attempt(job, previous: (String(repeating: "2", count: 64), first)).receipt
+            #expect(second.outcome == .recovered && second.siteTorrentID == 9 && site.transport.sent("action=upload").isEmpty, "\(second.summary)")
+        }
+    }
+
     @Test func aSuccessSendsTheTorrentWithTheAnnounceAndTheKey() throws {
         try withSite { site, job in
             site.answersLookups()

@@ -33,6 +33,11 @@ extension MKT {
                 unpacked there first, refusing absolute paths, '..', links, and more than
                 --max-extract-size bytes; nothing is left behind when it is refused.
                 Prints one line per release: its name, and what is still missing.
+
+                Examples:
+                  mkt add '~/music/Artist - Album (2020) [FLAC]'
+                  mkt add --yes --meta media=WEB --meta release-type=Album DIR
+                  mkt add --tracker red --tracker ops DIR
                 """
         )
 
@@ -391,7 +396,15 @@ extension MKT {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a release's metadata: a new snapshot whose parent is the current one.",
-            discussion: "Fields as for 'mkt add --meta'. Prints the new meta object's id; when the fields already hold those values, nothing is stored and the current id is printed."
+            discussion: """
+                Fields as for 'mkt add --meta'. Prints the new meta object's id; when the
+                fields already hold those values, nothing is stored and the current id is
+                printed.
+
+                Examples:
+                  mkt edit artist-album-2020-flac --meta year=2020 --meta genres=Rock
+                  mkt edit artist-album-2020-flac --meta 'encoding=V0 (VBR)'
+                """
         )
 
         @Option(name: .customLong("meta"), help: ArgumentHelp("Set a metadata field (repeatable).", valueName: "FIELD=VALUE"))

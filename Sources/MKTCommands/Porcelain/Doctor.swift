@@ -19,6 +19,9 @@ extension MKT {
                 path-map folder where the map says: a 64 KiB probe file is written in the
                 folder here, its torrent handed to the client paused and checked, then both
                 are removed. Exit status 1 if any check failed.
+
+                Examples:
+                  mkt doctor
                 """
         )
 

@@ -17,6 +17,10 @@ extension MKT {
                 tracker's passkey: from MKT_PASSKEY if set, else from the credential helper
                 (credential.helper in the config), else from the credential store. The
                 passkey goes into the output file only; the store never sees it.
+
+                Examples:
+                  mkt export --tracker red artist-album-2020-flac
+                  mkt export --tracker ops -o - artist-album-2020-flac > album.torrent
                 """
         )
 

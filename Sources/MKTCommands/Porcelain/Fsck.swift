@@ -14,6 +14,9 @@ extension MKT {
                 wrong-type target is named with the object or job that links to it. A
                 summary goes to stderr unless --quiet; it counts the objects nothing leads to
                 too, which are no error ('mkt gc' removes them).
+
+                Examples:
+                  mkt fsck
                 """
         )
 

@@ -21,6 +21,10 @@ extension MKT {
                 --prune=0 removes them all, except those of a mkt still running (an add
                 writes its objects before its ref): every object written since the oldest
                 running writer started is kept.
+
+                Examples:
+                  mkt gc --dry-run
+                  mkt gc --prune=0
                 """
         )
 

@@ -15,6 +15,11 @@ extension MKT {
                 --format takes %(id), %(short), %(tracker), %(release), %(outcome),
                 %(category), %(message), %(url), %(started) (ISO 8601), %(duration) (ms),
                 %(attempt), %(requests), %(infohash), %(torrent), %(meta).
+
+                Examples:
+                  mkt log --oneline
+                  mkt log --tracker red -n 5 artist-album-2020-flac
+                  mkt log --json
                 """
         )
 

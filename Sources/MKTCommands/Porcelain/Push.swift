@@ -36,6 +36,12 @@ extension MKT {
                 only the lines of what went wrong. A tracker that refuses the API key stops
                 there: its other jobs stay queued, with one line saying how to fix the key.
                 Exit status 1 if any failed.
+
+                Examples:
+                  mkt push red ops
+                  mkt push red artist-album-2020-flac --dry-run
+                  mkt push --queue
+                  mkt push --retry red
                 """
         )
 

@@ -13,6 +13,10 @@ extension MKT {
                 being worked on by a running mkt; one whose process died shows as
                 outcome-unknown and is looked up on the site before anything is resent.
                 JOB is TRACKER/RELEASE, or RELEASE for its jobs at every tracker.
+
+                Examples:
+                  mkt queue
+                  mkt queue cancel red/artist-album-2020-flac
                 """,
             subcommands: [List.self, Cancel.self, Prioritize.self],
             defaultSubcommand: List.self
@@ -102,6 +106,10 @@ extension MKT {
                 (with the reason; a release mkt's checks refused shows the check's reason,
                 what fixes it and the push to run after), or needs attention (the outcome is
                 unknown).
+
+                Examples:
+                  mkt status
+                  mkt status artist-album-2020-flac
                 """
         )
 

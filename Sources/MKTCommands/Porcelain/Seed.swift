@@ -26,6 +26,10 @@ extension MKT {
                 category, paused, check-timeout; the password is 'mkt credential set NAME
                 --password'. A watch folder only gets the torrent file: the line says "handed to
                 watch folder DIR", as nothing can confirm that it seeds.
+
+                Examples:
+                  mkt seed red
+                  mkt seed red artist-album-2020-flac
                 """
         )
 

@@ -12,6 +12,10 @@ extension MKT {
                 once, by its newest attempt), attempts per success, the time of a successful
                 attempt (p50, p95), failed attempts by cause, and successes per ISO week.
                 --since takes a date (2026-11-01) or an age (30d, 12w, 48h).
+
+                Examples:
+                  mkt stats --since 30d
+                  mkt stats --html report.html
                 """
         )
 

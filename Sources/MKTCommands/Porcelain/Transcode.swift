@@ -22,6 +22,10 @@ extension MKT {
                 pre-emphasis (tags or cue sheet), anything an encoder reports as an error.
                 FLAC16 of a 16-bit source is left out with a warning: the source is that format.
                 Prints the name of each derived release, one per line.
+
+                Examples:
+                  mkt transcode artist-album-2020-flac --to V0,320
+                  mkt transcode artist-album-2020-flac --to V0,320,FLAC16 --out ~/transcodes
                 """
         )
 

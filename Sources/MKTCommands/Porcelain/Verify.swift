@@ -10,6 +10,9 @@ extension MKT {
                 DIR is where the data is now (default: where it was hashed). Prints one line
                 per missing, resized or damaged file, naming the first bad piece, and exits 1
                 if there is any; otherwise one line saying all is well.
+
+                Examples:
+                  mkt verify artist-album-2020-flac
                 """
         )
 
