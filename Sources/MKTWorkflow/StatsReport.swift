@@ -9,11 +9,55 @@ public enum StatsReport {
         "server": "#9c755f", "network": "#76b7b2", "outcome-unknown": "#bab0ac", "local": "#4e79a7",
     ]
 
-    public static func html(_ stats: [TrackerStats], generated: Date, since: String?) -> String {
+    /// One (tracker, release) that needs the user now: what is wrong, the site's page if any.
+    public struct Attention: Sendable {
+        public var tracker: String
+        public var release: String
+        public var problem: String
+        public var url: String?
+
+        public init(tracker: String, release: String, problem: String, url: String? = nil) {
+            self.tracker = tracker
+            self.release = release
+            self.problem = problem
+            self.url = url
+        }
+    }
+
+    /// What the page covers besides the numbers: what needs attention, the
+    /// trackers in the config (others are marked removed), the releases and
+    /// the first and last attempt.
+    public struct Context: Sendable {
+        public var attention: [Attention] = []
+        public var configured: [String] = []
+        public var distinctReleases = 0
+        public var range: (first: Int64, last: Int64)?
+        public init() {}
+    }
+
+    /// The attention list from `Repository.status`: failed, unknown, refused, damaged, not seeding.
+    public static func attention(_ status: [(release: String, trackers: [(name: String, state: TrackerState)])]) -> [Attention] {
+        status.flatMap { release in
+            release.trackers.compactMap { tracker -> Attention? in
+                switch tracker.state {
+                case .failed(let receipt): Attention(tracker: tracker.name, release: release.release, problem: receipt.summary, url: receipt.url)
+                case .needsAttention(let why): Attention(tracker: tracker.name, release: release.release, problem: why)
+                case .damaged(let why): Attention(tracker: tracker.name, release: release.release, problem: why)
+                case .uploaded(let receipt, _) where receipt.seedError != nil:
+                    Attention(tracker: tracker.name, release: release.release, problem: "uploaded, not seeding: \(receipt.seedError ?? "")", url: receipt.url)
+                default: nil
+                }
+            }
+        }
+    }
+
+    public static func html(_ stats: [TrackerStats], generated: Date, since: String?, context: Context = Context()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         let attempts = stats.reduce(0) { $0 + $1.attempts }
         let uploaded = stats.reduce(0) { $0 + $1.uploaded }
+        let day = { (milliseconds: Int64) in String(formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000)).prefix(10)) }
+        let range = context.range.map { " from \(day($0.first)) to \(day($0.last))" } ?? ""
         var page = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>mkt upload statistics</title>
@@ -23,24 +67,38 @@ public enum StatsReport {
             .sub{color:#666;margin-top:0}table{border-collapse:collapse;width:100%}
             th,td{text-align:right;padding:.3rem .6rem;border-bottom:1px solid #e4e4e4}th:first-child,td:first-child{text-align:left}
             th{font-weight:600;color:#555}svg text{font:12px system-ui,sans-serif;fill:#333}
+            .attention td{text-align:left}.attention{margin-bottom:1rem}
             .key{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:-1px}
             </style></head><body>
             <h1>Upload statistics</h1>
-            <p class="sub">\(uploaded) releases uploaded in \(attempts) attempts to \(stats.count) trackers\(since.map { " since \(escape($0))" } ?? "") · made \(formatter.string(from: generated)) by mkt</p>
+            <p class="sub">\(uploaded) (tracker, release) pairs uploaded, of \(context.distinctReleases) distinct releases, in \(attempts) attempts to \(stats.count) trackers\(since.map { " since \(escape($0))" } ?? "")\(range) · made \(formatter.string(from: generated)) by mkt</p>
 
             """
+        page += "<h2>Needs attention</h2>\n" + attentionList(context.attention)
         guard !stats.isEmpty else { return page + "<p>No uploads yet.</p></body></html>\n" }
-        page += "<h2>Per tracker</h2>\n" + table(stats)
-        page += "<h2>Success rate</h2>\n" + successBars(stats)
+        page += "<h2>Per tracker</h2>\n" + table(stats, configured: context.configured)
+        page += "<h2>Success rate</h2>\n<p class=\"sub\">Each pair's newest attempt (dark) and its first attempt alone (light).</p>\n" + successBars(stats)
+        page += "<h2>Upload time</h2>\n<p class=\"sub\">The median and the 95th percentile of the attempts that went through.</p>\n" + timingBars(stats)
         page += "<h2>Uploads per week</h2>\n" + weekChart(stats)
         page += "<h2>Failed attempts by cause</h2>\n" + errorBars(stats)
         return page + "</body></html>\n"
     }
 
-    static func table(_ stats: [TrackerStats]) -> String {
-        var rows = "<table><tr><th>Tracker</th><th>Releases</th><th>Uploaded</th><th>Success rate</th><th>Attempts per success</th><th>p50</th><th>p95</th></tr>\n"
+    static func attentionList(_ items: [Attention]) -> String {
+        guard !items.isEmpty else { return "<p>Nothing: every upload went through and seeds.</p>\n" }
+        var list = "<table class=\"attention\"><tr><th>Tracker</th><th>Release</th><th>What</th></tr>\n"
+        for item in items {
+            let problem = item.url.map { "\(escape(item.problem)) <a href=\"\(escape($0))\">site page</a>" } ?? escape(item.problem)
+            list += "<tr><td><span class=\"key\" style=\"background:\(color(of: item.tracker))\"></span>\(escape(item.tracker))</td><td>\(escape(item.release))</td><td>\(problem)</td></tr>\n"
+        }
+        return list + "</table>\n"
+    }
+
+    static func table(_ stats: [TrackerStats], configured: [String]) -> String {
+        var rows = "<table><tr><th>Tracker</th><th>Releases</th><th>Uploaded</th><th>Success rate</th><th>First try</th><th>Attempts per success</th><th>p50</th><th>p95</th></tr>\n"
         for item in stats {
-            rows += "<tr><td>\(escape(item.tracker))</td><td>\(item.releases)</td><td>\(item.uploaded)</td><td>\(percent(item.successRate))</td>"
+            let removed = !configured.isEmpty && !configured.contains(item.tracker) ? " <small>(removed from the config)</small>" : ""
+            rows += "<tr><td>\(escape(item.tracker))\(removed)</td><td>\(item.releases)</td><td>\(item.uploaded)</td><td>\(percent(item.successRate))</td><td>\(percent(item.firstTryRate))</td>"
                 + "<td>\(item.attemptsPerSuccess.map { String(format: "%.2f", $0) } ?? "–")</td><td>\(seconds(item.p50Milliseconds))</td><td>\(seconds(item.p95Milliseconds))</td></tr>\n"
         }
         return rows + "</table>\n"
@@ -52,9 +110,11 @@ public enum StatsReport {
         for (index, item) in stats.enumerated() {
             let y = index * row
             let fill = Int((item.successRate ?? 0) * Double(width))
+            let first = Int((item.firstTryRate ?? 0) * Double(width))
             svg += "<text x=\"0\" y=\"\(y + 17)\">\(escape(item.tracker))</text>"
                 + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(width)\" height=\"18\" fill=\"#eee\"/>"
-                + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(fill)\" height=\"18\" fill=\"\(color(index))\"/>"
+                + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(fill)\" height=\"18\" fill=\"\(color(of: item.tracker))\"/>"
+                + "<rect x=\"\(label)\" y=\"\(y + 16)\" width=\"\(first)\" height=\"6\" fill=\"#fff\" fill-opacity=\"0.55\"><title>first try \(percent(item.firstTryRate))</title></rect>"
                 + "<text x=\"\(label + width + 8)\" y=\"\(y + 17)\">\(percent(item.successRate))</text>\n"
         }
         return svg + "</svg>\n"
@@ -76,16 +136,16 @@ public enum StatsReport {
         for (column, week) in weeks.enumerated() {
             let x = left + column * (bar + 6)
             var top = height
-            for (index, item) in stats.enumerated() {
+            for item in stats {
                 let count = item.weeks[week] ?? 0
                 guard count > 0 else { continue }
                 let h = count * (height - 10) / peak
                 top -= h
-                svg += "<rect x=\"\(x)\" y=\"\(top)\" width=\"\(bar)\" height=\"\(h)\" fill=\"\(color(index))\"><title>\(escape(item.tracker)) \(week): \(count)</title></rect>\n"
+                svg += "<rect x=\"\(x)\" y=\"\(top)\" width=\"\(bar)\" height=\"\(h)\" fill=\"\(color(of: item.tracker))\"><title>\(escape(item.tracker)) \(week): \(count)</title></rect>\n"
             }
             svg += "<text x=\"\(x)\" y=\"\(height + 16)\" transform=\"rotate(35 \(x) \(height + 16))\">\(week.suffix(3))</text>\n"
         }
-        svg += "</svg>\n<p>" + stats.enumerated().map { "<span class=\"key\" style=\"background:\(color($0.offset))\"></span>\(escape($0.element.tracker))" }.joined() + "</p>\n"
+        svg += "</svg>\n<p>" + stats.map { "<span class=\"key\" style=\"background:\(color(of: $0.tracker))\"></span>\(escape($0.tracker))" }.joined() + "</p>\n"
         return svg
     }
 
@@ -110,7 +170,30 @@ public enum StatsReport {
         return svg + "</svg>\n<p>" + used.map { "<span class=\"key\" style=\"background:\(categoryColors[$0] ?? "#999")\"></span>\(escape($0))" }.joined() + "</p>\n"
     }
 
-    static func color(_ index: Int) -> String { palette[index % palette.count] }
+    static func timingBars(_ stats: [TrackerStats]) -> String {
+        let timed = stats.filter { $0.p95Milliseconds != nil }
+        guard !timed.isEmpty else { return "<p>No uploads in this period.</p>\n" }
+        let peak = max(1, timed.compactMap(\.p95Milliseconds).max() ?? 1)
+        let row = 26, label = 110, width = 520
+        var svg = "<svg width=\"\(label + width + 90)\" height=\"\(timed.count * row + 6)\" role=\"img\" aria-label=\"upload time per tracker\">\n"
+        for (index, item) in timed.enumerated() {
+            let y = index * row
+            let p95 = Int(Int64(width) * (item.p95Milliseconds ?? 0) / peak), p50 = Int(Int64(width) * (item.p50Milliseconds ?? 0) / peak)
+            svg += "<text x=\"0\" y=\"\(y + 17)\">\(escape(item.tracker))</text>"
+                + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(p95)\" height=\"18\" fill=\"\(color(of: item.tracker))\" fill-opacity=\"0.4\"><title>p95 \(seconds(item.p95Milliseconds))</title></rect>"
+                + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(p50)\" height=\"18\" fill=\"\(color(of: item.tracker))\"><title>p50 \(seconds(item.p50Milliseconds))</title></rect>"
+                + "<text x=\"\(label + p95 + 8)\" y=\"\(y + 17)\">\(seconds(item.p50Milliseconds)) / \(seconds(item.p95Milliseconds))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// A tracker's colour from its name's bytes (FNV-1a), so it is the same
+    /// in every chart and every report, whichever trackers come before it.
+    static func color(of tracker: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in tracker.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return palette[Int(hash % UInt32(palette.count))]
+    }
 
     public static func percent(_ value: Double?) -> String { value.map { String(format: "%.0f %%", $0 * 100) } ?? "–" }
 

@@ -7,6 +7,8 @@ public struct TrackerStats: Equatable, Sendable {
     /// (tracker, release) pairs tried, and those whose newest attempt ended with the site having the torrent.
     public var releases = 0
     public var uploaded = 0
+    /// Pairs whose first attempt already ended with the site having the torrent.
+    public var firstTry = 0
     /// Every attempt (dry runs aside), and those that ended well.
     public var attempts = 0
     public var successes = 0
@@ -19,6 +21,7 @@ public struct TrackerStats: Equatable, Sendable {
     public var weeks: [String: Int] = [:]
 
     public var successRate: Double? { releases == 0 ? nil : Double(uploaded) / Double(releases) }
+    public var firstTryRate: Double? { releases == 0 ? nil : Double(firstTry) / Double(releases) }
     public var attemptsPerSuccess: Double? { successes == 0 ? nil : Double(attempts) / Double(successes) }
 }
 
@@ -37,6 +40,10 @@ public enum UploadStats {
             for entry in mine where newest[entry.release] == nil { newest[entry.release] = entry }
             stats.releases = newest.count
             stats.uploaded = newest.values.filter(\.receipt.succeeded).count
+            // The last entry of each release is its oldest attempt.
+            var oldest: [String: HistoryEntry] = [:]
+            for entry in mine { oldest[entry.release] = entry }
+            stats.firstTry = oldest.values.filter { $0.receipt.succeeded && $0.receipt.previous == nil }.count
             let durations = good.map(\.receipt.durationMilliseconds).sorted()
             stats.p50Milliseconds = percentile(durations, 0.50)
             stats.p95Milliseconds = percentile(durations, 0.95)

@@ -87,7 +87,8 @@ struct WorkflowJourneyTests {
                 #expect((item["errors"] as! [String: Int]).values.reduce(0, +) == attempts - 10)
             }
             let report = try String(contentsOfFile: "\(directory)/stats.html", encoding: .utf8)
-            #expect(report.contains("<svg") && report.contains("30 releases uploaded in 33 attempts to 3 trackers"))
+            #expect(report.contains("<svg") && report.contains("30 (tracker, release) pairs uploaded, of 10 distinct releases, in 33 attempts to 3 trackers"), "\(report.prefix(2000))")
+            #expect(report.contains("Nothing: every upload went through and seeds."), "everything ended well: nothing needs attention")
 
             let oneline = try world.mkt(["log", "--oneline", "--tracker", "ops", releases[0]]).stdout.split(separator: "\n")
             #expect(oneline.count >= 1 && oneline.allSatisfy { $0.contains(" ops \(releases[0]) ") })

@@ -151,3 +151,37 @@ struct HistoryOrderTests {
         #expect(merged.map(\.release) == ["b1", "a2", "a1"])
     }
 }
+
+/// `mkt stats --html` answers "what do I do now?" first.
+struct StatsReportTests {
+    @Test func whatNeedsAttentionComesFirstAndColoursStay() {
+        var red = TrackerStats(tracker: "red")
+        red.releases = 4
+        red.uploaded = 3
+        red.firstTry = 2
+        red.p50Milliseconds = 900
+        red.p95Milliseconds = 2400
+        var gone = TrackerStats(tracker: "gone")
+        gone.releases = 1
+        gone.uploaded = 1
+        gone.firstTry = 1
+        var context = StatsReport.Context()
+        context.configured = ["red"]
+        context.distinctReleases = 4
+        context.range = (1_764_547_200_000, 1_764_633_600_000)
+        context.attention = [StatsReport.Attention(tracker: "red", release: "album-1", problem: "rejected (validation): bad bitrate", url: "https://red.example/torrents.php?id=5")]
+        let page = StatsReport.html([red, gone], generated: Date(timeIntervalSince1970: 1_764_633_600), since: nil, context: context)
+        let attention = page.range(of: "<h2>Needs attention</h2>"), perTracker = page.range(of: "<h2>Per tracker</h2>")
+        #expect(attention != nil && perTracker != nil && attention!.lowerBound < perTracker!.lowerBound)
+        #expect(page.contains("album-1") && page.contains("<a href=\"https://red.example/torrents.php?id=5\">site page</a>"))
+        #expect(page.contains("of 4 distinct releases, in 0 attempts to 2 trackers from 2025-12-01 to 2025-12-02"), "\(page.prefix(1500))")
+        #expect(page.contains("gone <small>(removed from the config)</small>") && page.contains("<td>50 %</td>"))
+        #expect(page.contains("<h2>Upload time</h2>") && page.contains("900 ms / 2.4 s"))
+        // A tracker's colour is its own, whoever comes before it.
+        let alone = StatsReport.html([red], generated: Date(), since: nil)
+        #expect(StatsReport.color(of: "red") == StatsReport.color(of: "red"))
+        #expect(alone.contains("fill=\"\(StatsReport.color(of: "red"))\"") && page.contains("fill=\"\(StatsReport.color(of: "gone"))\""))
+        let empty = StatsReport.html([], generated: Date(), since: nil)
+        #expect(empty.contains("Nothing: every upload went through and seeds."))
+    }
+}

@@ -31,15 +31,23 @@ extension MKT {
         func run() throws {
             let repository = try openRepository()
             let cutoff = try since.map { try Self.parseSince($0, now: Date()) }
-            let stats = UploadStats.compute(try repository.history(damaged: { Console.diagnose(.warning, $0) }), since: cutoff)
+            let history = try repository.history(damaged: { Console.diagnose(.warning, $0) })
+            let stats = UploadStats.compute(history, since: cutoff)
             if let html {
-                try DurableFile.replace(html, contents: Data(StatsReport.html(stats, generated: Date(), since: since).utf8), mode: 0o644)
+                var context = StatsReport.Context()
+                let configured = repository.config.trackers.configured
+                context.attention = StatsReport.attention(try repository.status(trackers: configured))
+                context.configured = configured
+                let shown = history.filter { $0.receipt.started >= (cutoff ?? .min) && $0.receipt.outcome != .dryRun }
+                context.distinctReleases = Set(shown.map(\.release)).count
+                if let first = shown.map(\.receipt.started).min(), let last = shown.map(\.receipt.finished).max() { context.range = (first, last) }
+                try DurableFile.replace(html, contents: Data(StatsReport.html(stats, generated: Date(), since: since, context: context).utf8), mode: 0o644)
             }
             if json {
                 let objects = stats.map { item -> [String: Any] in
                     var object: [String: Any] = [
                         "tracker": item.tracker, "releases": item.releases, "uploaded": item.uploaded, "attempts": item.attempts,
-                        "successes": item.successes, "errors": item.errors, "weeks": item.weeks,
+                        "successes": item.successes, "firstTry": item.firstTry, "errors": item.errors, "weeks": item.weeks,
                     ]
                     object["successRate"] = item.successRate
                     object["attemptsPerSuccess"] = item.attemptsPerSuccess
