@@ -30,6 +30,8 @@ struct CommandLineJourneyTests {
                                       read their tags, snapshot their metadata.
               edit                    Change a release's metadata: a new snapshot whose
                                       parent is the current one.
+              show                    Show a release as it will be sent: each field and
+                                      where it came from, each tracker's form, the edits.
               transcode               Make V0, 320 and 16-bit FLAC releases from a FLAC
                                       release in the store.
               push                    Upload releases to trackers: one torrent per tracker,

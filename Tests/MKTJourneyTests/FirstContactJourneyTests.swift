@@ -54,8 +54,16 @@ struct FirstContactJourneyTests {
             let codes = Set((try JSONSerialization.jsonObject(with: check.stdoutData) as? [[String: String]] ?? []).compactMap { $0["code"] })
             #expect(codes.isSuperset(of: ["missing-year", "missing-tags", "guessed-release-type"]) && codes.contains("unknown-encoding"), "\(check)")
 
+            let guessed = try world.mkt(["show", Self.name]).stdout
+            #expect(guessed.contains("release-type     Single  (mkt's guess: confirm it)") && guessed.contains("artists          Gap Artist  (files)"), "\(guessed)")
             let edited = try world.mkt(["edit", Self.name, "--meta", "year=2022", "--meta", "genres=Rock", "--meta", "encoding=V2", "--meta", "release-type=EP"])
             #expect(edited.status == 0, "\(edited)")
+            // `mkt show`: where each field came from, what each site would get, the edits.
+            let shown = try world.mkt(["show", Self.name])
+            #expect(shown.status == 0 && shown.stdout.contains("year             2022  (you)") && shown.stdout.contains("release-type     EP  (you)"), "\(shown)")
+            #expect(shown.stdout.contains("red would receive (red form):") && shown.stdout.contains("    bitrate = V2 (VBR)\n") && shown.stdout.contains("ops would receive"), "\(shown)")
+            #expect(shown.stdout.contains("changed year, encoding, release-type, genres, tags") && shown.stdout.contains("as added"), "\(shown)")
+            #expect(!shown.stdout.contains("fake-api-key"))
             #expect(try world.mkt(["check-release", "--tracker", "red", Self.name]).status == 0, "the snapshot, edits included, is what is checked")
             let pushed = try world.mkt(["push", "red", "ops", Self.name])
             #expect(pushed.status == 0 && pushed.stdout.components(separatedBy: ": success: ").count == 3, "\(pushed)")
