@@ -87,7 +87,7 @@ struct ConfigJourneyTests {
                 let gone = try mkt(["config", name])
                 #expect(gone.status == 1 && gone.stdout.isEmpty && gone.stderr.isEmpty, "\(name): \(gone)")
             }
-            #expect(try String(contentsOfFile: "\(store)/.mkt/config", encoding: .utf8).hasPrefix("[core]\n\tformat = 1\n\thash = sha256\n"))
+            #expect(try String(contentsOfFile: "\(store)/.mkt/config", encoding: .utf8).contains("\n[core]\n\tformat = 1\n\thash = sha256\n"))
         }
     }
 
