@@ -6,9 +6,10 @@ extension Repository {
     /// file still passes the config check (MKTJourneyTests pins that).
     static let configTemplate = """
         # This store's config. Lines starting with # or ; are comments: remove the
-        # leading # of a section and its keys to use them. Every key, its type and
-        # its default: mkt help config. Secrets never go here, they go in the
-        # encrypted credential store: mkt credential set red --api-key (then --passkey).
+        # leading # of a section and its keys to use them; mkt config --list shows
+        # what is set. Every key, its type and its default: Documentation/mkt-config.md
+        # in mkt's source. Secrets never go here, they go in the encrypted
+        # credential store: mkt credential set red --api-key (then --passkey).
         [core]
         \tformat = \(format)
         \thash = \(hashName)
