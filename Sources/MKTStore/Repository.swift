@@ -98,7 +98,8 @@ public struct Repository: Sendable {
     }
 
     /// Creates `.mkt/` in `workTree` (or fills in what an existing one lacks),
-    /// copying each hook sample in as `hooks/<name>.sample`.
+    /// copying each hook sample in as `hooks/<name>.sample` and writing the
+    /// commented config template (`configTemplate`) where there is no config.
     /// - Returns: the store, and whether it existed already.
     public static func initialize(
         in workTree: String,
@@ -115,7 +116,7 @@ public struct Repository: Sendable {
         }
         // The config goes last: a store without one is not a store, so a
         // crash part way leaves nothing that `discover` would open.
-        try DurableFile.create(configPath, contents: Data("[core]\n\tformat = \(format)\n\thash = \(hashName)\n".utf8), mode: 0o644)
+        try DurableFile.create(configPath, contents: Data(configTemplate.utf8), mode: 0o644)
         return (try Repository(directory: directory), existed)
     }
 

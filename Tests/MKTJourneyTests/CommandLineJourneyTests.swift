@@ -210,7 +210,7 @@ struct CommandLineJourneyTests {
     @Test func initCopiesTheRepositorysHookSamples() throws {
         try withTemporaryDirectory { directory in
             let result = try MKTProcess.run(["init", "store"], in: directory)
-            #expect(result.stdout == "Initialized empty mkt store in \(directory)/store/.mkt/\n")
+            #expect(result.stdout.hasPrefix("Initialized empty mkt store in \(directory)/store/.mkt/\nnext: "))
             let repoHooks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hooks").standardized
             let samples = try FileManager.default.contentsOfDirectory(atPath: repoHooks.path).filter { $0.hasSuffix(".sample") }
             #expect(!samples.isEmpty)

@@ -11,6 +11,9 @@ struct ConfigJourneyTests {
     static func setUp(_ directory: String) throws -> (store: String, environment: [String: String]) {
         let store = "\(directory)/store"
         try MKTProcess.run(["init", "-q", store], in: directory)
+        // The bare [core] instead of init's commented template, so the line
+        // numbers these tests pin count only the lines they add.
+        try writeFile("\(store)/.mkt/config", "[core]\n\tformat = 2\n\thash = sha256\n")
         return (store, ["XDG_CONFIG_HOME": "\(directory)/xdg", "XDG_STATE_HOME": "\(directory)/state"])
     }
 

@@ -15,7 +15,7 @@ struct RepositoryTests {
                 var isDirectory: ObjCBool = false
                 #expect(FileManager.default.fileExists(atPath: "\(repository.directory)/\(sub)", isDirectory: &isDirectory) && isDirectory.boolValue)
             }
-            #expect(try String(contentsOfFile: "\(repository.directory)/config", encoding: .utf8) == "[core]\n\tformat = 2\n\thash = sha256\n")
+            #expect(try String(contentsOfFile: "\(repository.directory)/config", encoding: .utf8).contains("\n[core]\n\tformat = 2\n\thash = sha256\n"))
             #expect(repository.storeFormat == 2)
             #expect(FileManager.default.contents(atPath: "\(repository.directory)/hooks/pre-push.sample") == sample.contents)
             let id = try repository.objects.write(type: .blob, body: Data("kept".utf8))

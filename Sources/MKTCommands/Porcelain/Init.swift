@@ -6,11 +6,15 @@ extension MKT {
         static let configuration = CommandConfiguration(
             abstract: "Create an empty mkt store, or fill in what an existing one lacks.",
             discussion: """
-                Makes DIRECTORY/.mkt/ with its config, objects/, refs/, logs/ and hooks/,
-                where the sample hooks are copied as *.sample. Running it again on an
-                existing store is safe: it changes nothing that is there.
+                Makes DIRECTORY/.mkt/ with its config (a commented template: the
+                tracker, client and seed sections a user fills), objects/, refs/, logs/
+                and hooks/, where the sample hooks are copied as *.sample. Running it
+                again on an existing store is safe: it changes nothing that is there.
                 """
         )
+
+        /// What a new store needs before its first push, in order.
+        static let nextStep = "next: mkt credential set red --api-key, then mkt credential set red --passkey, then mkt doctor; see README 'Set up a tracker'"
 
         @Argument(help: "Where to create .mkt/ (default: the current directory).")
         var directory: String = "."
@@ -22,6 +26,7 @@ extension MKT {
             let (repository, existed) = try Repository.initialize(in: directory, hookSamples: HookSamples.load())
             if !quiet {
                 Console.write("\(existed ? "Reinitialized existing" : "Initialized empty") mkt store in \(repository.directory)/\n")
+                if !existed { Console.write(Self.nextStep + "\n") }
             }
         }
     }
