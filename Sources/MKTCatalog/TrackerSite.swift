@@ -97,7 +97,7 @@ public struct TrackerSite: Equatable, Sendable {
         // mkt's spelling of a medium the site names its own way is as good as the site's.
         var accepted = vocabulary
         accepted.media += mediaNames.filter { vocabulary.media.contains($0.value) }.map(\.key).sorted()
-        return ReleaseRules(tracker: name, pathLimit: pathLimit, allowedExtensions: allowedExtensions, vocabulary: accepted)
+        return ReleaseRules(tracker: name, pathLimit: pathLimit, allowedExtensions: allowedExtensions, vocabulary: accepted, checksUNIT3DNames: family == .unit3d)
     }
 
     /// Where the site is, for messages: the host alone.

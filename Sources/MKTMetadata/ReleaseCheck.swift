@@ -25,6 +25,8 @@ public struct ReleaseRules: Sendable {
     public var allowedExtensions: Set<String>
     /// The upload form's words, as the site spells them (empty: the site has no such field).
     public var vocabulary: Vocabulary
+    /// The site refuses a torrent with a name UNIT3D's `TorrentTools::isValidFilename` rejects.
+    public var checksUNIT3DNames: Bool
 
     /// A site form's lists: the formats, the encodings (the `bitrate` field) and
     /// the media it offers; `media` also holds mkt's other spelling of a medium
@@ -51,11 +53,12 @@ public struct ReleaseRules: Sendable {
         ["flac", "mp3", "m4a", "m4b", "ogg", "opus"].contains(ReleaseCheck.fileExtension(path))
     }
 
-    public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>, vocabulary: Vocabulary) {
+    public init(tracker: String, pathLimit: Int, allowedExtensions: Set<String>, vocabulary: Vocabulary, checksUNIT3DNames: Bool = false) {
         self.tracker = tracker
         self.pathLimit = pathLimit
         self.allowedExtensions = allowedExtensions
         self.vocabulary = vocabulary
+        self.checksUNIT3DNames = checksUNIT3DNames
     }
 }
 
@@ -91,6 +94,14 @@ public enum ReleaseCheck {
                 findings.append(Finding(severity: .error, code: "nested-torrent", path: path, message: "a .torrent inside the release"))
             } else if !rules.allowedExtensions.contains(ext) {
                 findings.append(Finding(severity: .error, code: "extension", path: path, message: "\(ext.isEmpty ? "files without an extension are" : ".\(ext) files are") not allowed at \(site)"))
+            }
+        }
+        if rules.checksUNIT3DNames {
+            // UNIT3D checks every component of the files' paths, not the torrent's own name.
+            for component in Set(files.flatMap { $0.split(separator: "/").map(String.init) }).sorted() {
+                if let problem = unit3dNameProblem(component) {
+                    findings.append(Finding(severity: .error, code: "unit3d-filename", path: component, message: "\(problem), and \(site) refuses the torrent (\"Invalid Filenames In Torrent Files!\")"))
+                }
             }
         }
         let audio = checkAudio(files: files, facts: facts, description: description)
@@ -194,6 +205,25 @@ public enum ReleaseCheck {
             }
         }
         return findings
+    }
+
+    /// What UNIT3D finds wrong with one name in a torrent's file list, or nil
+    /// (its rules: HDInnovations/UNIT3D-Community-Edition app/Helpers/TorrentTools.php,
+    /// `isValidFilename`, applied by app/Http/Controllers/API/TorrentController.php `store`).
+    public static func unit3dNameProblem(_ name: String) -> String? {
+        let bytes = name.utf8.count
+        if bytes > 255 { return "the name is \(bytes) bytes; UNIT3D takes 255" }
+        if let bad = name.unicodeScalars.first(where: { $0.value < 0x20 || "\\/?<>:*|\"".unicodeScalars.contains($0) }) {
+            return bad.value < 0x20 ? "the name contains a control character" : "the name contains '\(bad)'"
+        }
+        if name.hasSuffix(".") || name.hasSuffix(" ") { return "the name ends in '.' or a space" }
+        let lower = name.lowercased()
+        let stem = String(lower.prefix { $0 != "." })
+        let reserved = ["con", "prn", "aux", "nul"].contains(stem)
+            || (stem.count == 4 && (stem.hasPrefix("com") || stem.hasPrefix("lpt")) && stem.last.map { ("0"..."9").contains($0) } == true)
+        if reserved { return "'\(stem)' is a reserved name on Windows" }
+        if lower.hasPrefix("____padding") || lower.hasPrefix(".____padding") || name.hasPrefix(".pad") { return "the name is a padding file's" }
+        return nil
     }
 
     /// A rip log, not one of the analysers' logs that OPS does not count.

@@ -48,6 +48,11 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var tags: [String] = []
     public var format: String?
     public var encoding: String?
+    /// For an encoding of `Other`: the files' average bitrate in kbit/s, which
+    /// Gazelle's form wants beside it (`other_bitrate`), and whether the files
+    /// say they are variable-bitrate (the form's `vbr` box).
+    public var otherBitrate: Int?
+    public var otherBitrateIsVariable: Bool?
     public var media: String?
     public var releaseType: ReleaseType = .unknown
     /// `Music`, or `Audiobooks` for .m4b files or an audiobook genre.
@@ -194,6 +199,15 @@ public enum ReleaseDescriber {
             } else {
                 let encodings = Set(read.map(\.encoding))
                 if encodings.count == 1 { description.encoding = encodings.first! }
+                if description.encoding == "Other" {
+                    let rates = read.compactMap(\.bitrate)
+                    if !rates.isEmpty {
+                        // The mean in bit/s, rounded to a kbit/s.
+                        let total = rates.reduce(Int64(0)) { $0.clampedAdding(Int64($1)) }
+                        description.otherBitrate = Int((total / Int64(rates.count) + 500) / 1000)
+                    }
+                    description.otherBitrateIsVariable = read.contains { $0.bitrateMode == "VBR" }
+                }
             }
         }
         if files.contains(where: { $0.lowercased().hasSuffix(".m4b") }) || description.tags.contains(where: { $0.hasPrefix("audiobook") }) {

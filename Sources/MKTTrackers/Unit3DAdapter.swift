@@ -64,22 +64,44 @@ public struct Unit3DAdapter: SiteAdapter {
             downloadLinks.value[id] = link
             return UploadAnswer(torrent: SiteTorrent(id: id, url: page(id)), rewritten: true)
         }
+        // `sendError` carries either Laravel's messages by field or one sentence
+        // (the torrent file's own checks, TorrentController::store in
+        // HDInnovations/UNIT3D-Community-Edition app/Http/Controllers/API/TorrentController.php).
+        if let sentence = json["data"] as? String {
+            throw TrackerError(.validation, "\(site.host): \(GazelleMessages.plain(sentence))", field: "torrent", httpStatus: response.status)
+        }
         let errors = json["data"] as? [String: Any] ?? [:]
         let messages = errors.keys.sorted().map { key in (key, (errors[key] as? [Any] ?? [errors[key] as Any]).compactMap { $0 as? String }.joined(separator: " ")) }
-        if let taken = messages.first(where: { $0.0 == "info_hash" }), taken.1.lowercased().contains("taken") {
-            guard let found = try lookup(infohash: infohashSent.value ?? "", name: name) else {
-                throw TrackerError(.duplicate, "\(site.host): \(taken.1)", field: "info_hash", httpStatus: response.status)
-            }
-            return UploadAnswer(torrent: found, alreadyPresent: true)
+        if let taken = messages.first(where: { $0.0 == "info_hash" }), Self.meansPresent(taken.1) {
+            return try present(infohash: request.infohash ?? "", name: name)
         }
         let summary = messages.isEmpty ? GazelleMessages.plain(json["message"] as? String ?? "refused") : messages.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
         throw TrackerError(.validation, "\(site.host): \(summary)", field: messages.first?.0, httpStatus: response.status)
     }
 
+    /// The unique rule on `info_hash` ("The info hash has already been
+    /// taken.", the API's `Rule::unique('torrents')`) and the web form's "…has
+    /// already been uploaded…" both say the site holds this very torrent.
+    static func meansPresent(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("already been taken") || lower.contains("already been uploaded")
+    }
+
+    /// The torrent is on the site: found by the search when it lists it, else
+    /// present without an id, since the search is cached (300 s) and leaves out
+    /// torrents awaiting moderation.
+    func present(infohash: String, name: String) throws(TrackerError) -> UploadAnswer {
+        if let found = try lookup(infohash: infohash, name: name) {
+            return UploadAnswer(torrent: found, alreadyPresent: true)
+        }
+        return UploadAnswer(
+            torrent: SiteTorrent(id: 0, url: site.url),
+            warnings: ["\(site.host) holds this torrent but does not list it yet (awaiting moderation, or its search is cached); its id is not known"],
+            alreadyPresent: true)
+    }
+
     /// Links handed out by uploads in this process, by torrent id.
     let downloadLinks = Box<[Int: String]>([:])
-    /// The infohash of the torrent being uploaded, for the "already taken" lookup.
-    let infohashSent = Box<String?>(nil)
 
     public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] {
         guard let link = downloadLinks.value[torrent.id] else {

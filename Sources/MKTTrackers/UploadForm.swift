@@ -70,8 +70,11 @@ public enum UploadForm {
         if let editionYear = release.year { fields.append(.value("remaster_year", String(editionYear))) }
         if let label = release.label { fields.append(.value("remaster_record_label", label)) }
         if let number = release.catalogueNumber { fields.append(.value("remaster_catalogue_number", number)) }
-        fields.append(.value("format", try required(release.format, "format", "format")))
-        fields.append(.value("bitrate", try required(release.encoding, "bitrate", "encoding")))
+        let format = try required(release.format, "format", "format")
+        let encoding = try required(release.encoding, "bitrate", "encoding")
+        fields.append(.value("format", format))
+        fields.append(.value("bitrate", encoding))
+        fields += try otherBitrate(release, format: format, encoding: encoding)
         if isMusic {
             let media = try required(release.media, "media", "media (CD, WEB, Vinyl, …)")
             fields.append(.value("media", site.media(media)))
@@ -87,7 +90,47 @@ public enum UploadForm {
                 fields.append(.file("logfiles[]", log.data, filename: log.filename, contentType: "text/plain"))
             }
         }
+        if family == .ops { try checkByteLimits(fields, isMusic: isMusic) }
         return fields
+    }
+
+    /// `bitrate=Other` needs `other_bitrate` (at most 9 bytes) and, for a
+    /// variable rate, `vbr`: Gazelle refuses it otherwise ("You must enter the
+    /// other bitrate", OPSnet/Gazelle sections/upload/upload_handle.php, which
+    /// then files the encoding as the text plus " (VBR)" when `vbr` is set).
+    /// FLAC is never Other there ("FLAC bitrate must be lossless").
+    static func otherBitrate(_ release: ReleaseDescription, format: String, encoding: String) throws(TrackerError) -> [MultipartField] {
+        guard encoding == "Other", format != "FLAC" else { return [] }
+        guard let kbps = release.otherBitrate, kbps > 0 else {
+            throw TrackerError(.validation, "the encoding is Other and the files give no average bitrate for other_bitrate; set an encoding the site lists (--meta encoding=…)", field: "other_bitrate")
+        }
+        let text = String(kbps)
+        guard text.utf8.count <= otherBitrateLimit else {
+            throw TrackerError(.validation, "the average bitrate \(text) is longer than the \(otherBitrateLimit) characters the site takes", field: "other_bitrate")
+        }
+        var fields: [MultipartField] = [.value("other_bitrate", text)]
+        if release.otherBitrateIsVariable == true { fields.append(.value("vbr", "1")) }
+        return fields
+    }
+
+    static let otherBitrateLimit = 9
+
+    /// OPS's lengths, in bytes: its Validator measures with `strlen`
+    /// (OPSnet/Gazelle app/Util/Validator.php), the limits are
+    /// sections/upload/upload_handle.php's. Title and tags are checked only for
+    /// a new group, the edition's label and number (when given) for music.
+    static let opsByteLimits: [(field: String, range: ClosedRange<Int>, musicOnly: Bool)] = [
+        ("title", 1...200, false), ("tags", 2...200, false),
+        ("remaster_title", 1...80, true), ("remaster_record_label", 1...80, true), ("remaster_catalogue_number", 1...80, true),
+    ]
+
+    static func checkByteLimits(_ fields: [MultipartField], isMusic: Bool) throws(TrackerError) {
+        for limit in opsByteLimits where isMusic || !limit.musicOnly {
+            guard let text = fields.first(where: { $0.name == limit.field })?.text else { continue }
+            let bytes = text.utf8.count
+            guard !limit.range.contains(bytes) else { continue }
+            throw TrackerError(.validation, "\(limit.field) is \(bytes) bytes in UTF-8; OPS takes \(limit.range.lowerBound) to \(limit.range.upperBound)", field: limit.field)
+        }
     }
 
     /// UNIT3D's API form (`/api/torrents/upload`), without the torrent file.
@@ -148,7 +191,10 @@ public enum AlbumDescription {
                 var line = "[b]\(position).[/b] \(plain(track.title ?? (track.path as NSString).lastPathComponent))"
                 let artists = track.artists.filter { !release.artists.contains($0) }
                 if !artists.isEmpty { line = "[b]\(position).[/b] \(plain(artists.joined(separator: " & "))) – \(plain(track.title ?? ""))" }
-                if !track.guests.isEmpty { line += " (feat. \(track.guests.joined(separator: " & ")))" }
+                // A guest the title already names ("Song (feat. X)") is not named twice.
+                let title = (track.title ?? "").lowercased()
+                let unnamed = track.guests.filter { !title.contains($0.lowercased()) }
+                if !unnamed.isEmpty { line += " (feat. \(unnamed.joined(separator: " & ")))" }
                 if let milliseconds = track.durationMilliseconds {
                     line += " [i](\(duration(milliseconds)))[/i]"
                     total = total.clampedAdding(max(milliseconds, 0))

@@ -117,7 +117,6 @@ public final class Uploader {
         guard job.torrent.source == site.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
             throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(site.source); build it with make-torrent --tracker \(site.name)")
         }
-        if let unit3d = adapter as? Unit3DAdapter { unit3d.infohashSent.value = job.torrent.infoHashHex }
         // The form is checked before any request: a release the site would refuse costs no request.
         if site.family != .unit3d {
             _ = try UploadForm.gazelle(job.release, site: site, groupID: nil, dryRun: job.dryRun, logs: job.logs)
@@ -210,7 +209,8 @@ public final class Uploader {
     }
 
     private func record(_ torrent: SiteTorrent, in receipt: inout UploadReceipt) {
-        receipt.siteTorrentID = torrent.id
+        // Id 0: the site holds the torrent without saying which it is.
+        receipt.siteTorrentID = torrent.id > 0 ? torrent.id : nil
         receipt.siteGroupID = torrent.groupID
         receipt.url = torrent.url
     }

@@ -775,13 +775,14 @@ def gazelle_checks(t, up):
                 return "There is an error with how artists are specified."
             if not any(role == "1" and artist for artist, role in zip(artists, importance)):
                 return "Please enter at least one main artist"
-        if not 1 <= len(up.value("title")) <= 200:
-            return "Title must be between 1 and 200 characters."
+        # Gazelle's Validator counts bytes (strlen), not characters (OPS app/Util/Validator.php).
+        if not 1 <= len(up.value("title").encode()) <= 200:
+            return "Title must be less than 200 characters."
         if category in (MUSIC, AUDIOBOOKS) and as_int(up.value("year")) is None:
             return "Year must be a number."
         if category == MUSIC and as_int(up.value("releasetype")) not in RELEASE_TYPES[t.site]:
             return "Please select a valid release type."
-        if not 2 <= len(up.value("tags")) <= 200:
+        if not 2 <= len(up.value("tags").encode()) <= 200:
             return "You must enter at least one tag. Maximum length is 200 characters."
         if len(up.value("album_desc")) < 10:
             return "The album description has a minimum length of 10 characters."
@@ -792,8 +793,18 @@ def gazelle_checks(t, up):
             return "Please select a valid bitrate."
         if up.value("format") == "FLAC" and up.value("bitrate") not in ("Lossless", "24bit Lossless"):
             return "FLAC bitrate must be lossless."
+        # OPS sections/upload/upload_handle.php: Other needs other_bitrate, at most 9 bytes.
+        if up.value("bitrate") == "Other" and up.value("format") != "FLAC" \
+                and not 1 <= len(up.value("other_bitrate").encode()) <= 9:
+            return "You must enter the other bitrate (max length: 9 characters)."
     if category == MUSIC and up.value("media") not in MEDIA[flavour]:
         return "Please select a valid media."
+    if category == MUSIC:
+        # Given, each is 1 to 80 bytes (OPS upload_handle.php).
+        for field, what in (("remaster_title", "Remaster title"), ("remaster_record_label", "Remaster record label"),
+                            ("remaster_catalogue_number", "Remaster catalogue number")):
+            if len(up.value(field).encode()) > 80:
+                return f"{what} must be between 1 and 80 characters."
     return t.faults.get("validation")
 
 
@@ -971,6 +982,34 @@ def serve_unit3d(t, req):
     return handler(t, req)
 
 
+UNIT3D_BAD_NAME = re.compile(
+    r'[\\/?<>:*|"\x00-\x1f]'            # separators, Windows' forbidden characters, controls
+    r'|[. ]$'                           # ending in a dot or a space
+    r'|^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$'  # Windows' reserved names
+    r'|^\.?____padding', re.IGNORECASE)  # BitComet padding files
+
+
+def unit3d_valid_filename(name):
+    """TorrentTools::isValidFilename (UNIT3D app/Helpers/TorrentTools.php), on the raw bytes."""
+    text = name.decode("utf-8", "replace")
+    return len(name) <= 255 and not UNIT3D_BAD_NAME.search(text) and not name.startswith(b".pad")
+
+
+def unit3d_file_check(up):
+    """TorrentController::store's checks of the file, before any validation:
+    a sentence as `data`, or None (UNIT3D app/Http/Controllers/API/TorrentController.php)."""
+    if not up.file:
+        return "You Must Provide A Torrent File For Upload!"
+    if not up.file["filename"].endswith(".torrent") or up.info is None:
+        return "You Must Provide A Valid Torrent File For Upload!"
+    files = up.info.get(b"files")
+    names = [up.info.get(b"name", b"")] if not isinstance(files, list) else \
+        [part for entry in files if isinstance(entry, dict) for part in entry.get(b"path", []) if isinstance(part, bytes)]
+    if not all(unit3d_valid_filename(name) for name in names):
+        return "Invalid Filenames In Torrent Files!"
+    return None
+
+
 def unit3d_checks(t, up):
     """Laravel validates every rule and reports every failing field."""
     errors = {}
@@ -981,12 +1020,6 @@ def unit3d_checks(t, up):
     def label(field):
         return field.replace("_", " ")
 
-    if not up.file or not up.file["data"]:
-        fail("torrent", "The torrent field is required.")
-    elif not up.file["filename"].lower().endswith(".torrent"):
-        fail("torrent", "The torrent field must be a file of type: torrent.")
-    elif up.info is None:
-        fail("torrent", "The torrent field must be a valid torrent file.")
     name = up.value("name")
     if not name:
         fail("name", "The name field is required.")
@@ -1016,18 +1049,21 @@ def unit3d_checks(t, up):
 
 def unit3d_upload(t, req):
     up = Upload(t, req, "torrent")
+    sentence = unit3d_file_check(up)
+    if sentence:
+        with t.lock:
+            up.record("rejected")
+        return json_answer(404, {"success": False, "message": "Validation Error.", "data": sentence})
     with t.lock:
         errors = unit3d_checks(t, up)
-        info = top = None
-        if "torrent" not in errors:
-            # What UNIT3D keeps of a torrent, then its own flags.
-            top = {k: v for k, v in up.top.items() if k in UNIT3D_TOP_KEYS}
-            info = {k: v for k, v in up.info.items() if k in UNIT3D_INFO_KEYS}
-            info[b"source"], info[b"private"] = t.forced_source().encode(), 1
-            up.site_infohash = infohash(info)
-            existing = t.by_hash.get(up.site_infohash)
-            if existing:
-                errors["info_hash"] = ["The info hash has already been taken."]
+        # What UNIT3D keeps of a torrent, then its own flags.
+        top = {k: v for k, v in up.top.items() if k in UNIT3D_TOP_KEYS}
+        info = {k: v for k, v in up.info.items() if k in UNIT3D_INFO_KEYS}
+        info[b"source"], info[b"private"] = t.forced_source().encode(), 1
+        up.site_infohash = infohash(info)
+        if t.by_hash.get(up.site_infohash):
+            # The API's Rule::unique('torrents') on info_hash, in Laravel's words.
+            errors["info_hash"] = ["The info hash has already been taken."]
         if errors:
             # Taken infohash: the same torrent again (its name is then usually taken too).
             taken = t.by_hash.get(up.site_infohash) if "info_hash" in errors else None
