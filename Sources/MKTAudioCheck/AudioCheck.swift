@@ -26,8 +26,10 @@ public enum AudioCheck {
                 let windows = try self.windows(of: location(path), facts: read, flac: flac, environment: environment)
                 let seconds = Double(read.sampleCount ?? 0) / Double(max(read.sampleRate, 1))
                 findings += AudioAnalysis.findings(path: path, windows: windows, trackSeconds: seconds)
+            } catch let error as AudioCheckError {
+                findings.append(Finding(severity: .error, code: "audio-undecodable", path: path, message: "cannot decode for the audio checks: \(error.reason)"))
             } catch {
-                findings.append(Finding(severity: .error, code: "audio-undecodable", path: path, message: "\(error)"))
+                findings.append(Finding(severity: .error, code: "audio-undecodable", path: path, message: "cannot decode for the audio checks: \(error)"))
             }
         }
         return findings
@@ -59,7 +61,7 @@ public enum AudioCheck {
             child.captureLimit = Int(end - start) * facts.channels * bytesPerSample + 4096
             let result = try child.run()
             guard result.status == 0, !result.standardOutput.isEmpty else {
-                let reason = String(decoding: result.standardError, as: UTF8.self).split(separator: "\n").last.map(String.init)
+                let reason = String(decoding: result.standardError, as: UTF8.self).split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) }
                 throw AudioCheckError(path: file, reason: result.timedOut ? "flac took too long" : reason ?? "flac wrote no samples (exit status \(result.status))")
             }
             windows.append(PCMWindow(samples: samples(result.standardOutput, bytesPerSample: bytesPerSample), channels: facts.channels,

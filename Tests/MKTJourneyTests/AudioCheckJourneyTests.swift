@@ -57,6 +57,33 @@ struct AudioCheckJourneyTests {
         }
     }
 
+    @Test func clippingSilenceAndAnUndecodableFileAreFlagged() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            let release = "\(directory)/Fixture Artist - Faults (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            // A sine driven 12 dB past full scale; -D: no dither, so the clipped samples stay at full scale.
+            try run([tools.sox, "-D", "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", "\(release)/01 - Clip.flac", "synth", "3", "sine", "100", "gain", "12"])
+            // 2 s of noise, 6 s of zeros, 2 s of noise: the middle window is all zero.
+            let noise = "\(directory)/noise.wav", zeros = "\(directory)/zeros.wav"
+            try run([tools.sox, "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", noise, "synth", "2", "pinknoise", "gain", "-n", "-6"])
+            try run([tools.sox, "-D", "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", zeros, "trim", "0", "6"])
+            try run([tools.sox, "-D", noise, zeros, noise, "\(release)/02 - Gap.flac"])
+            // The first 20 kB of that file: its header says 10 s, flac cannot seek into them.
+            let gap = try #require(FileManager.default.contents(atPath: "\(release)/02 - Gap.flac"))
+            try gap.prefix(20_000).write(to: URL(fileURLWithPath: "\(release)/03 - Cut.flac"))
+
+            let result = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", release], in: directory)
+            let all = try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]] ?? []
+            let findings = all.filter { Self.audioCodes.contains($0["code"] ?? "") }
+            #expect(findings.map { [$0["path"] ?? "", $0["code"] ?? ""] } == [["01 - Clip.flac", "clipping"], ["02 - Gap.flac", "digital-silence"], ["03 - Cut.flac", "audio-undecodable"]], "\(findings)")
+            #expect(findings.first?["message"]?.contains("runs of 3 or more samples at full scale in the 6.0 s read") == true, "\(findings)")
+            #expect(findings.dropFirst().first?["message"] == "2.0 s of digital silence (every sample zero) from 0:04", "\(findings)")
+            #expect(findings.last?["severity"] == "error")
+            #expect(findings.last?["message"]?.hasPrefix("cannot decode for the audio checks: ") == true, "\(findings)")
+        }
+    }
+
     @Test func spectralsDrawsEveryTrackAndAPageShowingThem() throws {
         let tools = try #require(AudioTools.found)
         try withTemporaryDirectory { directory in
