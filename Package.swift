@@ -6,7 +6,7 @@ import PackageDescription
 //
 //   C shims      CMKTOpenSSL  CMKTCurl  CMKTArchive  CMKTSystem
 //   1 base       MKTCrypto  MKTConfig  MKTMetadata  MKTHTTP  MKTSubprocess  MKTRipLog
-//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources  MKTTranscode  MKTNotify
+//   2 store      MKTStore  MKTTorrent  MKTCatalog  MKTHooks  MKTArchive  MKTClients  MKTSources  MKTTranscode  MKTNotify  MKTAudioCheck
 //   3 objects    MKTObjects  MKTCredentials
 //   4 sites      MKTTrackers
 //   5 workflows  MKTWorkflow
@@ -137,6 +137,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        /** Audio checks on lossless files: fake 24-bit, upsampling, lossy masters, clipping, silence (a few windows decoded by flac). */
+        .target(
+            name: "MKTAudioCheck",
+            dependencies: ["MKTMetadata", "MKTSubprocess"],
+            swiftSettings: strict
+        ),
+
         /** Notifications of pushes to webhooks (Discord, ntfy, plain JSON) and Apprise URLs: pure message builders, a rate-limited, retrying sender. */
         .target(
             name: "MKTNotify",
@@ -184,6 +191,7 @@ let package = Package(
             name: "MKTCommands",
             dependencies: [
                 "MKTStore",
+                "MKTAudioCheck",
                 "MKTObjects",
                 "MKTTorrent",
                 "MKTWorkflow",
@@ -296,7 +304,7 @@ let package = Package(
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent"],
+            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent", "MKTSubprocess"],
             swiftSettings: strict
         ),
         .testTarget(

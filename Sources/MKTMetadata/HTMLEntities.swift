@@ -46,6 +46,12 @@ public enum HTMLEntities {
         return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
 
+    /// `text` safe in HTML text and in a double-quoted attribute.
+    public static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     /// Decodes every reference in one pass (so `&amp;amp;` becomes `&amp;`, once).
     public static func decode(_ text: String) -> String {
         guard text.contains("&") else { return text }

@@ -119,7 +119,7 @@ public final class Uploader {
         }
         // The form is checked before any request: a release the site would refuse costs no request.
         if site.family != .unit3d {
-            _ = try UploadForm.gazelle(job.release, site: site, groupID: nil, dryRun: job.dryRun, logs: job.logs)
+            _ = try UploadForm.gazelle(job.release, site: site, groupID: job.groupID, dryRun: job.dryRun, logs: job.logs)
         }
         if previousOutcome == .outcomeUnknown, let found = try adapter.lookup(infohash: job.torrent.infoHashHex, name: job.torrent.name) {
             record(found, in: &receipt)

@@ -1,4 +1,5 @@
 import Foundation
+import MKTMetadata
 
 /// `mkt stats --html`: one self-contained page, charts in inline SVG, no
 /// script and nothing fetched from the network.
@@ -202,8 +203,5 @@ public enum StatsReport {
         return milliseconds < 1000 ? "\(milliseconds) ms" : String(format: "%.1f s", Double(milliseconds) / 1000)
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTMLEntities.escape(text) }
 }

@@ -45,6 +45,8 @@ struct CommandLineJourneyTests {
               log                     Show the upload history: every attempt, newest first.
               stats                   Summarize the upload history per tracker: success
                                       rate, attempts, timings, errors.
+              spectrals               Draw each track's spectrogram (full and a zoomed
+                                      second) and a page showing them all.
               export                  Write a release's torrent for one tracker, with its
                                       announce URL, to a file.
               verify                  Re-read a release's data and check it against its

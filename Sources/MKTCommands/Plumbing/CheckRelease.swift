@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MKTAudioCheck
 import MKTConfig
 import MKTMetadata
 import MKTStore
@@ -24,7 +25,9 @@ extension MKT {
                 (format, encoding, media) the site's form offers. Unless the media is another
                 than CD, each rip log is scored as the site's logchecker scores it (see
                 check-log): below the site's threshold (RED, OPS: 100) an error; its checksum;
-                its copy CRCs against the FLAC files beside it (decoded by flac).
+                its copy CRCs against the FLAC files beside it (decoded by flac). Each FLAC
+                file's audio, three 2-second windows decoded by flac: fake 24-bit, upsampled
+                from 44.1/48 kHz, a lossy master, clipping, digital silence.
                 One line per finding, "error: …" or "warning: …"; exit 1 if any error.
                 """
         )
@@ -69,6 +72,7 @@ extension MKT {
                     ? Finding(severity: .warning, code: finding.code, path: finding.path, message: finding.message + " when it is added") : finding
             }
             findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, media: description.media, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
+            findings += AudioCheck.findings(facts: facts, location: { tree.isSingleFile ? root : "\(root)/\($0)" }, environment: ProcessInfo.processInfo.environment)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }
                 Console.write(try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]))

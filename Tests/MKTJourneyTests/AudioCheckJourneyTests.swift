@@ -1,0 +1,126 @@
+import Foundation
+import MKTSubprocess
+import MKTTestSupport
+import Testing
+
+/// `mkt check-release` on lossless files that are not what they claim: an
+/// upsampled 24/96, a 16-bit recording padded to 24 bits, a FLAC made from an
+/// MP3, each flagged with its numbers; a true 24/96 recording is not. And
+/// `mkt spectrals`'s pictures and page.
+@Suite(.enabled(if: AudioTools.found != nil, "sox, flac or lame is missing (scripts/apt-deps.sh test installs them)"))
+struct AudioCheckJourneyTests {
+    static let audioCodes: Set<String> = ["fake-24-bit", "upsampled", "lossy-master", "clipping", "digital-silence", "audio-undecodable", "audio-unchecked"]
+
+    @Test func fakesAreFlaggedWithTheirNumbersAndATrueRecordingIsNot() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            // 16-bit 44.1 kHz pink noise, the "CD" every fake starts from. (The rate
+            // goes before -n: after it, sox synthesizes at 48 kHz and resamples.)
+            let cd = "\(directory)/cd.wav"
+            try run([tools.sox, "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", cd, "synth", "2.5", "pinknoise", "gain", "-n", "-6"])
+
+            // A true 24/96 recording: pink noise to 48 kHz and a 30 kHz tone.
+            let noise = "\(directory)/noise96.wav", tone = "\(directory)/tone96.wav"
+            try run([tools.sox, "-R", "-r", "96000", "-n", "-b", "24", "-c", "2", noise, "synth", "2.5", "pinknoise", "gain", "-n", "-8"])
+            try run([tools.sox, "-R", "-r", "96000", "-n", "-b", "24", "-c", "2", tone, "synth", "2.5", "sine", "30000", "gain", "-n", "-20"])
+            let findings = { (name: String, make: (String) throws -> Void) throws -> [[String: String]] in
+                let release = "\(directory)/Fixture Artist - \(name) (2019) [FLAC]"
+                try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+                try make("\(release)/01 - Track.flac")
+                let result = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", release], in: directory)
+                let all = try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]] ?? []
+                return all.filter { Self.audioCodes.contains($0["code"] ?? "") }
+            }
+
+            let honest = try findings("True") { try run([tools.sox, "-R", "-m", noise, tone, "-b", "24", $0]) }
+            #expect(honest.isEmpty, "\(honest)")
+
+            let upsampled = try findings("Upsampled") { try run([tools.sox, "-R", cd, "-r", "96000", "-b", "24", $0]) }
+            #expect(upsampled.map { $0["code"] } == ["upsampled"], "\(upsampled)")
+            #expect(upsampled.first?["message"]?.contains("in a 96.0 kHz file: upsampled from 44.1 kHz?") == true, "\(upsampled)")
+
+            let padded = try findings("Padded") { try run([tools.sox, "-R", cd, "-b", "24", $0]) }
+            #expect(padded.map { $0["code"] } == ["fake-24-bit"], "\(padded)")
+            #expect(padded.first?["severity"] == "error")
+            #expect(padded.first?["message"]?.contains("the low 8 bits of all 529200 samples read (6.0 s from 3 places)") == true, "\(padded)")
+
+            let lossy = try findings("From MP3") { flacFile in
+                let mp3 = "\(directory)/cd.mp3", decoded = "\(directory)/decoded.wav"
+                try run([tools.lame, "--quiet", "-b", "128", cd, mp3])
+                try run([tools.lame, "--quiet", "--decode", mp3, decoded])
+                try run([tools.flac, "--silent", "--force", "-o", flacFile, decoded])
+            }
+            #expect(lossy.map { $0["code"] } == ["lossy-master"], "\(lossy)")
+            let message = lossy.first?["message"] ?? ""
+            // LAME at 128 kbps lowpasses at 16.5–17.1 kHz.
+            #expect(message.hasPrefix("the spectrum stops at 16.") || message.hasPrefix("the spectrum stops at 17."), "\(lossy)")
+        }
+    }
+
+    @Test func clippingSilenceAndAnUndecodableFileAreFlagged() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            let release = "\(directory)/Fixture Artist - Faults (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            // A sine driven 12 dB past full scale; -D: no dither, so the clipped samples stay at full scale.
+            try run([tools.sox, "-D", "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", "\(release)/01 - Clip.flac", "synth", "3", "sine", "100", "gain", "12"])
+            // 2 s of noise, 6 s of zeros, 2 s of noise: the middle window is all zero.
+            let noise = "\(directory)/noise.wav", zeros = "\(directory)/zeros.wav"
+            try run([tools.sox, "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", noise, "synth", "2", "pinknoise", "gain", "-n", "-6"])
+            try run([tools.sox, "-D", "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", zeros, "trim", "0", "6"])
+            try run([tools.sox, "-D", noise, zeros, noise, "\(release)/02 - Gap.flac"])
+            // The first 20 kB of that file: its header says 10 s, flac cannot seek into them.
+            let gap = try #require(FileManager.default.contents(atPath: "\(release)/02 - Gap.flac"))
+            try gap.prefix(20_000).write(to: URL(fileURLWithPath: "\(release)/03 - Cut.flac"))
+
+            let result = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", release], in: directory)
+            let all = try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]] ?? []
+            let findings = all.filter { Self.audioCodes.contains($0["code"] ?? "") }
+            #expect(findings.map { [$0["path"] ?? "", $0["code"] ?? ""] } == [["01 - Clip.flac", "clipping"], ["02 - Gap.flac", "digital-silence"], ["03 - Cut.flac", "audio-undecodable"]], "\(findings)")
+            #expect(findings.first?["message"]?.contains("runs of 3 or more samples at full scale in the 6.0 s read") == true, "\(findings)")
+            #expect(findings.dropFirst().first?["message"] == "2.0 s of digital silence (every sample zero) from 0:04", "\(findings)")
+            #expect(findings.last?["severity"] == "error")
+            #expect(findings.last?["message"]?.hasPrefix("cannot decode for the audio checks: ") == true, "\(findings)")
+        }
+    }
+
+    @Test func spectralsDrawsEveryTrackAndAPageShowingThem() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            let release = "\(directory)/Fixture Artist - Spectra (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            let names = ["01 - Low & Slow.flac", "02 - High.flac"]
+            for (name, tone) in zip(names, ["440", "9000"]) {
+                try run([tools.sox, "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", "\(release)/\(name)", "synth", "2", "sine", tone, "gain", "-n", "-6"])
+            }
+            let result = try MKTProcess.run(["spectrals", "--out", "\(directory)/out", release], in: directory)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "\(directory)/out/index.html\n")
+            let page = try String(contentsOfFile: "\(directory)/out/index.html", encoding: .utf8)
+            #expect(page.contains("<h2>01 - Low &amp; Slow.flac</h2>"), "\(page)")
+            #expect(page.contains("<h2>02 - High.flac</h2>"), "\(page)")
+            for stem in ["01", "02"] {
+                for kind in ["full", "zoom"] {
+                    #expect(page.contains("src=\"\(stem)-\(kind).png\""))
+                    let bytes = [UInt8](FileManager.default.contents(atPath: "\(directory)/out/\(stem)-\(kind).png") ?? Data())
+                    #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(stem)-\(kind).png is not a PNG")
+                }
+            }
+        }
+    }
+
+    private func run(_ arguments: [String]) throws {
+        let result = try ChildProcess(arguments, environment: ProcessInfo.processInfo.environment, timeout: 60).run()
+        #expect(result.status == 0, "\(arguments[0]): \(String(decoding: result.standardError, as: UTF8.self))")
+    }
+}
+
+/// sox, flac and lame on PATH.
+enum AudioTools {
+    static let found: (sox: String, flac: String, lame: String)? = {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        func find(_ name: String) -> String? { path.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) } }
+        guard let sox = find("sox"), let flac = find("flac"), let lame = find("lame") else { return nil }
+        return (sox, flac, lame)
+    }()
+}
