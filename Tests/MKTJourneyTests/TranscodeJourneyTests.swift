@@ -186,6 +186,16 @@ struct TranscodeJourneyTests {
             #expect(upload["groupId"] as? Int == group && fields["groupid"] == [String(group)], "\(fields)")
             #expect(fields["format"] == ["MP3"] && fields["bitrate"] == ["V0 (VBR)"], "\(fields)")
             #expect(fields["release_desc"]?.first?.contains("Transcoded by mkt from [url=\(red.url)/torrents.php?id=\(group)&torrentid=") == true, "\(fields)")
+
+            // --formats: the source's other transcodes, each into its group; a second run sends nothing and says so.
+            let formats = try world.mkt(["push", "red", hiResName, "--formats", "--no-seed"])
+            #expect(formats.status == 0 && formats.stdout.components(separatedBy: ": success").count - 1 == 2, "\(formats)")
+            #expect(formats.stderr.contains("2 uploaded, 2 up to date"), "\(formats)")
+            let uploads = try red.uploads
+            #expect(uploads.count == 4 && uploads.allSatisfy { $0["groupId"] as? Int == group }, "\(uploads.map { $0["groupId"] ?? "" })")
+            let formatsAgain = try world.mkt(["push", "red", hiResName, "--formats", "--no-seed"])
+            #expect(formatsAgain.status == 0 && !formatsAgain.stdout.contains("success") && formatsAgain.stderr.contains("4 up to date"), "\(formatsAgain)")
+            #expect(try red.uploads.count == 4)
         }
     }
 

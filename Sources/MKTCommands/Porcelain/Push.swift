@@ -63,6 +63,9 @@ extension MKT {
         @Flag(help: "Do not hand the uploaded torrents to the BitTorrent client.")
         var noSeed = false
 
+        @Flag(help: "Also push each named release's transcodes (mkt transcode), each into its source's group, after the source.")
+        var formats = false
+
         @Flag(name: .shortAndLong, help: "Print only what went wrong: no line for an upload that went through or a release the tracker has, no summary.")
         var quiet = false
 
@@ -120,7 +123,13 @@ extension MKT {
                     }
                 }
             } else {
-                let releases = try Self.releases(releaseNames, repository: repository)
+                var releases = try Self.releases(releaseNames, repository: repository)
+                if formats && !releaseNames.isEmpty {
+                    // Sources first: a transcode goes into the group its source's upload made or found.
+                    let named = Set(releases.map(\.name))
+                    let derived = try repository.transcodeSources().filter { named.contains($0.value.source) }.keys
+                    releases += try repository.releases().filter { derived.contains($0.name) && !named.contains($0.name) }.sorted { $0.name < $1.name }
+                }
                 if let refusal = try pusher.runPrePush(trackers: trackers, releases: releases) {
                     throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
                 }
