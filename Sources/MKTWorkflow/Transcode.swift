@@ -1,4 +1,5 @@
 import Foundation
+import MKTAudioCheck
 import MKTMetadata
 import MKTObjects
 import MKTStore
@@ -73,6 +74,16 @@ extension Repository {
             cueSheets[file.path] = (try? Data(contentsOf: URL(fileURLWithPath: stored.tree.location(of: file, root: root)))).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         report.failures += SourceCheck.refusals(tracks, cueSheets: cueSheets)
+        guard report.failures.isEmpty else { return report }
+        // A lossless file made from a lossy one, or upsampled, is what the sites call a
+        // transcode already: what is made from it would be refused as one.
+        let files = Dictionary(stored.tree.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let audio = AudioCheck.findings(
+            facts: facts, location: { path in files[path].map { stored.tree.location(of: $0, root: root) } ?? "\(root)/\(path)" },
+            environment: ProcessInfo.processInfo.environment)
+        for finding in audio where ["lossy-master", "upsampled"].contains(finding.code) {
+            report.failures.append(.refused(path: finding.path, reason: finding.message))
+        }
         guard report.failures.isEmpty else { return report }
         let bitDepth = tracks[0].facts.bitDepth ?? 16
         let parent = outputDirectory ?? (root as NSString).deletingLastPathComponent

@@ -214,7 +214,13 @@ struct TranscodeJourneyTests {
             try FileManager.default.createDirectory(atPath: lossy, withIntermediateDirectories: true)
             let encoded = try Oracle.run("/bin/bash", ["-c", "sox -R -n -b 16 -r 44100 -c 2 -t wav - synth 1 sine 440 | lame --quiet -b 320 --tt One --ta 'Transcode Artist' --tl Lossy - \(Oracle.quote(lossy))/01.mp3"], in: directory)
             #expect(encoded.status == 0, "\(encoded)")
-            for folder in [fake, mixed, emphasis, lossy] {
+            // A "FLAC" made from an MP3: pink noise through LAME at 128 kbps, decoded, then FLAC.
+            let fromMP3 = "\(music)/Transcode Artist - From MP3 (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: fromMP3, withIntermediateDirectories: true)
+            let made = try Oracle.run("/bin/bash", ["-c", "set -e; sox -R -r 44100 -n -b 16 -c 2 noise.wav synth 2.5 pinknoise gain -n -6; lame --quiet -b 128 noise.wav noise.mp3; "
+                + "lame --quiet --decode noise.mp3 decoded.wav; flac --silent -o \(Oracle.quote(fromMP3))/'01 - Tone 1.flac' decoded.wav"], in: directory)
+            #expect(made.status == 0, "\(made)")
+            for folder in [fake, mixed, emphasis, lossy, fromMP3] {
                 let added = try world.mkt(["add", "-y", folder])
                 #expect(added.status == 0, "\(added)")
             }
@@ -224,6 +230,7 @@ struct TranscodeJourneyTests {
                 ("transcode-artist-mixed-2019-flac", "error: 03 - Odd.flac: refused: sample rate 48000 Hz, the other tracks' is 44100 Hz"),
                 ("transcode-artist-emphasis-2019-flac", "error: 01 - Tone 1.flac: refused: its tags say it has pre-emphasis"),
                 ("transcode-artist-lossy-2019-mp3-320", "error: transcode-artist-lossy-2019-mp3-320: refused: the store records it as MP3, a lossy format"),
+                ("transcode-artist-from-mp3-2019-flac", "error: 01 - Tone 1.flac: refused: the spectrum stops at 1"),
             ]
             for (release, line) in cases {
                 let refused = try world.mkt(["transcode", release, "--to", "V0,320,FLAC16"])
