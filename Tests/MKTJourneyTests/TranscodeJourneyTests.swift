@@ -78,7 +78,9 @@ struct TranscodeJourneyTests {
         try withTemporaryDirectory { directory in
             let world = try TrackerWorld(directory)
             let red = try FakeTracker(site: "red")
+            let ops = try FakeTracker(site: "ops")
             try world.appendConfig(red.configSection())
+            try world.appendConfig(ops.configSection())
             let music = "\(directory)/music"
             let hiRes = try TranscodeAlbums.make(in: music, album: "High Rate", bits: 24, rate: 96000)
             // A small cover: into each folder, and into the MP3s' tags.
@@ -196,6 +198,16 @@ struct TranscodeJourneyTests {
             let formatsAgain = try world.mkt(["push", "red", hiResName, "--formats", "--no-seed"])
             #expect(formatsAgain.status == 0 && !formatsAgain.stdout.contains("success") && formatsAgain.stderr.contains("4 up to date"), "\(formatsAgain)")
             #expect(try red.uploads.count == 4)
+
+            // Both sites in one push: the CD album and its transcodes land in one group each on RED and OPS.
+            let both = try world.mkt(["push", "red", "ops", cdName, "--formats", "--no-seed"])
+            #expect(both.status == 0 && both.stdout.components(separatedBy: ": success").count - 1 == 6, "\(both)")
+            for fake in [red, ops] {
+                let sent = Array(try fake.uploads.suffix(3))  // this push's: the source, then its two transcodes
+                #expect(sent.count == 3 && Set(sent.compactMap { $0["groupId"] as? Int }).count == 1, "\(fake.site): \(sent.map { $0["groupId"] ?? "" })")
+                let descriptions = sent.compactMap { FakeTracker.fields(of: $0)["release_desc"]?.first }
+                #expect(descriptions.count == 2 && descriptions.allSatisfy { $0.contains("Transcoded by mkt from") }, "\(fake.site): \(descriptions)")
+            }
         }
     }
 

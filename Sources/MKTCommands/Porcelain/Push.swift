@@ -122,30 +122,37 @@ extension MKT {
                         throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
                     }
                 }
+                if !dryRun {
+                    let uploaded = try pusher.run(trackers: trackers.isEmpty ? nil : trackers)
+                    results += uploaded
+                    try pusher.runPostPush(uploaded)
+                }
             } else {
-                var releases = try Self.releases(releaseNames, repository: repository)
+                let named = try Self.releases(releaseNames, repository: repository)
+                var waves = [named]
                 if formats && !releaseNames.isEmpty {
-                    // Sources first: a transcode goes into the group its source's upload made or found.
-                    let named = Set(releases.map(\.name))
-                    let derived = try repository.transcodeSources().filter { named.contains($0.value.source) }.keys
-                    releases += try repository.releases().filter { derived.contains($0.name) && !named.contains($0.name) }.sorted { $0.name < $1.name }
+                    // A second wave after the sources: a transcode goes into the group its source's upload made or found.
+                    let names = Set(named.map(\.name))
+                    let derived = try repository.transcodeSources().filter { names.contains($0.value.source) }.keys
+                    waves.append(try repository.releases().filter { derived.contains($0.name) && !names.contains($0.name) }.sorted { $0.name < $1.name })
                 }
-                if let refusal = try pusher.runPrePush(trackers: trackers, releases: releases) {
-                    throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
-                }
-                let settled = try pusher.enqueue(trackers: trackers, releases: releases)
-                results += settled
-                if dryRun {
-                    let checked = Set(settled.map { "\($0.tracker) \($0.release)" })
-                    for tracker in trackers {
-                        results += try pusher.dryRun(trackers: [tracker], releases: releases.filter { !checked.contains("\(tracker) \($0.name)") })
+                for releases in waves where !releases.isEmpty && !Interruption.requested {
+                    if let refusal = try pusher.runPrePush(trackers: trackers, releases: releases) {
+                        throw CommandError.hookRefused(hook: "pre-push", tracker: refusal.tracker, status: refusal.status)
+                    }
+                    let settled = try pusher.enqueue(trackers: trackers, releases: releases)
+                    results += settled
+                    if dryRun {
+                        let checked = Set(settled.map { "\($0.tracker) \($0.release)" })
+                        for tracker in trackers {
+                            results += try pusher.dryRun(trackers: [tracker], releases: releases.filter { !checked.contains("\(tracker) \($0.name)") })
+                        }
+                    } else {
+                        let uploaded = try pusher.run(trackers: trackers)
+                        results += uploaded
+                        try pusher.runPostPush(uploaded)
                     }
                 }
-            }
-            if !dryRun {
-                let uploaded = try pusher.run(trackers: trackers.isEmpty ? nil : trackers)
-                results += uploaded
-                try pusher.runPostPush(uploaded)
             }
             if Interruption.requested {
                 Console.error("stopped: the jobs not finished stay in the queue; 'mkt push --queue' resumes them\n")
