@@ -207,6 +207,7 @@ let package = Package(
                 "MKTCatalog",
                 "MKTConfig",
                 "MKTRipLog",
+                "MKTSubprocess",
                 "MKTTranscode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

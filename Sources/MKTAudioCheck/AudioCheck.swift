@@ -17,7 +17,7 @@ public enum AudioCheck {
     public static func findings(facts: [String: AudioFacts], location: (String) -> String, environment: [String: String]) -> [Finding] {
         let flacFiles = facts.filter { $0.value.codec == "FLAC" }.sorted { $0.key < $1.key }
         guard !flacFiles.isEmpty else { return [] }
-        guard let flac = program("flac", environment: environment) else {
+        guard let flac = ChildProcess.executable(named: "flac", searchPath: environment["PATH"]) else {
             return [Finding(severity: .warning, code: "audio-unchecked", path: "", message: "audio not checked (fake 24-bit, upsampling, lossy master): flac is not installed (on PATH)")]
         }
         var findings: [Finding] = []
@@ -80,12 +80,6 @@ public enum AudioCheck {
             for byte in 0..<bytesPerSample { value |= UInt32(bytes[index * bytesPerSample + byte]) << (8 * byte) }
             return Int32(bitPattern: value << shift) >> shift
         }
-    }
-
-    /// Where a program is on the environment's PATH (ChildProcess runs paths, not names).
-    public static func program(_ name: String, environment: [String: String]) -> String? {
-        let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 

@@ -107,11 +107,7 @@ public struct NotificationSender: Sendable {
 
     /// `apprise` on PATH, or nil.
     public static func findApprise(path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
-        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(directory)/apprise"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
+        ChildProcess.executable(named: "apprise", searchPath: path)
     }
 }
 

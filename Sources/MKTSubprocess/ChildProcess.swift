@@ -190,3 +190,11 @@ public enum ChildProcessError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ChildProcess {
+    /// Where a program is on a PATH (ChildProcess runs paths, not names):
+    /// the first executable `DIR/name`, or nil. Without a PATH, /usr/bin:/bin.
+    public static func executable(named name: String, searchPath: String?) -> String? {
+        (searchPath ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

@@ -18,8 +18,7 @@ public struct Toolchain: Sendable {
         let path = caller["PATH"] ?? "/usr/bin:/bin"
         var programs: [String: String] = [:]
         for name in packages.keys.sorted() {
-            let found = path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-            guard let found else { throw .missingProgram(name, package: packages[name] ?? name) }
+            guard let found = ChildProcess.executable(named: name, searchPath: path) else { throw .missingProgram(name, package: packages[name] ?? name) }
             programs[name] = found
         }
         let environment = ["PATH": path, "LC_ALL": "C.UTF-8", "HOME": caller["HOME"] ?? "/"]

@@ -94,7 +94,7 @@ public enum RipLogCheck {
             findings.append(Finding(severity: .warning, code: "log-crc", path: log.path, message: "copy CRCs not checked: the log's CRCs leave out null samples"))
         }
         let checked = logs.filter { !$0.report.tracks.isEmpty && !$0.report.crcsSkipNullSamples }
-        if !checked.isEmpty, program("flac", environment: environment) == nil {
+        if !checked.isEmpty, ChildProcess.executable(named: "flac", searchPath: environment["PATH"]) == nil {
             return findings + [Finding(severity: .warning, code: "log-crc", path: "", message: "copy CRCs not checked: flac is not installed (on PATH)")]
         }
         for log in checked {
@@ -137,7 +137,7 @@ public enum RipLogCheck {
     public static func copyCRC(ofFLAC path: String, environment: [String: String]) throws -> String {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-pcm-\(UUID().uuidString).raw").path
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        guard let flac = program("flac", environment: environment) else { throw RipLogAudioError(path: path, reason: "flac is not installed (on PATH)") }
+        guard let flac = ChildProcess.executable(named: "flac", searchPath: environment["PATH"]) else { throw RipLogAudioError(path: path, reason: "flac is not installed (on PATH)") }
         let child = ChildProcess([flac, "-d", "-s", "-f", "--force-raw-format", "--endian=little", "--sign=signed", "-o", temporary, path],
             environment: environment, standardOutput: .discard, timeout: 600)
         let result = try child.run()
@@ -150,12 +150,6 @@ public enum RipLogCheck {
         var crc = CRC32()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { crc.update(chunk) }
         return crc.hex
-    }
-
-    /// Where a program is on the environment's PATH (ChildProcess runs paths, not names).
-    static func program(_ name: String, environment: [String: String]) -> String? {
-        let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func directory(of path: String) -> String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MKTAudioCheck
 import MKTMetadata
+import MKTSubprocess
 import MKTTorrent
 import MKTWorkflow
 
@@ -34,7 +35,7 @@ extension MKT {
                 (tree, root) = (stored.tree, try stored.knownFolder())
             }
             let environment = ProcessInfo.processInfo.environment
-            guard let sox = AudioCheck.program("sox", environment: environment) else {
+            guard let sox = ChildProcess.executable(named: "sox", searchPath: environment["PATH"]) else {
                 throw SpectrogramError(path: release, reason: "sox is not installed (on PATH)")
             }
             let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
