@@ -179,7 +179,9 @@ public enum StatsReport {
         var svg = "<svg width=\"\(label + width + 90)\" height=\"\(timed.count * row + 6)\" role=\"img\" aria-label=\"upload time per tracker\">\n"
         for (index, item) in timed.enumerated() {
             let y = index * row
-            let p95 = Int(Int64(width) * (item.p95Milliseconds ?? 0) / peak), p50 = Int(Int64(width) * (item.p50Milliseconds ?? 0) / peak)
+            // In Double: a receipt's duration times the width must not overflow.
+            let scale = { (milliseconds: Int64?) in Int((Double(width) * Double(max(0, milliseconds ?? 0)) / Double(peak)).rounded()) }
+            let p95 = scale(item.p95Milliseconds), p50 = scale(item.p50Milliseconds)
             svg += "<text x=\"0\" y=\"\(y + 17)\">\(escape(item.tracker))</text>"
                 + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(p95)\" height=\"18\" fill=\"\(color(of: item.tracker))\" fill-opacity=\"0.4\"><title>p95 \(seconds(item.p95Milliseconds))</title></rect>"
                 + "<rect x=\"\(label)\" y=\"\(y + 4)\" width=\"\(p50)\" height=\"18\" fill=\"\(color(of: item.tracker))\"><title>p50 \(seconds(item.p50Milliseconds))</title></rect>"
