@@ -287,11 +287,15 @@ public struct Pusher: Sendable {
     }
 
     /// The releases waiting in the queue, by tracker: what `pre-push` is told
-    /// before `mkt push --queue` works through them.
+    /// before `mkt push --queue` works through them. A job that will be
+    /// retargeted to its release's newer snapshot is named with that snapshot,
+    /// so the hook judges what will be sent.
     public func waitingReleases(trackers: [String]?) throws -> [String: [(name: String, meta: ObjectID)]] {
+        let current = Dictionary(try repository.releases().map { ($0.name, $0.meta) }, uniquingKeysWith: { first, _ in first })
         var waiting: [String: [(name: String, meta: ObjectID)]] = [:]
         for job in try queue.jobs() where (job.isWaiting || job.state == .uploading) && (trackers?.contains(job.tracker) ?? true) {
-            if let meta = ObjectID(hex: job.meta) { waiting[job.tracker, default: []].append((job.release, meta)) }
+            let retargeted = job.state == .pending || job.state == .failed ? current[job.release] : nil
+            if let meta = retargeted ?? ObjectID(hex: job.meta) { waiting[job.tracker, default: []].append((job.release, meta)) }
         }
         return waiting
     }

@@ -285,6 +285,9 @@ struct PusherTests {
             let refused = try #require(names.first { $0.contains("refused") })
             let edited = try world.repository.edit(release: moved, edits: ["media=Vinyl"])
             _ = try world.repository.edit(release: refused, edits: ["media=CD"])  // a CD lossless release needs its rip log
+            // pre-push is told the snapshot that will be sent, not the one queued.
+            let told = try #require(try pusher.waitingReleases(trackers: ["ops"])["ops"]).first { $0.name == moved }
+            #expect(told?.meta == edited.metaID)
 
             _ = try pusher.run(trackers: ["ops"])
             let uploads = site.transport.sent("action=upload")
