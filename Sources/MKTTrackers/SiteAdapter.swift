@@ -74,6 +74,8 @@ public protocol SiteAdapter {
     func passkey() throws(TrackerError) -> String?
     /// The torrent with this infohash (40 hex digits), if the site has it.
     func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent?
+    /// The torrent with this site id, if the site has it.
+    func torrent(id: Int) throws(TrackerError) -> SiteTorrent?
     func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease
     /// The upload itself: the one request that changes the site.
     func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer

@@ -28,10 +28,23 @@ public struct Unit3DAdapter: SiteAdapter {
         for result in results {
             guard let id = JSON.int(result["id"]), let attributes = result["attributes"] as? [String: Any] else { continue }
             if (attributes["info_hash"] as? String)?.lowercased() == infohash.lowercased() || (attributes["info_hash"] == nil && attributes["name"] as? String == name) {
+                if let link = attributes["download_link"] as? String { remember(link, of: id) }
                 return SiteTorrent(id: id, url: page(id), infohash: (attributes["info_hash"] as? String)?.lowercased())
             }
         }
         return nil
+    }
+
+    /// The search finds torrents by name; this adapter knows no call that finds one by id.
+    public func torrent(id: Int) throws(TrackerError) -> SiteTorrent? {
+        throw .local("\(site.host): mkt finds UNIT3D torrents by name, not by id; adopt with the torrent file instead")
+    }
+
+    /// `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
+    private func remember(_ link: String, of id: Int) {
+        let last = link.split(separator: "/").last.map(String.init) ?? ""
+        connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
+        downloadLinks.value[id] = link
     }
 
     /// UNIT3D refuses a second torrent of the same name or infohash itself;
@@ -55,13 +68,12 @@ public struct Unit3DAdapter: SiteAdapter {
             throw TrackerError(.outcomeUnknown, "\(site.host) answered the upload with something other than JSON (HTTP \(response.status)); the upload may or may not have been taken", httpStatus: response.status, outcomeUnknown: true)
         }
         if JSON.bool(json["success"]) == true, let link = json["data"] as? String {
-            // `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
             let last = link.split(separator: "/").last.map(String.init) ?? ""
-            connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
             guard let id = Int(last.prefix { $0 != "." }) else {
+                connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
                 throw TrackerError(.outcomeUnknown, "\(site.host) said success with a download link mkt cannot read", httpStatus: response.status, outcomeUnknown: true)
             }
-            downloadLinks.value[id] = link
+            remember(link, of: id)
             return UploadAnswer(torrent: SiteTorrent(id: id, url: page(id)), rewritten: true)
         }
         // `sendError` carries either Laravel's messages by field or one sentence
