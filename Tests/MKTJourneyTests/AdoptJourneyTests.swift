@@ -90,7 +90,9 @@ struct AdoptJourneyTests {
 
                 // It is the release's upload now: status, log and a second push say so.
                 #expect(try world.mkt(["status", release]).stdout.contains("  seeding\n"))
-                #expect(try world.mkt(["log", "--oneline"]).stdout.contains("adopted"))
+                #expect(try world.mkt(["log", "--oneline"]).stdout.contains(" ops \(release) adopted "))
+                #expect(try world.mkt(["stats", "--html", "\(directory)/report.html"]).stdout.hasSuffix("ops: 1 of the 1 uploaded adopted (the site had them; nothing was uploaded)\n"))
+                #expect(try String(contentsOfFile: "\(directory)/report.html", encoding: .utf8).contains("<td>1 (1 adopted)</td>"))
                 #expect(try world.mkt(["push", "ops", release]).stdout.contains("up to date"))
                 #expect(try world.mkt(["fsck"]).status == 0)
 
