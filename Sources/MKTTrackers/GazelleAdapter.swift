@@ -56,6 +56,9 @@ public struct GazelleAdapter: SiteAdapter {
         try torrent(query: ("id", String(id)))
     }
 
+    /// Gazelle names need not be unique: the edition is found by `existing`.
+    public func named(_ name: String) throws(TrackerError) -> SiteTorrent? { nil }
+
     /// `ajax.php?action=torrent` by `hash` or `id`.
     private func torrent(query: (String, String)) throws(TrackerError) -> SiteTorrent? {
         let answer: Any?

@@ -168,9 +168,17 @@ public final class Uploader {
             return nil
         }
         sent = true
-        let answer = try adapter.upload(UploadRequest(
-            torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
-            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
+        let answer: UploadAnswer
+        do {
+            answer = try adapter.upload(UploadRequest(
+                torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
+                logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
+        } catch where error.category == .duplicate {
+            // A site that finds the duplicate only when asked to take the upload (UNIT3D, by name) refused it: nothing was taken.
+            guard let check = job.crossSeed, let found = try adapter.named(job.torrent.name) else { throw error }
+            receipt.url = found.url
+            return try adopt(found, has: error.message, check: check, dryRun: job.dryRun, into: &receipt)
+        }
         if answer.dryRun {
             receipt.outcome = .dryRun
             receipt.siteGroupID = existing.groupID

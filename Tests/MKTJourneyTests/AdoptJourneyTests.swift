@@ -159,4 +159,27 @@ struct AdoptJourneyTests {
             }
         }
     }
+
+    /// UNIT3D finds the duplicate only when asked to take the upload: "The name has
+    /// already been taken." Its torrent of that name, found by the search and
+    /// fetched from its download link, is adopted; nothing is stored on the site.
+    @Test func aUnit3DNameTakenIsAdopted() throws {
+        try withTemporaryDirectory { directory in
+            let world = try SeedJourneyTests.world(directory)
+            let site = try FakeTracker(site: "unit3d", extra: ["--rate", "100/10", "--source", "seedpool"])
+            try world.appendConfig(site.configSection(name: "seedpool", extra: ["family": "unit3d", "source": "seedpool", "category-id": "1", "type-id": "1", "rate-limit": "100/10s"]))
+            try withExtendedLifetime(site) {
+                let folder = try Self.copyAlbum(1, to: world)
+                let release = try Self.add(folder, 1, to: world)
+                let (siteID, infohash) = try Self.preload(site, album: 1, torrent: Self.mktorrent(folder, exponent: 15, in: directory))
+                let pushed = try world.mkt(["push", "seedpool", release, "--no-seed"])
+                #expect(pushed.status == 0 && pushed.stdout.hasPrefix("seedpool \(release): adopted: 127.0.0.1 had this edition in torrent \(siteID); "), "\(pushed)")
+                let receipt = try world.object("refs/trackers/seedpool/\(release)")
+                #expect(receipt["siteInfohash"] as? String == infohash && receipt["url"] as? String == "\(site.url)/torrents/\(siteID)", "\(receipt)")
+                #expect(try site.torrents.count == 1)
+                #expect(try site.uploads.map { $0["outcome"] as? String } == ["rejected"])
+                #expect(try world.mkt(["push", "seedpool", release, "--no-seed"]).stdout.contains("up to date"))
+            }
+        }
+    }
 }
