@@ -154,6 +154,11 @@ struct AdoptJourneyTests {
                 let wrong = try world.mkt(["adopt", "ops", other, file])
                 #expect(wrong.status == 1 && wrong.stderr.hasPrefix("error: ops \(other): the torrent does not match the local files, so it is not adopted or seeded: the torrent is named"), "\(wrong)")
                 #expect(try world.mkt(["rev-parse", "refs/trackers/ops/\(other)"]).line == before)
+                let unlisted = try Self.mktorrent(second, exponent: 17, in: directory)
+                let notOnSite = try world.mkt(["adopt", "ops", other, unlisted])
+                #expect(notOnSite.status == 1 && notOnSite.stderr.hasPrefix("error: \(unlisted): 127.0.0.1 lists no torrent with infohash "), "\(notOnSite)")
+                let unknown = try world.mkt(["adopt", "ops", "no-such-release", "--id", "1"])
+                #expect(unknown.status == 1 && unknown.stderr == "error: no release named 'no-such-release' (mkt status lists them)\n", "\(unknown)")
                 #expect(try ops.uploads.isEmpty)
                 #expect(try world.mkt(["fsck"]).status == 0)
             }

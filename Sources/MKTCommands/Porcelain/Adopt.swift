@@ -51,21 +51,10 @@ extension MKT {
             let repository = try context.store
             let site = try repository.config.tracker(tracker)
             let name = shortReleaseName(release)
+            // Before asking the site anything.
+            guard try repository.refs.read("refs/releases/\(name)") != nil else { throw WorkflowError.unknownRelease(name) }
             let uploader = try context.uploader()(site)
-            let torrent: TorrentFile
-            let found: SiteTorrent?
-            if let id {
-                (found, torrent) = try uploader.siteTorrent(id: id)
-            } else if let torrentFile {
-                guard let data = FileManager.default.contents(atPath: torrentFile) else { throw CommandError.unreadable(torrentFile, errno: errno) }
-                torrent = try TorrentFile.parse(Array(data), label: torrentFile)
-                found = try uploader.find(torrent)
-                guard found != nil else {
-                    throw TrackerError(.validation, "\(torrentFile): \(site.host) lists no torrent with infohash \(torrent.infoHashHex); adopt the one the site hands out (--id ID)")
-                }
-            } else {
-                return
-            }
+            let (found, torrent) = try siteTorrent(from: uploader, host: site.host)
             let clientName = noSeed ? nil : try client ?? repository.config.seedingClient()
             let (_, receipt) = try repository.recordAdoption(
                 site: site, release: name, torrent: torrent,
@@ -73,6 +62,18 @@ extension MKT {
                 seed: clientName.map { context.seedAction(client: $0) })
             Console.write("\(tracker) \(name): \(receipt.summary)\n")
             if receipt.seedError != nil { throw ExitCode.failure }
+        }
+
+        /// The site's torrent by --id, or the file's torrent as the site lists it.
+        private func siteTorrent(from uploader: Uploader, host: String) throws -> (torrent: SiteTorrent, file: TorrentFile) {
+            if let id { return try uploader.siteTorrent(id: id) }
+            let path = torrentFile ?? ""
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandError.unreadable(path, errno: errno) }
+            let torrent = try TorrentFile.parse(Array(data), label: path)
+            guard let found = try uploader.find(torrent) else {
+                throw TrackerError(.validation, "\(path): \(host) lists no torrent with infohash \(torrent.infoHashHex); adopt the one the site hands out (--id ID)")
+            }
+            return (found, torrent)
         }
     }
 }
