@@ -83,6 +83,12 @@ enum Completion {
         switch command {
         case "push": .kinds([.trackers, .releases], folders: false)
         case "seed": .kinds([arguments.isEmpty ? .trackers : .releases], folders: false)
+        case "adopt":
+            switch arguments.count {
+            case 0: .kinds([.trackers], folders: false)
+            case 1: .kinds([.releases], folders: false)
+            default: .shellDefault  // the .torrent file
+            }
         case "push-tracker": arguments.isEmpty ? .kinds([.trackers], folders: false) : .shellDefault
         case "add", "make-torrent", "hash-release", "probe": .kinds([], folders: true)
         case "edit", "ls-release", "export", "log", "status": .kinds([.releases], folders: false)

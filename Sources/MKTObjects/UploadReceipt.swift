@@ -13,6 +13,10 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         case success
         /// An earlier attempt's outcome was unknown; a lookup found the torrent on the site.
         case recovered
+        /// The site had this edition already, in a torrent made elsewhere whose every
+        /// piece matches the local files: that torrent (`siteTorrent`) is the one to
+        /// seed, and nothing was uploaded.
+        case adopted
         /// Everything short of the upload itself went through (RED checks the form too).
         case dryRun = "dry-run"
         /// The site said no, or mkt refused before asking: resending the same cannot help.
@@ -90,8 +94,15 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     /// Clamped: a receipt is read from an object anyone could have written.
     public var durationMilliseconds: Int64 { finished.clampedSubtracting(started) }
 
-    /// The site has the torrent.
-    public var succeeded: Bool { outcome == .success || outcome == .recovered }
+    /// The site has the torrent (or, adopted, one with the very same pieces).
+    public var succeeded: Bool { outcome == .success || outcome == .recovered || outcome == .adopted }
+
+    /// The torrent object a client seeds: the site's copy when the site changed ours (ours if
+    /// that copy could not be kept), the site's torrent when it was adopted (nil if not kept), else ours.
+    public var seededTorrent: String? {
+        if outcome == .adopted { return siteTorrent }
+        return rewritten ? siteTorrent ?? torrent : torrent
+    }
 
     /// Trying again may help: a network failure, a rate limit, a server error,
     /// or an unknown outcome (after a lookup). Rejections are final.

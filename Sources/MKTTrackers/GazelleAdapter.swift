@@ -49,11 +49,23 @@ public struct GazelleAdapter: SiteAdapter {
     }
 
     public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
+        try torrent(query: ("hash", infohash.uppercased()))
+    }
+
+    public func torrent(id: Int) throws(TrackerError) -> SiteTorrent? {
+        try torrent(query: ("id", String(id)))
+    }
+
+    /// Gazelle names need not be unique: the edition is found by `existing`.
+    public func named(_ name: String) throws(TrackerError) -> SiteTorrent? { nil }
+
+    /// `ajax.php?action=torrent` by `hash` or `id`.
+    private func torrent(query: (String, String)) throws(TrackerError) -> SiteTorrent? {
         let answer: Any?
         do {
-            answer = try ajax("torrent", [("hash", infohash.uppercased())])
+            answer = try ajax("torrent", [query])
         } catch where error.category == .validation {
-            return nil  // "bad hash parameter", "could not find torrent": not there
+            return nil  // "bad hash parameter", "bad id parameter", "could not find torrent": not there
         }
         guard let answer = answer as? [String: Any], let torrent = answer["torrent"] as? [String: Any], let id = JSON.int(torrent["id"]) else { return nil }
         let group = JSON.int((answer["group"] as? [String: Any])?["id"])

@@ -74,6 +74,11 @@ public protocol SiteAdapter {
     func passkey() throws(TrackerError) -> String?
     /// The torrent with this infohash (40 hex digits), if the site has it.
     func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent?
+    /// The torrent with this site id, if the site has it.
+    func torrent(id: Int) throws(TrackerError) -> SiteTorrent?
+    /// The torrent the site holds under this name, whatever its infohash, on
+    /// a site where names are unique (UNIT3D); nil on one where they are not.
+    func named(_ name: String) throws(TrackerError) -> SiteTorrent?
     func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease
     /// The upload itself: the one request that changes the site.
     func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer

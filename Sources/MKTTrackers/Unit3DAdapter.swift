@@ -20,6 +20,17 @@ public struct Unit3DAdapter: SiteAdapter {
 
     /// `/api/torrents/filter` by name (names are unique on UNIT3D), matched by infohash.
     public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? {
+        try search(name) { attributes in
+            (attributes["info_hash"] as? String)?.lowercased() == infohash.lowercased() || (attributes["info_hash"] == nil && attributes["name"] as? String == name)
+        }
+    }
+
+    public func named(_ name: String) throws(TrackerError) -> SiteTorrent? {
+        try search(name) { $0["name"] as? String == name }
+    }
+
+    /// The first torrent the name search lists whose attributes `wanted` picks.
+    private func search(_ name: String, wanted: ([String: Any]) -> Bool) throws(TrackerError) -> SiteTorrent? {
         let response = try connection.send(HTTPRequest(url: try connection.url("/api/torrents/filter", query: [("name", name), ("perPage", "50")])), idempotent: true)
         try refuseStatus(HTTPResponseSummary(status: response.status, location: response.header("Location"), detail: JSON.object(response.body)?["message"] as? String), committing: false)
         guard response.status == 200, let results = JSON.object(response.body)?["data"] as? [[String: Any]] else {
@@ -27,11 +38,24 @@ public struct Unit3DAdapter: SiteAdapter {
         }
         for result in results {
             guard let id = JSON.int(result["id"]), let attributes = result["attributes"] as? [String: Any] else { continue }
-            if (attributes["info_hash"] as? String)?.lowercased() == infohash.lowercased() || (attributes["info_hash"] == nil && attributes["name"] as? String == name) {
+            if wanted(attributes) {
+                if let link = attributes["download_link"] as? String { remember(link, of: id) }
                 return SiteTorrent(id: id, url: page(id), infohash: (attributes["info_hash"] as? String)?.lowercased())
             }
         }
         return nil
+    }
+
+    /// The search finds torrents by name; this adapter knows no call that finds one by id.
+    public func torrent(id: Int) throws(TrackerError) -> SiteTorrent? {
+        throw .local("\(site.host): mkt finds UNIT3D torrents by name, not by id; adopt with the torrent file instead")
+    }
+
+    /// `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
+    private func remember(_ link: String, of id: Int) {
+        let last = link.split(separator: "/").last.map(String.init) ?? ""
+        connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
+        downloadLinks.value[id] = link
     }
 
     /// UNIT3D refuses a second torrent of the same name or infohash itself;
@@ -55,13 +79,12 @@ public struct Unit3DAdapter: SiteAdapter {
             throw TrackerError(.outcomeUnknown, "\(site.host) answered the upload with something other than JSON (HTTP \(response.status)); the upload may or may not have been taken", httpStatus: response.status, outcomeUnknown: true)
         }
         if JSON.bool(json["success"]) == true, let link = json["data"] as? String {
-            // `…/torrent/download/<id>.<rsskey>`: the rsskey is a secret like the passkey.
             let last = link.split(separator: "/").last.map(String.init) ?? ""
-            connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
             guard let id = Int(last.prefix { $0 != "." }) else {
+                connection.protect([String(last.drop { $0 != "." }.dropFirst())].filter { !$0.isEmpty })
                 throw TrackerError(.outcomeUnknown, "\(site.host) said success with a download link mkt cannot read", httpStatus: response.status, outcomeUnknown: true)
             }
-            downloadLinks.value[id] = link
+            remember(link, of: id)
             return UploadAnswer(torrent: SiteTorrent(id: id, url: page(id)), rewritten: true)
         }
         // `sendError` carries either Laravel's messages by field or one sentence
@@ -74,6 +97,12 @@ public struct Unit3DAdapter: SiteAdapter {
         let messages = errors.keys.sorted().map { key in (key, (errors[key] as? [Any] ?? [errors[key] as Any]).compactMap { $0 as? String }.joined(separator: " ")) }
         if let taken = messages.first(where: { $0.0 == "info_hash" }), Self.meansPresent(taken.1) {
             return try present(infohash: request.infohash ?? "", name: name)
+        }
+        // Only the name is taken (`'name' => unique:torrents`, HDInnovations/UNIT3D-Community-Edition
+        // app/Http/Requests/StoreTorrentRequest.php, in Laravel's words "The name has already been
+        // taken."): the site has a torrent of this release under another infohash.
+        if messages.count == 1, messages[0].0 == "name", Self.meansPresent(messages[0].1) {
+            throw TrackerError(.duplicate, "\(site.host) already has a torrent named \(name)", field: "name", httpStatus: response.status)
         }
         let summary = messages.isEmpty ? GazelleMessages.plain(json["message"] as? String ?? "refused") : messages.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
         throw TrackerError(.validation, "\(site.host): \(summary)", field: messages.first?.0, httpStatus: response.status)

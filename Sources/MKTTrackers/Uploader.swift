@@ -18,6 +18,10 @@ public struct UploadJob: Sendable {
     public var groupID: Int?
     /// The torrent's own description (Gazelle's `release_desc`): a transcode's lineage.
     public var torrentDescription: String?
+    /// Compares a torrent of the same edition the site has already with the
+    /// local files; set, such a torrent that matches is adopted instead of
+    /// refused as a duplicate (cross-seeding).
+    public var crossSeed: (@Sendable (TorrentFile) throws -> TorrentMatch)?
 
     public init(
         torrentID: String, torrent: TorrentFile, release: ReleaseDescription, metaID: String?, logs: [AttachedFile] = [], dryRun: Bool = false,
@@ -153,7 +157,9 @@ public final class Uploader {
         if let duplicate = existing.duplicate {
             receipt.siteGroupID = duplicate.groupID
             receipt.url = duplicate.url
-            throw TrackerError(.duplicate, "\(site.host) already has this edition in \(job.release.format ?? "") \(job.release.encoding ?? "") from \(job.release.media ?? "")")
+            let has = "\(site.host) already has this edition in \(job.release.format ?? "") \(job.release.encoding ?? "") from \(job.release.media ?? "")"
+            guard let check = job.crossSeed else { throw TrackerError(.duplicate, has) }
+            return try adopt(duplicate, has: has, check: check, dryRun: job.dryRun, into: &receipt)
         }
         if job.dryRun && site.family != .red {
             receipt.outcome = .dryRun
@@ -162,9 +168,17 @@ public final class Uploader {
             return nil
         }
         sent = true
-        let answer = try adapter.upload(UploadRequest(
-            torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
-            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
+        let answer: UploadAnswer
+        do {
+            answer = try adapter.upload(UploadRequest(
+                torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
+                logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
+        } catch where error.category == .duplicate {
+            // A site that finds the duplicate only when asked to take the upload (UNIT3D, by name) refused it: nothing was taken.
+            guard let check = job.crossSeed, let found = try adapter.named(job.torrent.name) else { throw error }
+            receipt.url = found.url
+            return try adopt(found, has: error.message, check: check, dryRun: job.dryRun, into: &receipt)
+        }
         if answer.dryRun {
             receipt.outcome = .dryRun
             receipt.siteGroupID = existing.groupID
@@ -188,6 +202,64 @@ public final class Uploader {
         return keep(copy, of: job, in: &receipt)
     }
 
+    /// Cross-seeding: the site's torrent of this edition, fetched and compared
+    /// with the local files. One that matches is the site's copy to seed (a
+    /// dry run only says so); one that does not is a duplicate, with the file that differs.
+    private func adopt(
+        _ duplicate: SiteTorrent, has: String, check: (TorrentFile) throws -> TorrentMatch, dryRun: Bool, into receipt: inout UploadReceipt
+    ) throws(TrackerError) -> [UInt8]? {
+        let copy: TorrentFile
+        do {
+            copy = try siteCopy(of: duplicate)
+        } catch {
+            throw TrackerError(.duplicate, "\(has); its torrent \(duplicate.id) could not be fetched to cross-seed: \(error.message)")
+        }
+        let match: TorrentMatch
+        do {
+            match = try check(copy)
+        } catch {
+            throw TrackerError(.local, "\(has); comparing its torrent \(duplicate.id) with the local files: \(error)")
+        }
+        guard match.isMatch else {
+            throw TrackerError(.duplicate, "\(has) in torrent \(duplicate.id), which does not match the local files, so it is not seeded: \(match)")
+        }
+        record(duplicate, in: &receipt)
+        receipt.siteInfohash = copy.infoHashHex
+        if dryRun {
+            receipt.outcome = .dryRun
+            receipt.message = "\(site.host) has this edition in torrent \(duplicate.id), whose pieces all match the local files: a push adopts it and uploads nothing"
+            return nil
+        }
+        receipt.outcome = .adopted
+        receipt.message = "\(site.host) had this edition in torrent \(duplicate.id); its pieces all match the local files, so it is seeded and nothing was uploaded"
+        return Self.withoutAnnounce(copy)
+    }
+
+    /// The torrent as mkt stores a site's copy: without the announce URLs, which carry the passkey.
+    public static func withoutAnnounce(_ torrent: TorrentFile) -> [UInt8] {
+        var stripped = torrent.dictionary
+        stripped["announce"] = nil
+        stripped["announce-list"] = nil
+        return Bencode.dictionary(stripped).encoded()
+    }
+
+    /// The site's torrent `id`, and its file (without announce), for `mkt adopt --id`.
+    public func siteTorrent(id: Int) throws(TrackerError) -> (torrent: SiteTorrent, file: TorrentFile) {
+        guard let found = try adapter.torrent(id: id) else { throw TrackerError(.validation, "\(site.host) has no torrent \(id)") }
+        return (found, try siteCopy(of: found))
+    }
+
+    /// The torrent with this infohash, if the site lists it (for `mkt adopt FILE`).
+    public func find(_ torrent: TorrentFile) throws(TrackerError) -> SiteTorrent? {
+        try adapter.lookup(infohash: torrent.infoHashHex, name: torrent.name)
+    }
+
+    /// Which key asks (its fingerprint), for a receipt made outside `attempt`.
+    public var keyFingerprint: String { adapter.connection.keyFingerprint }
+
+    /// Requests made so far through this uploader's connection.
+    public var requests: Int { adapter.connection.requests }
+
     private func siteCopy(of torrent: SiteTorrent) throws(TrackerError) -> TorrentFile {
         let bytes = try adapter.download(torrent)
         do {
@@ -202,10 +274,7 @@ public final class Uploader {
     private func keep(_ copy: TorrentFile, of job: UploadJob, in receipt: inout UploadReceipt) -> [UInt8]? {
         receipt.siteInfohash = copy.infoHashHex
         receipt.rewritten = copy.infoHashHex != job.torrent.infoHashHex
-        var stripped = copy.dictionary
-        stripped["announce"] = nil
-        stripped["announce-list"] = nil
-        return receipt.rewritten ? Bencode.dictionary(stripped).encoded() : nil
+        return receipt.rewritten ? Self.withoutAnnounce(copy) : nil
     }
 
     private func record(_ torrent: SiteTorrent, in receipt: inout UploadReceipt) {

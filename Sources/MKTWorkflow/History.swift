@@ -183,7 +183,7 @@ extension Repository {
                     return (tracker, .damaged("receipt \(id.hex.prefix(12)) cannot be read (\(error)); mkt fsck; mkt push \(tracker) \(release.name) records a new attempt"))
                 }
                 switch receipt.outcome {
-                case .success, .recovered: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
+                case .success, .recovered, .adopted: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
                 case .outcomeUnknown: return (tracker, .needsAttention("outcome unknown; mkt push --queue looks the torrent up"))
                 case .dryRun, .rejected, .failed: return (tracker, .failed(receipt))
                 }

@@ -25,7 +25,7 @@ public struct PushResult: Sendable {
 
     /// How a push's summary line counts it.
     public enum Kind: String, CaseIterable, Sendable {
-        case uploaded, checked, upToDate = "up to date", refused, rejected, failed, unknown = "outcome unknown"
+        case uploaded, adopted, checked, upToDate = "up to date", refused, rejected, failed, unknown = "outcome unknown"
     }
 
     public var kind: Kind {
@@ -33,6 +33,7 @@ public struct PushResult: Sendable {
         if refusal != nil { return .refused }
         switch receipt?.outcome {
         case .success?, .recovered?: return unrecorded == nil ? .uploaded : .unknown
+        case .adopted?: return unrecorded == nil ? .adopted : .unknown
         case .dryRun?: return .checked
         case .rejected? where receipt?.category == .local: return .refused
         case .rejected?: return .rejected

@@ -82,11 +82,9 @@ extension Repository {
         let torrentBytes: [UInt8]
         if let siteCopy {
             torrentBytes = siteCopy
-        } else if receipt.rewritten, let site = receipt.siteTorrent.flatMap(ObjectID.init(hex:)) {
-            torrentBytes = Array(try objects.read(site, as: .torrent))
         } else {
-            guard let ours = ObjectID(hex: receipt.torrent) else { throw WorkflowError.unknownRelease(release) }
-            torrentBytes = Array(try objects.read(ours, as: .torrent))
+            guard let seeded = receipt.seededTorrent.flatMap(ObjectID.init(hex:)) else { throw WorkflowError.unknownRelease(release) }
+            torrentBytes = Array(try objects.read(seeded, as: .torrent))
         }
         let torrent = try TorrentFile.parse(torrentBytes, label: "torrent of \(receipt.tracker)/\(release)")
         guard let metaID = receipt.meta.flatMap(ObjectID.init(hex:)) else { throw WorkflowError.unknownRelease(release) }

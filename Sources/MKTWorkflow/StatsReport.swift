@@ -99,7 +99,7 @@ public enum StatsReport {
         var rows = "<table><tr><th>Tracker</th><th>Releases</th><th>Uploaded</th><th>Success rate</th><th>First try</th><th>Attempts per success</th><th>p50</th><th>p95</th></tr>\n"
         for item in stats {
             let removed = !configured.isEmpty && !configured.contains(item.tracker) ? " <small>(removed from the config)</small>" : ""
-            rows += "<tr><td>\(escape(item.tracker))\(removed)</td><td>\(item.releases)</td><td>\(item.uploaded)</td><td>\(percent(item.successRate))</td><td>\(percent(item.firstTryRate))</td>"
+            rows += "<tr><td>\(escape(item.tracker))\(removed)</td><td>\(item.releases)</td><td>\(item.uploaded)\(item.adopted > 0 ? " (\(item.adopted) adopted)" : "")</td><td>\(percent(item.successRate))</td><td>\(percent(item.firstTryRate))</td>"
                 + "<td>\(item.attemptsPerSuccess.map { String(format: "%.2f", $0) } ?? "–")</td><td>\(seconds(item.p50Milliseconds))</td><td>\(seconds(item.p95Milliseconds))</td></tr>\n"
         }
         return rows + "</table>\n"

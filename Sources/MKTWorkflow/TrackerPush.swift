@@ -21,6 +21,11 @@ extension Repository {
         var job = UploadJob(
             torrentID: torrentID.hex, torrent: torrent, release: meta.description, metaID: metaID.hex,
             logs: try stored.map(Self.ripLogs) ?? [], dryRun: dryRun)
+        // A torrent of this edition already on the site is adopted when it holds these very files.
+        if let stored {
+            let repository = self
+            job.crossSeed = { @Sendable torrent in try repository.match(torrent, release: stored) }
+        }
         if let lineage = meta.derived, site.family != .unit3d {
             let source = try sourceGroup(of: lineage, tracker: site.name)
             guard let source else { throw WorkflowError.noSourceGroup(release: torrent.name, source: lineage.source, tracker: site.name) }

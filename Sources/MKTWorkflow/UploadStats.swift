@@ -7,6 +7,8 @@ public struct TrackerStats: Equatable, Sendable {
     /// (tracker, release) pairs tried, and those whose newest attempt ended with the site having the torrent.
     public var releases = 0
     public var uploaded = 0
+    /// Of those, the pairs whose newest receipt is `adopted`: the site had the release, nothing was uploaded.
+    public var adopted = 0
     /// Pairs whose first attempt already ended with the site having the torrent.
     public var firstTry = 0
     /// Every attempt (dry runs aside), and those that ended well.
@@ -40,6 +42,7 @@ public enum UploadStats {
             for entry in mine where newest[entry.release] == nil { newest[entry.release] = entry }
             stats.releases = newest.count
             stats.uploaded = newest.values.filter(\.receipt.succeeded).count
+            stats.adopted = newest.values.filter { $0.receipt.outcome == .adopted }.count
             // The last entry of each release is its oldest attempt.
             var oldest: [String: HistoryEntry] = [:]
             for entry in mine { oldest[entry.release] = entry }

@@ -13,6 +13,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case damagedJob(path: String, reason: String)
     case badJobName(String, path: String)
     case noSourceGroup(release: String, source: String, tracker: String)
+    case notTheRelease(release: String, tracker: String, reason: String)
+    case busy(tracker: String, release: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,10 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(path): '\(name)' cannot name a queued job (not a valid ref name component)"
         case .noSourceGroup(let release, let source, let tracker):
             "\(release) is a transcode of \(source), which \(tracker) has no group for in mkt's receipts; push \(source) to \(tracker) first ('mkt push \(tracker) \(source)')"
+        case .notTheRelease(let release, let tracker, let reason):
+            "\(tracker) \(release): the torrent does not match the local files, so it is not adopted or seeded: \(reason)"
+        case .busy(let tracker, let release):
+            "\(tracker) \(release): another mkt is pushing it right now; try again when it is done"
         }
     }
 }

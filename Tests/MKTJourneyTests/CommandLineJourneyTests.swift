@@ -38,6 +38,8 @@ struct CommandLineJourneyTests {
                                       all trackers at once.
               seed                    Hand uploaded torrents to the BitTorrent client, to
                                       seed.
+              adopt                   Record an upload made without mkt (by hand, by
+                                      another tool) as the release's upload.
               queue                   List, cancel or reorder the upload jobs in
                                       .mkt/queue/.
               notify                  List the notifiers, or send each a test message.

@@ -104,6 +104,8 @@ struct HelpAndCompletionJourneyTests {
             #expect(try line("push", "") == "alpha\nbeta\ndic\nops\nred\n\(release)\n")
             #expect(try line("push", "--dry-run", "a") == "alpha\n")
             #expect(try line("seed", "red", "") == "\(release)\n")
+            #expect(try line("adopt", "") == "alpha\nbeta\ndic\nops\nred\n")
+            #expect(try line("adopt", "red", "") == "\(release)\n")
             #expect(try line("log", "--tracker", "b") == "beta\n")
             #expect(try line("add", "--media", "S") == "Soundboard\nSACD\n")
             #expect(try line("edit", release, "--meta", "release-type=Li") == "release-type=Live album\n")

@@ -183,6 +183,20 @@ struct UploadReceiptCodecTests {
         #expect(try UploadReceipt(objectBody: receipt.objectBody()) == receipt)
     }
 
+    /// An adopted receipt seeds the site's torrent, never the one mkt would have uploaded.
+    @Test func anAdoptedReceiptSeedsTheSitesTorrent() throws {
+        var receipt = UploadReceipt(tracker: "ops", site: "https://orpheus.network", torrent: piecesHex, infohash: "h", attempt: 1, started: 5)
+        receipt.outcome = .adopted
+        #expect(receipt.succeeded && receipt.seededTorrent == nil)
+        receipt.siteTorrent = String(repeating: "b", count: 64)
+        #expect(receipt.seededTorrent == receipt.siteTorrent)
+        let body = receipt.objectBody()
+        #expect(String(decoding: body, as: UTF8.self).contains(#""outcome":"adopted""#))
+        #expect(try UploadReceipt(objectBody: body) == receipt)
+        receipt.outcome = .success
+        #expect(receipt.seededTorrent == piecesHex)
+    }
+
     static let malformed: [(String, String)] = [
         ("receipt", "not JSON"),
         (#"{"site":"s"}"#, "tracker: missing"),

@@ -39,7 +39,9 @@ Control endpoints (JSON; never rate limited, delayed or recorded):
   POST /_fake/reset   forgets faults, uploads, requests, groups, torrents,
                       the rate-limit window, and restarts the ids
   POST /_fake/groups  {artist, name, year, releasetype, tags, torrents: [...]}
-                      adds a group that is "already on the site"
+                      adds a group that is "already on the site"; a torrent
+                      with "torrent": BASE64 of a .torrent file is that one,
+                      as uploaded with another tool (its info kept as it is)
 
 Faults (all off until set):
   slow               seconds to wait before answering a site request
@@ -60,6 +62,7 @@ Faults (all off until set):
 """
 
 import argparse
+import base64
 import collections
 import email.parser
 import email.policy
@@ -1157,14 +1160,24 @@ def add_existing_group(t, spec):
         fields = {key: string(item, key) for key in
                   ("media", "format", "encoding", "remasterTitle", "remasterRecordLabel", "remasterCatalogueNumber")}
         fields["remasterYear"] = integer(item, "remasterYear", 0)
-        torrents.append((string(item, "name", f"{artist} - {name} ({year}) [{fields['format']}]"), fields))
+        top = None
+        if "torrent" in item:
+            try:
+                top = bdecode(base64.b64decode(string(item, "torrent"), validate=True))
+            except (ValueError, BencodeError) as error:
+                raise BadRequest(f"groups: torrent is not a base64 .torrent file: {error}") from None
+            if not isinstance(top, dict) or not isinstance(top.get(b"info"), dict):
+                raise BadRequest("groups: torrent has no info dictionary")
+        torrents.append((string(item, "name", f"{artist} - {name} ({year}) [{fields['format']}]"), fields, top))
     with t.lock:
         group = t.new_group(artist, name, year, releasetype, tags)
         ids = []
-        for torrent_name, fields in torrents:
-            info = {b"length": 1, b"name": torrent_name.encode(), b"piece length": 16384,
-                    b"pieces": os.urandom(20), b"private": 1, b"source": t.forced_source().encode()}
-            ids.append(t.new_torrent(group["id"], info, t.site_copy({}, info), **fields)["id"])
+        for torrent_name, fields, top in torrents:
+            if top is None:
+                top = {b"info": {b"length": 1, b"name": torrent_name.encode(), b"piece length": 16384,
+                                 b"pieces": os.urandom(20), b"private": 1, b"source": t.forced_source().encode()}}
+            info = top[b"info"]
+            ids.append(t.new_torrent(group["id"], info, t.site_copy(top, info), **fields)["id"])
     return {"groupId": group["id"], "torrentIds": ids}
 
 

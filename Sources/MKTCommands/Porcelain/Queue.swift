@@ -145,7 +145,7 @@ extension MKT {
             case .queued: "queued"
             case .uploading: "uploading"
             case .uploaded(let receipt, let seeding):
-                "uploaded" + (receipt.url.map { "  \($0)" } ?? "")
+                (receipt.outcome == .adopted ? "adopted" : "uploaded") + (receipt.url.map { "  \($0)" } ?? "")
                     + (seeding ? "  seeding" : receipt.seedError.map { "  not seeding: \($0)" } ?? receipt.seedHandedTo.map { "  handed to \($0)" } ?? "")
             case .failed(let receipt): receipt.summary
             case .needsAttention(let why): "needs attention: \(why)"

@@ -46,7 +46,7 @@ extension MKT {
             if json {
                 let objects = stats.map { item -> [String: Any] in
                     var object: [String: Any] = [
-                        "tracker": item.tracker, "releases": item.releases, "uploaded": item.uploaded, "attempts": item.attempts,
+                        "tracker": item.tracker, "releases": item.releases, "uploaded": item.uploaded, "adopted": item.adopted, "attempts": item.attempts,
                         "successes": item.successes, "firstTry": item.firstTry, "errors": item.errors, "weeks": item.weeks,
                     ]
                     object["successRate"] = item.successRate
@@ -70,6 +70,9 @@ extension MKT {
                     + Self.column(item.attemptsPerSuccess.map { String(format: "%.2f", $0) } ?? "–", 18)
                     + Self.column(StatsReport.seconds(item.p50Milliseconds), 8) + Self.column(StatsReport.seconds(item.p95Milliseconds), 8)
                     + (errors.isEmpty ? "" : "  \(errors)") + "\n")
+            }
+            for item in stats where item.adopted > 0 {
+                Console.write("\(item.tracker): \(item.adopted) of the \(item.uploaded) uploaded adopted (the site had them; nothing was uploaded)\n")
             }
         }
 
