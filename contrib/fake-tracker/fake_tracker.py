@@ -22,7 +22,10 @@ Usage:
   --source   the source flag the site forces into `info`
              (RED, OPS, DICMusic, UNIT3D)
   --rate     N requests per SECONDS (fractions allowed) before rate limiting;
-             red 10/10, ops and dic 5/10, unit3d 30/60
+             red 10/10, dic 5/10, unit3d 30/60 for every request; ops
+             without --rate limits as OPS does, per action (browse 5/10,
+             torrentgroup 15/60, artist 15/30, user and request 4/60; index,
+             torrent, upload and download unlimited)
   --quiet    no line per request on standard error
 
 The first line on standard output is the port; then it serves until killed.
@@ -99,6 +102,7 @@ def main():
     source, rate = DEFAULTS[args.site]
     tracker = Tracker(args.site, args.host, args.api_key, args.passkey, args.cookie,
                       args.source or source, args.rate or rate, args.quiet)
+    tracker.per_action = args.site == "ops" and args.rate is None
     server = Server((args.host, args.port), Handler)
     server.tracker = tracker
     tracker.port = server.server_address[1]

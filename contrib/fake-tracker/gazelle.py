@@ -1,9 +1,10 @@
 """Gazelle, as RED, OPS and DIC run it: the ajax.php API (RED, OPS) and the
 upload.php web form (DIC), with each site's tables and answers."""
 
+import html
 import re
 
-from bencoding import infohash
+from bencoding import infohash, text_of
 from faults import delivered
 from site_state import AUTHKEY, USER_ID, USERNAME, Upload
 from web import FAIL_PAGE, Answer, as_int, html_answer, json_answer, redirect
@@ -155,60 +156,236 @@ def ajax_download(t, req):
                   [("Content-Disposition", f'attachment; filename="{torrent["id"]}.torrent"')])
 
 
-def gazelle_checks(t, up):
-    """The upload handler's checks in Gazelle's order: the first failure's
-    message, or None. Runs under the lock (it reads the groups)."""
-    flavour = t.flavour
-    if not up.file or not up.file["filename"].lower().endswith(".torrent") or not up.file["data"]:
-        return "No torrent file uploaded, or file is empty."
-    if up.info is None:
-        return "The torrent file you uploaded is corrupted."
-    if b"meta version" in up.info:
-        return "This torrent is not a V1 torrent. V2 and Hybrid torrents are not supported."
+class Validator:
+    """Gazelle's form validator, as both codebases run it: rules are checked
+    in the order each field was first given one (a later rule for a field
+    replaces it in place), and the first failure's message is the answer.
+    Lengths are bytes (strlen). OPS (OPSnet/Gazelle app/Util/Validator.php)
+    says "FIELD is not specified" for a required field that is absent and
+    appends "!" past a number's maximum; WhatCD (WhatCD/Gazelle
+    classes/validate.class.php), which RED and DIC descend from, reads an
+    absent field as empty and appends "!!"."""
+
+    def __init__(self, ops):
+        self.ops, self.rules = ops, {}
+
+    def set(self, name, required, kind, message, minimum=None, maximum=None, choices=None, regex=None):
+        self.rules[name] = (required, kind, message, minimum, maximum, choices, regex)
+
+    def first_error(self, up):
+        for name, (required, kind, message, minimum, maximum, choices, regex) in self.rules.items():
+            given = up.req.values(name)
+            if self.ops and required and not given:
+                return f"{name} is not specified"
+            raw = given[0] if given else ""
+            if raw == "" and not required:
+                continue
+            if kind == "string":
+                size = len(raw.strip().encode())
+                low = 1 if minimum is None else minimum
+                high = 255 if maximum is None else maximum
+                if size > high or size < low:
+                    return message
+            elif kind == "number":
+                if re.search(r"[^0-9]", raw) or raw == "":
+                    return message
+                if maximum is not None and int(raw) > maximum:
+                    return message + ("!" if self.ops else "!!")
+                if minimum is not None and int(raw) < minimum:
+                    return f"{message}{minimum}"
+            elif kind == "inarray":
+                wanted = as_int(raw) if choices and isinstance(next(iter(choices)), int) else raw
+                if wanted not in choices:
+                    return message
+            elif kind == "regex" and not re.search(regex, raw):
+                return message
+        return None
+
+
+OPS_CATEGORIES = range(0, 7)  # CATEGORY in OPSnet/Gazelle lib/config.php: Music .. Comics
+
+
+def artist_error(up):
+    """The artist rules of both codebases: as many importance[] as artists[],
+    and at least one non-empty artist of importance 1 (Main)."""
+    artists, importance = up.values("artists[]"), up.values("importance[]")
+    if len(artists) != len(importance):
+        return "There is an error with how artists are specified."
+    if not any(role == "1" and artist for artist, role in zip(artists, importance)):
+        return "Please enter at least one main artist"
+    return None
+
+
+def ops_checks(t, up):
+    """OPSnet/Gazelle sections/upload/upload_handle.php, in its order: the
+    artists, then the Validator's rules, then the torrent file."""
     category = as_int(up.req.field("type"))
-    if category is None or not 0 <= category <= 6:
-        return "Please select a valid category."
-    if up.value("groupid"):
-        if as_int(up.value("groupid")) not in t.groups:
-            return "Please select a valid group."
-    else:
-        if category == MUSIC:
-            artists, importance = up.values("artists[]"), up.values("importance[]")
-            if len(artists) != len(importance):
-                return "There is an error with how artists are specified."
-            if not any(role == "1" and artist for artist, role in zip(artists, importance)):
-                return "Please enter at least one main artist"
-        # Gazelle's Validator counts bytes (strlen), not characters (OPS app/Util/Validator.php).
-        if not 1 <= len(up.value("title").encode()) <= 200:
-            return "Title must be less than 200 characters."
-        if category in (MUSIC, AUDIOBOOKS) and as_int(up.value("year")) is None:
-            return "Year must be a number."
-        if category == MUSIC and as_int(up.value("releasetype")) not in RELEASE_TYPES[t.site]:
-            return "Please select a valid release type."
-        if not 2 <= len(up.value("tags").encode()) <= 200:
-            return "You must enter at least one tag. Maximum length is 200 characters."
-        if len(up.value("album_desc")) < 10:
-            return "The album description has a minimum length of 10 characters."
+    music, group = category == MUSIC, up.value("groupid")
+    if music and not group:
+        error = artist_error(up)
+        if error:
+            return error
+    v = Validator(ops=True)
+    v.set("type", True, "inarray", "Please select a valid category.", choices=set(OPS_CATEGORIES))
+    v.set("release_desc", False, "string", "The release description you entered is too long.", maximum=1_000_000)
+    if not music or not group:
+        v.set("tags", True, "string", "You must enter at least one tag. Maximum length is 200 characters.", 2, 200)
+        v.set("title", True, "string", "Title must be less than 200 characters.", maximum=200)
+    if up.req.values("album_desc"):
+        v.set("album_desc", True, "string", "The album description has a minimum length of 10 characters.", 10, 1_000_000)
+    encoding, remastered = up.value("bitrate"), bool(up.req.values("remaster"))
     if category in (MUSIC, AUDIOBOOKS, COMEDY):
-        if up.value("format") not in FORMATS[flavour]:
-            return "Please select a valid format."
-        if up.value("bitrate") not in BITRATES[flavour]:
-            return "Please select a valid bitrate."
-        if up.value("format") == "FLAC" and up.value("bitrate") not in ("Lossless", "24bit Lossless"):
-            return "FLAC bitrate must be lossless."
-        # OPS sections/upload/upload_handle.php: Other needs other_bitrate, at most 9 bytes.
-        if up.value("bitrate") == "Other" and up.value("format") != "FLAC" \
-                and not 1 <= len(up.value("other_bitrate").encode()) <= 9:
-            return "You must enter the other bitrate (max length: 9 characters)."
-    if category == MUSIC and up.value("media") not in MEDIA[flavour]:
-        return "Please select a valid media."
-    if category == MUSIC:
-        # Given, each is 1 to 80 bytes (OPS upload_handle.php).
+        v.set("format", True, "inarray", "Please select a valid format.", choices=FORMATS["ops"])
+        if encoding != "Other":
+            v.set("bitrate", True, "inarray", "You must choose a bitrate.", choices=BITRATES["ops"])
+        elif up.value("format") == "FLAC":
+            v.set("bitrate", True, "regex", "FLAC bitrate must be lossless.", regex="Lossless")
+        else:
+            v.set("other_bitrate", True, "string", "You must enter the other bitrate (max length: 9 characters).", maximum=9)
+    if category == AUDIOBOOKS:
+        v.set("year", True, "number", "The year of the release must be entered.")
+    if music:
+        v.set("groupid", False, "number", "Group ID was not numeric")
+        v.set("media", True, "inarray", "Please select a valid media.", choices=MEDIA["ops"])
         for field, what in (("remaster_title", "Remaster title"), ("remaster_record_label", "Remaster record label"),
                             ("remaster_catalogue_number", "Remaster catalogue number")):
-            if len(up.value(field).encode()) > 80:
-                return f"{what} must be between 1 and 80 characters."
-    return t.faults.get("validation")
+            v.set(field, False, "string", f"{what} must be between 1 and 80 characters.", 1, 80)
+        cd = up.value("media") == "CD"
+        predates = "You have selected a year for an album that predates the media you say it was created on."
+        if not group:
+            v.set("year", True, "number", "The year of the original release must be entered.")
+            v.set("releasetype", True, "inarray", "Please select a valid release type.", choices=RELEASE_TYPES["ops"])
+            v.set("record_label", False, "string", "Record label must be between 1 and 80 characters.", 1, 80)
+            v.set("catalogue_number", False, "string", "Catalogue Number must be between 1 and 80 characters.", 1, 80)
+            if cd and not remastered:
+                v.set("year", True, "number", predates, minimum=1982)
+        if not remastered:
+            v.set("remaster_year", False, "number", "Invalid remaster year.")
+        else:
+            if not up.value("unknown"):
+                v.set("remaster_year", True, "number", "Year of remaster/re-issue must be entered.")
+            if cd:
+                v.set("remaster_year", True, "number", predates, minimum=1982)
+    error = v.first_error(up)
+    if error:
+        return error
+    name = up.file["filename"] if up.file else ""
+    if not name.lower().endswith(".torrent"):
+        return f"You seem to have put something other than a torrent file into the upload field. ({name})."
+    if not up.file["data"]:
+        return "No torrent file uploaded, or file is empty."
+    return torrent_error(up, name)
+
+
+def whatcd_checks(t, up):
+    """WhatCD/Gazelle sections/upload/upload_handle.php (RED's and DIC's
+    ancestor; their own code is closed): each check sets the error and a
+    later one replaces it, so the answer is the last that failed of: the
+    Validator's rules, the torrent file, the log files' names, the artists."""
+    category = as_int(up.req.field("type"))
+    music, group = category == MUSIC, up.value("groupid")
+    encoding, remastered = up.value("bitrate"), bool(up.req.values("remaster"))
+    tables = "red" if t.site == "red" else "ops"
+    v = Validator(ops=False)
+    v.set("type", True, "inarray", "Please select a valid type.", choices=set(OPS_CATEGORIES))
+
+    def bitrate_rules():
+        if encoding == "Other":
+            if up.value("format") == "FLAC" and music:
+                v.set("bitrate", True, "regex", "FLAC bitrate must be lossless.", regex="Lossless")
+            v.set("other_bitrate", True, "string", "You must enter the other bitrate (max length: 9 characters).", maximum=9)
+        else:
+            v.set("bitrate", True, "inarray", "You must choose a bitrate.", choices=BITRATES[tables])
+
+    if music:
+        cd = up.value("media") == "CD"
+        predates = "You have selected a year for an album that predates the media you say it was created on."
+        if not group:
+            v.set("title", True, "string", "Title must be between 1 and 200 characters.", 1, 200)
+            v.set("year", True, "number", "The year of the original release must be entered.")
+            v.set("releasetype", True, "inarray", "Please select a valid release type.", choices=RELEASE_TYPES[t.site])
+            v.set("tags", True, "string", "You must enter at least one tag. Maximum length is 200 characters.", 2, 200)
+            v.set("record_label", False, "string", "Record label must be between 2 and 80 characters.", 2, 80)
+            v.set("catalogue_number", False, "string", "Catalogue Number must be between 2 and 80 characters.", 2, 80)
+            v.set("album_desc", True, "string", "The album description has a minimum length of 10 characters.", 10, 1_000_000)
+            if cd and not remastered:
+                v.set("year", True, "number", predates, minimum=1982)
+        if remastered and not up.value("unknown"):
+            v.set("remaster_year", True, "number", "Year of remaster/re-issue must be entered.")
+        else:
+            v.set("remaster_year", False, "number", "Invalid remaster year.")
+        if cd and remastered:
+            v.set("remaster_year", True, "number", predates, minimum=1982)
+        for field, what in (("remaster_title", "Remaster title"), ("remaster_record_label", "Remaster record label"),
+                            ("remaster_catalogue_number", "Remaster catalogue number")):
+            v.set(field, False, "string", f"{what} must be between 2 and 80 characters.", 2, 80)
+        v.set("format", True, "inarray", "Please select a valid format.", choices=FORMATS[tables])
+        bitrate_rules()
+        v.set("media", True, "inarray", "Please select a valid media.", choices=MEDIA[tables])
+        v.set("release_desc", False, "string", "The release description has a minimum length of 10 characters.", 10, 1_000_000)
+        v.set("groupid", False, "number", "Group ID was not numeric")
+    elif category in (AUDIOBOOKS, COMEDY):
+        v.set("title", True, "string", "Title must be between 2 and 200 characters.", 2, 200)
+        v.set("year", True, "number", "The year of the release must be entered.")
+        v.set("format", True, "inarray", "Please select a valid format.", choices=FORMATS[tables])
+        bitrate_rules()
+        v.set("album_desc", True, "string", "You must enter a proper audiobook description.", 10, 1_000_000)
+        v.set("tags", True, "string", "You must enter at least one tag. Maximum length is 200 characters.", 2, 200)
+        v.set("release_desc", False, "string", "The release description has a minimum length of 10 characters.", 10, 1_000_000)
+    error = v.first_error(up)
+    name = up.file["filename"] if up.file else ""
+    if not up.file or not up.file["data"]:
+        error = "No torrent file uploaded, or file is empty."
+    elif not name.lower().endswith(".torrent"):
+        error = f"You seem to have put something other than a torrent file into the upload field. ({name})."
+    if not error and up.value("format") == "FLAC":
+        for log in (f["filename"] for f in up.req.form()[1] if f["name"] == "logfiles[]"):
+            if log and not log.lower().endswith(".log"):
+                error = f"You seem to have put something other than an EAC or XLD log file into an upload field. ({log})."
+                break
+    if music and not group:
+        artists, importance = up.values("artists[]"), up.values("importance[]")
+        if not any(role == "1" and artist for artist, role in zip(artists, importance)):
+            error = "Please enter at least one main artist"
+    return error or torrent_error(up, name)
+
+
+def torrent_error(up, name):
+    """The torrent file's own checks after the form's (OPSnet/Gazelle's texts;
+    WhatCD's code has none for a corrupt or a v2 torrent)."""
+    if up.info is None:
+        return f"The torrent file '{name}' is corrupted, please recreate it"
+    if b"meta version" in up.info:
+        return "This torrent is not a V1 torrent. V2 and Hybrid torrents are not supported here."
+    return None
+
+
+def path_error(t, up):
+    """Each file's path, folder and name, within MAX_FILENAME_LENGTH
+    characters: 255 on OPS (upload_handle.php), 180 in WhatCD's code, which
+    RED and DIC keep (smoked-salmon checks 180 for both)."""
+    limit = 255 if t.site == "ops" else 180
+    folder = text_of(up.info.get(b"name")) if isinstance(up.info.get(b"files"), list) else ""
+    entries = up.info.get(b"files") if isinstance(up.info.get(b"files"), list) else [{b"path": [up.info.get(b"name", b"")]}]
+    long_paths = []
+    for entry in entries:
+        parts = entry.get(b"path", []) if isinstance(entry, dict) else []
+        path = "/".join(text_of(p) for p in parts if isinstance(p, bytes))
+        if len(path) + len(folder) + 1 > limit:
+            long_paths.append(f"{folder}/{path}")
+    if not long_paths:
+        return None
+    if t.site == "ops":
+        return ("The torrent contained one or more files with too long a name: <ul>"
+                + "".join(f"<li>{html.escape(p)}</li>" for p in long_paths) + "</ul><br>")
+    return "The torrent contained one or more files with too long a name:<br /> " + " <br />".join(long_paths)
+
+
+def gazelle_checks(t, up):
+    """The upload handler's checks: OPS's own code, or WhatCD's for RED and
+    DIC. The failure's message, or None. Runs under the lock."""
+    error = ops_checks(t, up) if t.site == "ops" else whatcd_checks(t, up)
+    return error or t.faults.get("validation")
 
 
 def gazelle_upload(t, up):
@@ -227,11 +404,21 @@ def gazelle_upload(t, up):
         info[b"private"], info[b"source"] = 1, source
         up.site_infohash = infohash(info)
         existing = t.by_hash.get(up.site_infohash)
+        too_long = path_error(t, up)
+        if too_long and t.site != "ops":  # WhatCD sets this error after the duplicate's, so it is the one shown
+            up.record("rejected")
+            return {"outcome": "rejected", "error": too_long}
         if existing:
-            link = f'torrents.php?id={existing["groupId"]}&amp;torrentid={existing["id"]}'
             up.record("duplicate", existing["id"], existing["groupId"])
-            return {"outcome": "duplicate",
-                    "error": f'The exact same torrent file already exists on the site! <a href="{link}">link</a>'}
+            if t.site == "ops":
+                link = f'torrents.php?id={existing["groupId"]}&amp;torrentid={existing["id"]}'
+                error = f'The exact same torrent file already exists on the site! <a href="{link}">link</a>'
+            else:
+                error = f'<a href="torrents.php?torrentid={existing["id"]}">The exact same torrent file already exists on the site!</a>'
+            return {"outcome": "duplicate", "error": error}
+        if too_long:
+            up.record("rejected")
+            return {"outcome": "rejected", "error": too_long}
         given = as_int(up.value("groupid"))
         if t.site == "red" and up.value("dryrun").lower() not in ("", "0", "false", "off", "no"):
             title = up.value("title") or (t.groups[given]["name"] if given is not None else "")
@@ -244,7 +431,8 @@ def gazelle_upload(t, up):
             artists, importance = up.values("artists[]"), up.values("importance[]")
             main = next((a for a, role in zip(artists, importance) if role == "1" and a), "")
             year = as_int(up.value("year")) or 0
-            group = t.find_group(main, up.value("title"), year)
+            # OPS looks for a group by each main artist, title, release type and year.
+            group = t.find_group(main, up.value("title"), year, as_int(up.value("releasetype")))
             if group is None:
                 tags = [tag.strip() for tag in up.value("tags").split(",") if tag.strip()]
                 releasetype = as_int(up.value("releasetype")) if category == MUSIC else None
@@ -256,12 +444,12 @@ def gazelle_upload(t, up):
             warnings.append(f"The torrent was unsourced: the site set its source flag to {source.decode()}.")
         if not (private_ok and source_ok):
             warnings.append("Its infohash changed: you must redownload the torrent from the site to seed it.")
-        if t.site == "red" or "remaster" in up.req.form()[0]:
+        if "remaster" in up.req.form()[0] and not up.value("unknown"):
             edition = {"remasterYear": as_int(up.value("remaster_year")) or 0,
                        "remasterTitle": up.value("remaster_title"),
                        "remasterRecordLabel": up.value("remaster_record_label"),
                        "remasterCatalogueNumber": up.value("remaster_catalogue_number")}
-        else:  # OPS drops edition fields sent without `remaster`
+        else:  # both codebases drop edition fields sent without `remaster` (or with `unknown`)
             edition = {}
             warnings.append("No edition information was given (remaster was not set): "
                             "the torrent is marked as an unknown release.")

@@ -45,10 +45,10 @@ def request_name(t, req):
 def serve_site(t, req):
     """A site request: rate limit, the `fail` fault, then the family's handler.
     Returns the answer and whether it was a rate-limit refusal."""
-    retry_after = t.admit(req.arrival)
+    name = request_name(t, req)
+    retry_after = t.admit(req.arrival, name)
     if retry_after is not None:
         return rate_limited_answer(t, retry_after), True
-    name = request_name(t, req)
     given = t.take_answer(name)
     if given is not None:
         return given, False

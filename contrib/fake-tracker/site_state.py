@@ -13,6 +13,17 @@ from faults import Faults
 from web import as_int
 
 
+# OPSnet/Gazelle sections/ajax/index.php $LimitedPages: action -> (requests, seconds).
+OPS_LIMITED_PAGES = {
+    "add_log": (5, 10), "add_similar": (10, 20), "add_tag": (10, 20), "announcements": (2, 60), "artist": (15, 30),
+    "better": (5, 10), "bookmarks": (5, 60), "browse": (5, 10), "collage": (5, 60), "delete_tag": (10, 30),
+    "forum": (5, 10), "inbox": (15, 60), "news_ajax": (2, 60), "notifications": (2, 60), "post_edit": (2, 10),
+    "raw_bbcode": (5, 10), "request": (4, 60), "request_fill": (5, 10), "requests": (5, 60), "riplog": (5, 10),
+    "similar_artists": (10, 60), "subscriptions": (5, 10), "tcomments": (5, 10), "top10": (2, 60),
+    "torrentgroup": (15, 60), "user": (4, 60), "user_recents": (5, 10), "userhistory": (5, 10),
+    "usersearch": (5, 60), "votefavorite": (5, 10), "wiki": (5, 60), "push_test": (2, 5),
+}
+
 TEXT_LIMIT = 65536  # files up to this size are kept as text in the upload records
 
 USERNAME = "fakeuser"
@@ -31,6 +42,7 @@ class Tracker(Faults):
         self.cookie, self.source, self.quiet = cookie, source, quiet
         self.limit, self.per = rate
         self.port = None  # known once the socket is bound
+        self.per_action = False  # OPS's own per-action limits (no --rate given)
         self.lock = threading.RLock()
         self.reset()
 
@@ -42,6 +54,7 @@ class Tracker(Faults):
             self.groups, self.torrents, self.by_hash = {}, {}, {}
             self.next_group, self.next_torrent = 100, 1000
             self.window = collections.deque()  # arrival times of recent requests
+            self.ajax_counter = None  # OPS: [count, expiry] of the per-user ajax counter
 
     @property
     def flavour(self):
@@ -66,9 +79,11 @@ class Tracker(Faults):
 
     # -- rate limit and faults
 
-    def admit(self, now):
+    def admit(self, now, action=""):
         """Counts one request (refused ones too). None if it may be served,
         else the Retry-After value to send."""
+        if self.per_action:
+            return self.admit_ops(now, action)
         with self.lock:
             window = self.window
             while window and window[0] <= now - self.per:
@@ -83,6 +98,28 @@ class Tracker(Faults):
             release = window[len(window) - self.limit] + self.per
             return str(max(1, math.ceil(release - now)))
 
+    def admit_ops(self, now, action):
+        """OPSnet/Gazelle sections/ajax/index.php: only the actions in its
+        $LimitedPages are limited; one counter per user serves them all, kept
+        for the interval of the action that started it; a request is refused
+        when the count before it is over that action's rate (refused ones count).
+        The actions mkt uses: browse 5/10 s; index, torrent, upload and
+        download are not limited."""
+        with self.lock:
+            if self.take("rate_limited"):
+                return str(self.faults.get("retry_after", "1"))
+            if action not in OPS_LIMITED_PAGES:
+                return None
+            rate, interval = OPS_LIMITED_PAGES[action]
+            if self.ajax_counter is None or self.ajax_counter[1] <= now:
+                self.ajax_counter = [0, now + interval]
+                return None
+            before = self.ajax_counter[0]
+            self.ajax_counter[0] += 1
+            if before > rate:
+                return str(max(1, math.ceil(self.ajax_counter[1] - now)))
+            return None
+
     # -- store (callers hold the lock)
 
     def new_group(self, artist, name, year, releasetype, tags):
@@ -92,10 +129,10 @@ class Tracker(Faults):
         self.next_group += 1
         return group
 
-    def find_group(self, artist, name, year):
+    def find_group(self, artist, name, year, releasetype=None):
         return next((g for g in self.groups.values()
                      if g["artist"].lower() == artist.lower() and g["name"].lower() == name.lower()
-                     and g["year"] == year), None)
+                     and g["year"] == year and releasetype in (None, g["releasetype"])), None)
 
     def new_torrent(self, group_id, info, site_copy, name=None, **fields):
         size, count = content_size(info)
