@@ -75,6 +75,8 @@ public protocol SiteAdapter {
     /// The torrent with this infohash (40 hex digits), if the site has it.
     func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent?
     func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease
+    /// The form `upload` sends for `request`, exactly: fields in order, the torrent file among them.
+    func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField]
     /// The upload itself: the one request that changes the site.
     func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer
     /// The site's copy of a torrent, with the site's announce URL.

@@ -42,6 +42,11 @@ public final class FakeTracker {
         _ = try Self.curl(["-X", "POST", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: faults), as: UTF8.self), "\(url)/_fake/faults"])
     }
 
+    /// `POST /_fake/reset`: no faults, uploads, groups or torrents; ids start again.
+    public func reset() throws {
+        _ = try Self.curl(["-X", "POST", "\(url)/_fake/reset"])
+    }
+
     /// Adds a group that was on the site before; returns its id.
     @discardableResult
     public func addGroup(_ group: [String: Any]) throws -> Int {
