@@ -95,7 +95,7 @@ public enum UploadForm {
                 fields.append(.file("logfiles[]", log.data, filename: log.filename, contentType: "text/plain"))
             }
         }
-        if family == .ops { try checkByteLimits(fields, isMusic: isMusic) }
+        try checkByteLimits(fields, isMusic: isMusic, site: site)
         return fields
     }
 
@@ -129,12 +129,20 @@ public enum UploadForm {
         ("remaster_title", 1...80, true), ("remaster_record_label", 1...80, true), ("remaster_catalogue_number", 1...80, true),
     ]
 
-    static func checkByteLimits(_ fields: [MultipartField], isMusic: Bool) throws(TrackerError) {
-        for limit in opsByteLimits where isMusic || !limit.musicOnly {
+    /// RED's and DIC's, from their ancestor's handler (WhatCD/Gazelle
+    /// sections/upload/upload_handle.php, measured with strlen by
+    /// classes/validate.class.php): the edition's fields take 2 to 80 bytes.
+    static let whatcdByteLimits: [(field: String, range: ClosedRange<Int>, musicOnly: Bool)] = [
+        ("title", 1...200, false), ("tags", 2...200, false),
+        ("remaster_title", 2...80, true), ("remaster_record_label", 2...80, true), ("remaster_catalogue_number", 2...80, true),
+    ]
+
+    static func checkByteLimits(_ fields: [MultipartField], isMusic: Bool, site: TrackerSite) throws(TrackerError) {
+        for limit in site.family == .ops ? opsByteLimits : whatcdByteLimits where isMusic || !limit.musicOnly {
             guard let text = fields.first(where: { $0.name == limit.field })?.text else { continue }
             let bytes = text.utf8.count
             guard !limit.range.contains(bytes) else { continue }
-            throw TrackerError(.validation, "\(limit.field) is \(bytes) bytes in UTF-8; OPS takes \(limit.range.lowerBound) to \(limit.range.upperBound)", field: limit.field)
+            throw TrackerError(.validation, "\(limit.field) is \(bytes) bytes in UTF-8; \(site.name.uppercased()) takes \(limit.range.lowerBound) to \(limit.range.upperBound)", field: limit.field)
         }
     }
 
