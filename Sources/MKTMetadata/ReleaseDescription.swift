@@ -232,24 +232,73 @@ public enum ReleaseDescriber {
         return description
     }
 
-    /// Credits by role, each name once, in track order; remixers also from "(Name Remix)" titles.
+    /// Credits by Gazelle's roles, each name once per role, in track order
+    /// (importance numbers: `UploadForm.importance`, OPSnet/Gazelle lib/config.php):
+    /// - main: the album artist split into its names, as smoked-salmon splits
+    ///   artist tags (src/salmon/common/constants.py SPLIT_CHARS) but for its
+    ///   bare "/" and ", " (they cut "AC/DC" and "Earth, Wind & Fire" apart),
+    ///   with a "feat." credit going to the guests; "Various Artists" is never a
+    ///   main artist: a compilation's main artists are its tracks' (smoked-salmon
+    ///   src/salmon/tagger/metadata.py remove_various_artists, then the release's
+    ///   artists from the tracks'); a composer or conductor is not also main
+    ///   (smoked-salmon src/salmon/tagger/pre_data.py construct_track_artists).
+    /// - guest: "feat." credits in track artists and titles; remixer: REMIXER
+    ///   tags and "(Name Remix)" titles; conductor, producer, dj: their tags.
+    /// - composer: COMPOSER tags only for classical music or a soundtrack, where
+    ///   the composer is the credit the site files it under; smoked-salmon requires
+    ///   a COMPOSER tag for its classical genres (src/salmon/tagger/tags.py
+    ///   CLASSICAL_GENRES), and elsewhere the tag names songwriters, who are no
+    ///   artist of the release.
     static func roles(description: ReleaseDescription, audio: [String], facts: [String: AudioFacts]) -> [String: [String]] {
         var roles: [String: [String]] = [:]
         func add(_ name: String, as role: String) {
             guard !name.isEmpty, !(roles[role] ?? []).contains(name) else { return }
             roles[role, default: []].append(name)
         }
-        description.artists.forEach { add($0, as: "main") }
+        var tagged: [String: [String]] = [:]
+        for role in ["composer", "conductor", "producer", "remixer", "dj"] {
+            for path in audio { for value in values(role, in: facts[path]!) { tagged[role, default: []] += splitArtists(value) } }
+        }
+        let composersCount = isClassical(description) || description.releaseType == .soundtrack
+        let credited = Set((tagged["conductor"] ?? []) + (composersCount ? tagged["composer"] ?? [] : []))
+        var main: [String] = []
+        for artist in description.artists {
+            let (names, guests) = splitFeatured(artist)
+            main += splitArtists(names).filter { !isVarious($0) }
+            guests.forEach { add($0, as: "guest") }
+        }
+        if main.isEmpty { main = description.tracks.flatMap(\.artists).flatMap(splitArtists).filter { !isVarious($0) } }
+        let performers = main.filter { !credited.contains($0) }
+        (performers.isEmpty ? main : performers).forEach { add($0, as: "main") }
         for track in description.tracks {
             track.guests.forEach { add($0, as: "guest") }
             if let title = track.title, let match = title.range(of: #"[(\[]([^()\[\]]+?) (?:Re)?[Mm]ix[)\]]"#, options: .regularExpression) {
                 add(String(title[match].dropFirst().dropLast()).replacingOccurrences(of: #" (Re)?[Mm]ix$"#, with: "", options: .regularExpression), as: "remixer")
             }
         }
-        for role in ["composer", "conductor", "producer", "remixer", "dj"] {
-            for path in audio { values(role, in: facts[path]!).forEach { add($0, as: role) } }
+        for role in ["composer", "conductor", "producer", "remixer", "dj"] where role != "composer" || composersCount {
+            (tagged[role] ?? []).forEach { add($0, as: role) }
         }
         return roles
+    }
+
+    /// "A & B", "A; B", "A / B", "A \\ B" → ["A", "B"] (smoked-salmon's separators, its bare "/" and ", " aside).
+    public static func splitArtists(_ text: String) -> [String] {
+        var parts = [text]
+        for separator in [" & ", "; ", " / ", " \\ "] { parts = parts.flatMap { $0.components(separatedBy: separator) } }
+        return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// "Various Artists" (or "Various"), which Gazelle does not take as an artist of a release.
+    public static func isVarious(_ name: String) -> Bool {
+        ["various artists", "various"].contains(name.lowercased().trimmingCharacters(in: .whitespaces))
+    }
+
+    /// smoked-salmon's classical genres (src/salmon/tagger/tags.py CLASSICAL_GENRES), spaces ignored.
+    static let classicalGenres: Set<String> = ["classical", "baroque", "chambermusic", "choral", "modernclassical", "orchestral", "opera"]
+
+    static func isClassical(_ description: ReleaseDescription) -> Bool {
+        description.genres.contains { classicalGenres.contains($0.lowercased().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: ".", with: "")) }
     }
 
     /// `n/total` or `n`.

@@ -98,7 +98,7 @@ public struct GazelleAdapter: SiteAdapter {
             duplicate: duplicate.flatMap { JSON.int($0["torrentId"]) }.map { SiteTorrent(id: $0, groupID: groupID, url: page(group: groupID, torrent: $0)) })
     }
 
-    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+    public func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField] {
         var fields = try UploadForm.gazelle(request.release, site: site, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs)
         // Gazelle keeps it as the torrent's description (sections/upload/upload_handle.php, OPSnet/Gazelle: TorrentDescription from release_desc).
         if let text = request.torrentDescription { fields.append(.value("release_desc", text)) }
@@ -108,6 +108,11 @@ public struct GazelleAdapter: SiteAdapter {
             fields.append(.value("auth", key))
             fields.append(.value("submit", "true"))
         }
+        return fields
+    }
+
+    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+        let fields = try form(request)
         let path = site.family == .dic ? "/upload.php" : "/ajax.php"
         // DIC's form adds to a group named in the URL, as smoked-salmon found (its fix
         // "site_page_upload failure when uploading to existing group"); the body keeps it too.

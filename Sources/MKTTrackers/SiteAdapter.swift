@@ -80,6 +80,8 @@ public protocol SiteAdapter {
     /// a site where names are unique (UNIT3D); nil on one where they are not.
     func named(_ name: String) throws(TrackerError) -> SiteTorrent?
     func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease
+    /// The form `upload` sends for `request`, exactly: fields in order, the torrent file among them.
+    func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField]
     /// The upload itself: the one request that changes the site.
     func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer
     /// The site's copy of a torrent, with the site's announce URL.

@@ -62,13 +62,18 @@ public struct Unit3DAdapter: SiteAdapter {
     /// the upload's answer says so, with the field.
     public func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease { ExistingRelease() }
 
-    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+    public func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField] {
         guard let categoryID = site.categoryID, let typeID = site.typeID else {
             throw .local("tracker \(site.name) has no category-id and type-id in the config")
         }
         let name = String(request.filename.dropLast(".torrent".count))
         var fields = UploadForm.unit3d(request.release, name: name, categoryID: categoryID, typeID: typeID)
         fields.insert(.file("torrent", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
+        return fields
+    }
+
+    public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
+        let fields = try form(request)
         if request.dryRun { return UploadAnswer(torrent: SiteTorrent(id: 0, url: site.url), dryRun: true) }
         var http = HTTPRequest(method: "POST", url: try connection.url("/api/torrents/upload"), headers: [("Accept", "application/json")], body: .multipart(fields.map(\.part)))
         http.lowSpeedTime = 60
@@ -96,7 +101,7 @@ public struct Unit3DAdapter: SiteAdapter {
         let errors = json["data"] as? [String: Any] ?? [:]
         let messages = errors.keys.sorted().map { key in (key, (errors[key] as? [Any] ?? [errors[key] as Any]).compactMap { $0 as? String }.joined(separator: " ")) }
         if let taken = messages.first(where: { $0.0 == "info_hash" }), Self.meansPresent(taken.1) {
-            return try present(infohash: request.infohash ?? "", name: name)
+            return try present(infohash: request.infohash ?? "", name: String(request.filename.dropLast(".torrent".count)))
         }
         // Only the name is taken (`'name' => unique:torrents`, HDInnovations/UNIT3D-Community-Edition
         // app/Http/Requests/StoreTorrentRequest.php, in Laravel's words "The name has already been

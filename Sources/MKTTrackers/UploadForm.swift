@@ -16,8 +16,8 @@ public struct AttachedFile: Equatable, Sendable {
 /// The upload forms, built from a release's description: pure functions, so
 /// the exact fields each site gets are pinned by tests without a network.
 public enum UploadForm {
-    /// Gazelle's `importance[]` values, by mkt's role names.
-    static let importance: [(role: String, value: Int)] = [
+    /// Gazelle's `importance[]` values, by mkt's role names (OPSnet/Gazelle lib/config.php ARTIST_*).
+    public static let importance: [(role: String, value: Int)] = [
         ("main", 1), ("guest", 2), ("remixer", 3), ("composer", 4), ("conductor", 5), ("dj", 6), ("producer", 7), ("arranger", 8),
     ]
 
@@ -44,8 +44,11 @@ public enum UploadForm {
             fields.append(.value("groupid", String(groupID)))
         } else if isMusic {
             let credits = importance.flatMap { role in (release.artistRoles[role.role] ?? []).map { ($0, role.value) } }
-            let artists = credits.isEmpty ? release.artists.map { ($0, 1) } : credits
-            guard artists.contains(where: { $0.1 == 1 }) else { throw TrackerError(.validation, "the release has no main artist", field: "artists[]") }
+            // "Various Artists" is no artist on Gazelle: a compilation names its tracks' artists (ReleaseDescriber.roles).
+            let artists = (credits.isEmpty ? release.artists.map { ($0, 1) } : credits).filter { $0.1 != 1 || !ReleaseDescriber.isVarious($0.0) }
+            guard artists.contains(where: { $0.1 == 1 }) else {
+                throw TrackerError(.validation, "the release has no main artist (\"Various Artists\" is not one); name them with --meta artists=A,B", field: "artists[]")
+            }
             for (artist, value) in artists {
                 fields.append(.value("artists[]", artist))
                 fields.append(.value("importance[]", String(value)))
@@ -65,8 +68,10 @@ public enum UploadForm {
             fields.append(.value("tags", release.tags.joined(separator: ",")))
             fields.append(.value("album_desc", AlbumDescription.bbcode(release)))
         }
-        // Edition fields: OPS keeps them only with `remaster` set (RED does not need the flag).
-        if family != .red { fields.append(.value("remaster", "1")) }
+        // Edition fields are kept only with `remaster` set: without it both codebases file the
+        // torrent as an unknown release (sections/upload/upload_handle.php in OPSnet/Gazelle and
+        // in WhatCD/Gazelle, RED's ancestor); smoked-salmon sends it to RED, OPS and DIC alike.
+        fields.append(.value("remaster", "1"))
         if let editionYear = release.year { fields.append(.value("remaster_year", String(editionYear))) }
         if let label = release.label { fields.append(.value("remaster_record_label", label)) }
         if let number = release.catalogueNumber { fields.append(.value("remaster_catalogue_number", number)) }
@@ -90,7 +95,7 @@ public enum UploadForm {
                 fields.append(.file("logfiles[]", log.data, filename: log.filename, contentType: "text/plain"))
             }
         }
-        if family == .ops { try checkByteLimits(fields, isMusic: isMusic) }
+        try checkByteLimits(fields, isMusic: isMusic, site: site)
         return fields
     }
 
@@ -124,12 +129,20 @@ public enum UploadForm {
         ("remaster_title", 1...80, true), ("remaster_record_label", 1...80, true), ("remaster_catalogue_number", 1...80, true),
     ]
 
-    static func checkByteLimits(_ fields: [MultipartField], isMusic: Bool) throws(TrackerError) {
-        for limit in opsByteLimits where isMusic || !limit.musicOnly {
+    /// RED's and DIC's, from their ancestor's handler (WhatCD/Gazelle
+    /// sections/upload/upload_handle.php, measured with strlen by
+    /// classes/validate.class.php): the edition's fields take 2 to 80 bytes.
+    static let whatcdByteLimits: [(field: String, range: ClosedRange<Int>, musicOnly: Bool)] = [
+        ("title", 1...200, false), ("tags", 2...200, false),
+        ("remaster_title", 2...80, true), ("remaster_record_label", 2...80, true), ("remaster_catalogue_number", 2...80, true),
+    ]
+
+    static func checkByteLimits(_ fields: [MultipartField], isMusic: Bool, site: TrackerSite) throws(TrackerError) {
+        for limit in site.family == .ops ? opsByteLimits : whatcdByteLimits where isMusic || !limit.musicOnly {
             guard let text = fields.first(where: { $0.name == limit.field })?.text else { continue }
             let bytes = text.utf8.count
             guard !limit.range.contains(bytes) else { continue }
-            throw TrackerError(.validation, "\(limit.field) is \(bytes) bytes in UTF-8; OPS takes \(limit.range.lowerBound) to \(limit.range.upperBound)", field: limit.field)
+            throw TrackerError(.validation, "\(limit.field) is \(bytes) bytes in UTF-8; \(site.name.uppercased()) takes \(limit.range.lowerBound) to \(limit.range.upperBound)", field: limit.field)
         }
     }
 
@@ -165,6 +178,27 @@ public enum MultipartField: Equatable, Sendable {
     public var text: String? {
         if case .value(_, let text) = self { return text }
         return nil
+    }
+
+    /// Fields that carry a session secret (DIC's form key, UNIT3D's token in a form): never printed.
+    static let secretNames: Set<String> = ["auth", "api_token", "passkey"]
+
+    /// A form as a person reads it, one line per field in the order sent:
+    /// `name = value` (line breaks as `\n`), a file as `name = file NAME (N bytes)`,
+    /// a secret field's value hidden. `limit` shortens long values (`mkt show`);
+    /// without it every value is printed whole (`push --dry-run`).
+    public static func preview(_ fields: [MultipartField], limit: Int? = nil) -> [String] {
+        fields.map { field in
+            switch field {
+            case .value(let key, _) where secretNames.contains(key):
+                return "\(key) = (the session's \(key), not shown)"
+            case .value(let key, let value):
+                let shown = limit.map { value.count > $0 ? String(value.prefix($0 - 3)) + "…" : value } ?? value
+                return "\(key) = \(shown.replacingOccurrences(of: "\n", with: "\\n"))"
+            case .file(let key, let data, let filename, _):
+                return "\(key) = file \(filename) (\(data.count) bytes)"
+            }
+        }
     }
 }
 

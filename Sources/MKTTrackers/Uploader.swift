@@ -44,6 +44,8 @@ public struct AttemptResult: Sendable {
     public var receipt: UploadReceipt
     public var siteTorrent: [UInt8]?
     public var retryAfter: TimeInterval?
+    /// A dry run's form: what the upload sends (or, on RED, sent with `dryrun=1`).
+    public var form: [MultipartField]?
 }
 
 /// Uploads to one site, one attempt at a time, following
@@ -90,8 +92,9 @@ public final class Uploader {
         var siteTorrent: [UInt8]?
         var retryAfter: TimeInterval?
         var sent = false
+        var form: [MultipartField]?
         do {
-            siteTorrent = try run(job, previousOutcome: previous?.receipt.outcome, into: &receipt, sent: &sent)
+            siteTorrent = try run(job, previousOutcome: previous?.receipt.outcome, into: &receipt, sent: &sent, form: &form)
         } catch {
             receipt.category = error.category
             receipt.message = error.message
@@ -114,10 +117,10 @@ public final class Uploader {
         receipt.requests = connection.requests - requestsBefore
         let waited = connection.rateLimitWait - waitBefore
         receipt.rateLimitWaitMilliseconds = waited.components.seconds * 1000 + waited.components.attoseconds / 1_000_000_000_000_000
-        return AttemptResult(receipt: receipt, siteTorrent: siteTorrent, retryAfter: retryAfter)
+        return AttemptResult(receipt: receipt, siteTorrent: siteTorrent, retryAfter: retryAfter, form: form)
     }
 
-    private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt, sent: inout Bool) throws(TrackerError) -> [UInt8]? {
+    private func run(_ job: UploadJob, previousOutcome: UploadReceipt.Outcome?, into receipt: inout UploadReceipt, sent: inout Bool, form: inout [MultipartField]?) throws(TrackerError) -> [UInt8]? {
         guard job.torrent.source == site.source, job.torrent.isPrivate, !job.torrent.hasVersion2 else {
             throw TrackerError(.local, "torrent \(job.torrentID) is not a private v1 torrent with source \(site.source); build it with make-torrent --tracker \(site.name)")
         }
@@ -161,6 +164,10 @@ public final class Uploader {
             guard let check = job.crossSeed else { throw TrackerError(.duplicate, has) }
             return try adopt(duplicate, has: has, check: check, dryRun: job.dryRun, into: &receipt)
         }
+        let request = UploadRequest(
+            torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
+            logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex)
+        if job.dryRun { form = try adapter.form(request) }
         if job.dryRun && site.family != .red {
             receipt.outcome = .dryRun
             receipt.siteGroupID = existing.groupID
@@ -170,9 +177,7 @@ public final class Uploader {
         sent = true
         let answer: UploadAnswer
         do {
-            answer = try adapter.upload(UploadRequest(
-                torrentBytes: Bencode.dictionary(torrent).encoded(), filename: job.torrent.name + ".torrent", release: job.release,
-                logs: job.logs, groupID: existing.groupID, dryRun: job.dryRun, torrentDescription: job.torrentDescription, infohash: job.torrent.infoHashHex))
+            answer = try adapter.upload(request)
         } catch where error.category == .duplicate {
             // A site that finds the duplicate only when asked to take the upload (UNIT3D, by name) refused it: nothing was taken.
             guard let check = job.crossSeed, let found = try adapter.named(job.torrent.name) else { throw error }

@@ -20,6 +20,8 @@ public struct PushResult: Sendable {
     public var upToDate = false
     /// The site took it, but mkt could not record that (a full disk on the ref or reflog): why.
     public var unrecorded: String?
+    /// A dry run's form, one line per field (`MultipartField.preview`): what the upload would send.
+    public var form: [String] = []
 
     public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun) }
 
@@ -477,7 +479,11 @@ public struct Pusher: Sendable {
                     let snapshot = try repository.objects.readMeta(release.meta)
                     let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
                     let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
-                    (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
+                    var form: [String] = []
+                    (result.receiptID, result.receipt) = try repository.push(
+                        job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy,
+                        dryRunForm: { form = MultipartField.preview($0) })
+                    result.form = form
                 } catch {
                     result.refusal = "\(error)"
                 }

@@ -91,13 +91,15 @@ extension Repository {
     public func push(
         _ job: UploadJob, with uploader: Uploader, previous: ObjectID?, retries: Int, policy: RetryPolicy,
         seed: (([UInt8]?, UploadReceipt) -> SeedReport?)? = nil,
-        report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in }
+        report: (ObjectID, UploadReceipt, TimeInterval?) -> Void = { _, _, _ in },
+        dryRunForm: ([MultipartField]) -> Void = { _ in }
     ) throws -> (id: ObjectID, receipt: UploadReceipt) {
         var last = try previous.map { ($0, try objects.readReceipt($0)) }
         var attemptsLeft = retries + 1
         while true {
             attemptsLeft -= 1
             var result = uploader.attempt(job, previous: last.map { (id: $0.0.hex, receipt: $0.1) })
+            if let form = result.form { dryRunForm(form) }
             if let copy = result.siteTorrent {
                 // A site whose copy carries a secret (a source flag equal to the passkey) has the torrent all
                 // the same: the upload is recorded, the copy is not kept (it is seeded from memory).

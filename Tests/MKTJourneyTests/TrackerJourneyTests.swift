@@ -117,7 +117,8 @@ struct TrackerJourneyTests {
                 #expect(fields["remaster_year"] == ["2019"] && fields["remaster_record_label"] == ["Fixture Records"] && fields["remaster_catalogue_number"] == ["FIX-001"])
                 #expect(fields["format"] == ["FLAC"] && fields["bitrate"] == ["Lossless"] && fields["media"] == ["CD"])
                 // The per-site differences.
-                #expect(fields["remaster"] == (tracker == "ops" ? ["1"] : nil))
+                // Both: without `remaster` the edition is dropped (WhatCD/Gazelle and OPSnet/Gazelle upload_handle.php).
+                #expect(fields["remaster"] == ["1"])
                 #expect(fields["workaround_broken_html_entities"] == (tracker == "ops" ? ["0"] : nil))
                 #expect(upload["authorization"] as? String == (tracker == "red" ? "fake-api-key" : "token fake-api-key"))
                 let files = upload["files"] as! [[String: Any]]

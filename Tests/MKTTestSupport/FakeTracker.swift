@@ -42,6 +42,11 @@ public final class FakeTracker {
         _ = try Self.curl(["-X", "POST", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: faults), as: UTF8.self), "\(url)/_fake/faults"])
     }
 
+    /// `POST /_fake/reset`: no faults, uploads, groups or torrents; ids start again.
+    public func reset() throws {
+        _ = try Self.curl(["-X", "POST", "\(url)/_fake/reset"])
+    }
+
     /// Adds a group that was on the site before; returns its id.
     @discardableResult
     public func addGroup(_ group: [String: Any]) throws -> Int {
@@ -54,10 +59,24 @@ public final class FakeTracker {
         upload["fields"] as! [String: [String]]
     }
 
-    static func curl(_ arguments: [String]) throws -> Data {
+    /// A request to the site as any client may send it (not mkt's adapters), with the
+    /// fake's credential: `fields` as a multipart form and `torrent` as `file_input`
+    /// when given; the answer's body, whatever its status.
+    public func send(_ target: String, fields: [(String, String)] = [], torrent: Data? = nil, in directory: String) throws -> String {
+        let credential = site == "dic" ? ["-H", "Cookie: session=\(apiKey)"] : ["-H", "Authorization: \(site == "ops" ? "token " : "")\(apiKey)"]
+        var form = fields.flatMap { ["--form-string", "\($0.0)=\($0.1)"] }
+        if let torrent {
+            let path = "\(directory)/sent.torrent"
+            try torrent.write(to: URL(fileURLWithPath: path))
+            form += ["-F", "file_input=@\(path);filename=sent.torrent"]
+        }
+        return String(decoding: try Self.curl(credential + form + ["\(url)/\(target)"], failing: false), as: UTF8.self)
+    }
+
+    static func curl(_ arguments: [String], failing: Bool = true) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "--fail", "--max-time", "10"] + arguments
+        process.arguments = ["-sS", "--max-time", "10"] + (failing ? ["--fail"] : []) + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -69,6 +69,19 @@ struct RealAnswerTests {
 
     // MARK: - OPS counts bytes (#13)
 
+    /// RED and DIC: their ancestor's handler takes edition fields of 2 to 80
+    /// bytes (WhatCD/Gazelle upload_handle.php), OPS's of 1 to 80.
+    @Test func redAndDicTakeEditionFieldsOfTwoBytesOrMore() throws {
+        var release = UploadFixture.release
+        release.catalogueNumber = "7"
+        #expect(try UploadForm.gazelle(release, site: Self.site("ops"), groupID: nil, dryRun: false, logs: []).contains(.value("remaster_catalogue_number", "7")))
+        for name in ["red", "dic"] {
+            #expect(throws: TrackerError(.validation, "remaster_catalogue_number is 1 bytes in UTF-8; \(name.uppercased()) takes 2 to 80", field: "remaster_catalogue_number")) {
+                try UploadForm.gazelle(release, site: Self.site(name), groupID: nil, dryRun: false, logs: [])
+            }
+        }
+    }
+
     @Test func opsLimitsAreInBytes() throws {
         var release = UploadFixture.release
         // 100 characters, 200 bytes: within OPS's limit.

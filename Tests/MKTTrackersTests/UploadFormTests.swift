@@ -71,7 +71,8 @@ struct UploadFormTests {
             "artists[]=Knob Twiddler", "importance[]=7",
             "title=Fixture Album", "year=2019", "releasetype=19",
             "tags=electronic,hip.hop", "album_desc=<9 lines>",
-            "remaster_year=2019", "remaster_record_label=Fixture Records", "remaster_catalogue_number=FIX-001",
+            // `remaster` on RED too: without it WhatCD's code (RED's ancestor) drops the edition.
+            "remaster=1", "remaster_year=2019", "remaster_record_label=Fixture Records", "remaster_catalogue_number=FIX-001",
             "format=FLAC", "bitrate=Lossless", "media=CD",
             "dryrun=1",
             "logfiles[]=@rip.log (text/plain, 16 bytes)",
@@ -98,7 +99,7 @@ struct UploadFormTests {
     /// Added to an existing group, the group's fields are the site's.
     @Test func existingGroup() throws {
         let fields = try UploadForm.gazelle(Self.album, site: Self.site("red"), groupID: 77, dryRun: false, logs: [])
-        #expect(Self.pairs(fields).prefix(3) == ["type=0", "groupid=77", "remaster_year=2019"])
+        #expect(Self.pairs(fields).prefix(4) == ["type=0", "groupid=77", "remaster=1", "remaster_year=2019"])
         #expect(!fields.contains { ["artists[]", "title", "tags", "album_desc", "releasetype"].contains($0.name) })
     }
 

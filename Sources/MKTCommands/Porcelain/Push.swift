@@ -48,7 +48,7 @@ extension MKT {
         @Flag(help: "Push to every tracker in the config.")
         var allTrackers = false
 
-        @Flag(help: "Check everything and upload nothing; no queue, no refs.")
+        @Flag(help: "Check everything and upload nothing, printing the form each site would receive; no queue, no refs.")
         var dryRun = false
 
         @Flag(help: "Try the failed jobs in the queue again.")
@@ -110,6 +110,9 @@ extension MKT {
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 guard !quiet || !result.succeeded else { return }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
+                if !result.form.isEmpty {
+                    Console.write("  the form \(result.tracker) would receive:\n" + result.form.map { "    \($0)\n" }.joined())
+                }
                 try? Console.flush()
             }, notice: { Console.error($0 + "\n") })
 

@@ -56,15 +56,7 @@ extension MKT {
                     let form = site.family == .unit3d
                         ? UploadForm.unit3d(description, name: stored.tree.name, categoryID: site.categoryID ?? 0, typeID: site.typeID ?? 0)
                         : try UploadForm.gazelle(description, site: site, groupID: nil, dryRun: false, logs: [])
-                    for field in form {
-                        switch field {
-                        case .value(let key, let value):
-                            let shown = value.count > 120 ? String(value.prefix(117)) + "…" : value
-                            text += "    \(key) = \(shown.replacingOccurrences(of: "\n", with: "\\n"))\n"
-                        case .file(let key, let data, let filename, _):
-                            text += "    \(key) = file \(filename) (\(data.count) bytes)\n"
-                        }
-                    }
+                    for line in MultipartField.preview(form, limit: 120) { text += "    \(line)\n" }
                 } catch {
                     text += "    refused before sending: \(error)\n"
                 }
@@ -90,6 +82,12 @@ extension MKT {
 
         static let fields: [Field] = [
             Field(name: "artists", key: "artists") { $0.artists.joined(separator: ", ") },
+            // The artists a Gazelle form sends, by role: what the site will file the group under.
+            Field(name: "credits", key: "artistRoles") { description in
+                UploadForm.importance.compactMap { role in
+                    description.artistRoles[role.role].flatMap { $0.isEmpty ? nil : "\(role.role) (\(role.value)): \($0.joined(separator: ", "))" }
+                }.joined(separator: "; ")
+            },
             Field(name: "title", key: "title") { $0.title ?? "" },
             Field(name: "year", key: "year") { $0.year.map(String.init) ?? "" },
             Field(name: "original-year", key: "originalYear") { $0.originalYear.map(String.init) ?? "" },
