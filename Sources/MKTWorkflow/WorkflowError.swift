@@ -13,6 +13,10 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case damagedJob(path: String, reason: String)
     case badJobName(String, path: String)
     case noSourceGroup(release: String, source: String, tracker: String)
+    case watch(folder: String, reason: String)
+    case watchListen(address: String, reason: String)
+    case watchToken(path: String, reason: String)
+    case damagedWatchState(path: String)
 
     public var description: String {
         switch self {
@@ -38,6 +42,14 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(path): '\(name)' cannot name a queued job (not a valid ref name component)"
         case .noSourceGroup(let release, let source, let tracker):
             "\(release) is a transcode of \(source), which \(tracker) has no group for in mkt's receipts; push \(source) to \(tracker) first ('mkt push \(tracker) \(source)')"
+        case .watch(let folder, let reason):
+            "\(folder): cannot be watched: \(reason) (watch.folder in the config)"
+        case .watchListen(let address, let reason):
+            "watch.listen '\(address)': \(reason)"
+        case .watchToken(let path, let reason):
+            "\(path): \(reason) (watch.token-file)"
+        case .damagedWatchState(let path):
+            "\(path): damaged: not mkt watch's state; the next mkt watch rewrites it"
         }
     }
 }

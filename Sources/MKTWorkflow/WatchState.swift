@@ -1,0 +1,71 @@
+import Foundation
+import MKTStore
+
+/// What `mkt watch` did and what waits, in `.mkt/watch.json`, rewritten
+/// after every scan and every round of uploads, for `mkt status`. Small on
+/// purpose: the queue and the receipts hold the truth; this says what the
+/// watcher was doing with them.
+public struct WatchState: Codable, Equatable, Sendable {
+    public struct Settling: Codable, Equatable, Sendable {
+        public var folder: String
+        /// The last write seen, ISO 8601.
+        public var lastChange: String
+    }
+
+    public struct Pending: Codable, Equatable, Sendable {
+        /// TRACKER/RELEASE.
+        public var job: String
+        public var state: String
+        /// When the watcher takes it, ISO 8601: since it was queued, or after a failure that may be retried.
+        public var due: String
+    }
+
+    public var pid: Int32
+    public var started: String
+    public var updated: String
+    public var lastScan: String?
+    /// Where the completion call is taken, if anywhere.
+    public var listening: String?
+    public var settling: [Settling] = []
+    public var pending: [Pending] = []
+    /// The last lines it logged (at most `recentLimit`), newest last.
+    public var recent: [String] = []
+    /// Set when it stopped cleanly.
+    public var stopped: String?
+
+    public static let recentLimit = 10
+
+    public init(pid: Int32, started: String) {
+        self.pid = pid
+        self.started = started
+        updated = started
+    }
+
+    public static func path(_ repository: Repository) -> String { "\(repository.directory)/watch.json" }
+
+    public static func read(_ repository: Repository) throws -> WatchState? {
+        guard let data = try DurableFile.read(path(repository)) else { return nil }
+        do {
+            return try JSONDecoder().decode(WatchState.self, from: data)
+        } catch {
+            throw WorkflowError.damagedWatchState(path: path(repository))
+        }
+    }
+
+    public func write(_ repository: Repository) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try DurableFile.replace(Self.path(repository), contents: try encoder.encode(self) + Data("\n".utf8), mode: 0o644)
+    }
+
+    public mutating func remember(_ line: String) {
+        recent.append(line)
+        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+    }
+
+    /// Whether the process that wrote it is still there (the pid may have been reused: a guess, said as one).
+    public var isRunning: Bool { stopped == nil && kill(pid, 0) == 0 }
+
+    /// `2026-12-01T15:40:00Z`.
+    public static func time(_ date: Date) -> String { date.ISO8601Format() }
+}
