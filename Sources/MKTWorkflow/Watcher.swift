@@ -189,7 +189,10 @@ public final class Watcher: Sendable {
                     if hook[tracker]?.passed == true { trackers.append(tracker) }
                 }
                 if !trackers.isEmpty {
-                    let uploaded = try pusher.run(trackers: trackers)
+                    let uploaded = try pusher.run(trackers: trackers) { job in
+                        guard let due = try? self.dueTime(job) else { return false }
+                        return due <= Pusher.now()
+                    }
                     try pusher.runPostPush(uploaded)
                     finished(uploaded)
                 }
@@ -205,7 +208,7 @@ public final class Watcher: Sendable {
     private func requeueDue() throws {
         let now = Pusher.now()
         for var job in try pusher.queue.jobs() where job.state == .failed {
-            guard let due = try retryDue(job), due <= now else { continue }
+            guard let due = try dueTime(job), due <= now else { continue }
             guard let lock = try pusher.queue.claim(tracker: job.tracker, release: job.release) else { continue }
             defer { lock.release() }
             job.state = .pending
@@ -214,23 +217,24 @@ public final class Watcher: Sendable {
         }
     }
 
-    /// When a failed job is due again, milliseconds since the epoch; nil when it may not be retried.
-    private func retryDue(_ job: QueuedJob) throws -> Int64? {
-        guard let id = job.receipt.flatMap(ObjectID.init(hex:)), let receipt = try? repository.objects.readReceipt(id), receipt.isRetryable else { return nil }
-        return receipt.finished.clampedAdding(Int64(settings.retryAfter * 1000))
+    /// When a job is to be taken, milliseconds since the epoch: a new one (or
+    /// one whose process died mid-attempt) since it was queued; one that
+    /// failed or whose outcome is unknown, `retryAfter` after its last
+    /// attempt ended, the Pusher's own retries being spent; nil when it may not be retried.
+    func dueTime(_ job: QueuedJob) throws -> Int64? {
+        switch job.state {
+        case .pending, .uploading: return job.queued
+        case .success: return nil
+        case .failed, .outcomeUnknown:
+            guard let id = job.receipt.flatMap(ObjectID.init(hex:)), let receipt = try? repository.objects.readReceipt(id), receipt.isRetryable else { return nil }
+            return receipt.finished.clampedAdding(Int64(settings.retryAfter * 1000))
+        }
     }
 
     private func updatePending() throws {
         var pending: [WatchState.Pending] = []
         for job in try pusher.queue.jobs() {
-            let due: Int64
-            if job.isWaiting || job.state == .uploading {
-                due = job.queued
-            } else if job.state == .failed, let retry = try retryDue(job) {
-                due = retry
-            } else {
-                continue
-            }
+            guard let due = try dueTime(job) else { continue }
             pending.append(WatchState.Pending(job: "\(job.tracker)/\(job.release)", state: job.state.rawValue, due: WatchState.time(Date(timeIntervalSince1970: Double(due) / 1000))))
         }
         let changed = state.withLock { state in

@@ -187,4 +187,45 @@ struct WatchJourneyTests {
             }
         }
     }
+
+    /// A site that answers 503: the Pusher's own retries spent, the job waits
+    /// `watch.retry-after` (status says until when), then goes up, once.
+    @Test func aFailedUploadIsTriedAgainWhenItsRetryIsDue() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try withExtendedLifetime(red) {
+                try FileManager.default.createDirectory(atPath: "\(directory)/incoming", withIntermediateDirectories: true)
+                try world.appendConfig(red.configSection(extra: ["rate-limit": "100/10s"]) + """
+                    [push]
+                        retries = 0
+                    [watch]
+                        folder = incoming
+                        trackers = red
+                        settle = 0.5
+                        meta = media=WEB
+                        retry-after = 4
+
+                    """)
+                try red.faults(["fail": ["status": 503, "count": 1, "actions": ["upload"]]])
+                let watcher = try MKTProcess.start(["watch", "--no-seed"], in: directory, environment: world.environment)
+                let release = "fixture-artist-fixture-album-2019-flac"
+                try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]",
+                                                 toPath: "\(directory)/incoming/Fixture Artist - Fixture Album (2019) [FLAC]")
+                try Self.wait(for: "the first attempt") { watcher.stdoutSoFar.contains("Z red \(release): ") }
+                let failedAt = Date()
+                let waiting = try world.mkt(["status"]).stdout
+                #expect(waiting.contains("    due 20") && waiting.contains("  red/\(release) ("), "\(waiting)")
+                try Self.wait(for: "the retry") { try red.torrents.count == 1 }
+                #expect(Date().timeIntervalSince(failedAt) >= 3, "tried again \(Date().timeIntervalSince(failedAt)) s after: \(watcher.stdoutSoFar)")
+                try Self.wait(for: "its line") { watcher.stdoutSoFar.contains("Z red \(release): success: ") }
+                kill(watcher.pid, SIGTERM)
+                let stopped = try watcher.finish()
+                #expect(stopped.status == 0, "\(stopped)")
+                // Two upload requests: the one answered 503, and the retry the site took.
+                #expect(try red.uploads.count == 2 && red.torrents.count == 1 && world.mkt(["queue"]).stdout.isEmpty, "\(stopped)")
+                #expect(stopped.stdout.contains("Z red \(release): outcome-unknown (server): 127.0.0.1 answered HTTP 503"), "\(stopped)")
+            }
+        }
+    }
 }

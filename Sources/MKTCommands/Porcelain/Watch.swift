@@ -16,8 +16,9 @@ extension MKT {
                 watch.trackers. A folder still being written is not added. Meanwhile the
                 queue is worked as 'mkt push --queue' works it: a worker per tracker, within
                 each site's rate limit, the pre-push and post-push hooks, seeding, and
-                notifications; a failed upload that may be retried (a 5xx, a timeout) goes
-                back in line watch.retry-after seconds (default 900) after it.
+                notifications; an upload that failed in a way that may be retried or whose
+                outcome is unknown (a 5xx, a timeout) is taken again watch.retry-after
+                seconds (default 900) after its last attempt.
 
                 With watch.listen (127.0.0.1:PORT or a Unix socket's path) it also takes
                 'POST /done' with 'Authorization: Bearer TOKEN' and the body path=FOLDER:
