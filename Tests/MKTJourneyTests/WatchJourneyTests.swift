@@ -184,6 +184,24 @@ struct WatchJourneyTests {
                 let stopped = try watcher.finish()
                 #expect(stopped.status == 0, "\(stopped)")
                 #expect(!stopped.stdout.contains(token) && !stopped.stderr.contains(token))
+
+                // The same call on a Unix socket only this user may open.
+                let socket = "\(directory)/watch.sock"
+                try world.appendConfig("[watch]\n    listen = \(socket)\n")
+                let onSocket = try MKTProcess.start(["watch", "--no-seed"], in: directory, environment: world.environment)
+                try Self.wait(for: "the socket") { onSocket.stdoutSoFar.contains("; completion calls on \(socket)\n") }
+                #expect(try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int == 0o600)
+                let second = "\(directory)/downloads/Fixture Artist - Fixture Album (2019) [MP3 V0]"
+                try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [MP3 V0]", toPath: second)
+                let wrongOnSocket = try MKTProcess.shell(
+                    "curl -s -o /dev/null -w '%{http_code}' --unix-socket '\(socket)' -H 'Authorization: Bearer nope' --data-urlencode 'path=\(second)' http://localhost/done", in: directory)
+                #expect(wrongOnSocket.stdout == "401", "\(wrongOnSocket)")
+                let viaSocket = try MKTProcess.shell("MKT_WATCH_LISTEN='\(socket)' MKT_WATCH_TOKEN_FILE='\(tokenFile)' '\(Self.doneScript)' '\(second)'", in: directory)
+                #expect(viaSocket.status == 0 && viaSocket.stdout == "taken: \(second)\n", "\(viaSocket)")
+                try Self.wait(for: "the upload of the folder handed over on the socket") { try red.torrents.count == 2 }
+                kill(onSocket.pid, SIGTERM)
+                #expect(try onSocket.finish().status == 0)
+                #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed on a clean stop")
             }
         }
     }
