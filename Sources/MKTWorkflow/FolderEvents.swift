@@ -64,6 +64,11 @@ public final class FolderEvents: @unchecked Sendable {
                 }
                 let nameBytes = buffer[(offset + header)..<min(offset + header + length, count)].prefix { $0 != 0 }
                 offset += header + length
+                // Events were lost: every release folder may have been written in.
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    for root in roots { touched.formUnion(Watcher.subfolders(of: root)) }
+                    continue
+                }
                 guard let directory = paths[wd] else { continue }
                 let name = String(decoding: nameBytes, as: UTF8.self)
                 let path = name.isEmpty ? directory : "\(directory)/\(name)"

@@ -80,7 +80,7 @@ public final class Watcher: Sendable {
             events.watchTree(root)
             for folder in Self.subfolders(of: root) { settling.changed(folder, at: now()) }
         }
-        if events.limitReached { log("warning: the inotify watch limit (fs.inotify.max_user_watches) is reached: changes are seen by the scans alone") }
+        if events.limitReached { log("warning: the inotify watch limit (fs.inotify.max_user_watches) is reached: new folders are still seen, but a write inside some folders already there may go unnoticed") }
         var nextScan = 0.0
         var lastSaved = 0.0
         while !Interruption.requested {

@@ -66,6 +66,26 @@ struct FolderSettlingTests {
     }
 }
 
+/// inotify through FolderEvents: a write deep in a new folder names its release folder; a hidden one names none.
+struct FolderEventsTests {
+    @Test func aWriteDeepInANewFolderNamesItsReleaseFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mkt-events-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let events = try FolderEvents(roots: [root])
+        events.watchTree(root)
+        try FileManager.default.createDirectory(atPath: "\(root)/Album/CD1", withIntermediateDirectories: true)
+        #expect(events.drain() == ["\(root)/Album"])
+        // The new subfolder is watched now: a file written two levels down is seen.
+        try Data(count: 3).write(to: URL(fileURLWithPath: "\(root)/Album/CD1/01.flac"))
+        #expect(events.drain() == ["\(root)/Album"])
+        try FileManager.default.createDirectory(atPath: "\(root)/.partial", withIntermediateDirectories: true)
+        #expect(events.drain().isEmpty)
+        #expect(events.drain().isEmpty, "nothing happened since")
+        #expect(throws: WorkflowError.self) { try FolderEvents(roots: ["\(root)/missing"]) }
+    }
+}
+
 struct CompletionRequestTests {
     let token = "0123456789abcdef0123456789abcdef"
 
