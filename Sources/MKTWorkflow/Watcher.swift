@@ -171,22 +171,24 @@ public final class Watcher: Sendable {
     /// Each job when it is due, within each site's limit (the Pusher's
     /// workers); the pre-push hook asked once per set of waiting releases.
     private func workQueue() {
-        // The hook's word on each tracker's waiting releases, asked again when that set changes.
-        var hook: [String: (releases: Set<String>, passed: Bool)] = [:]
+        // Per tracker, the waiting releases last looked at and whether they may be worked: the
+        // pre-push hook's word, or a round in which nothing could even be tried (no key, say).
+        // Asked again when that set changes, not every second.
+        var verdicts: [String: (releases: Set<String>, runnable: Bool)] = [:]
         while !Interruption.requested {
             do {
                 try requeueDue()
                 var trackers: [String] = []
                 for (tracker, releases) in try pusher.waitingReleases(trackers: nil).sorted(by: { $0.key < $1.key }) {
                     let names = Set(releases.map(\.name))
-                    if hook[tracker]?.releases != names {
+                    if verdicts[tracker]?.releases != names {
                         let refusal = try pusher.runPrePush(trackers: [tracker], releases: releases)
-                        hook[tracker] = (names, refusal == nil)
+                        verdicts[tracker] = (names, refusal == nil)
                         if let refusal {
                             note("\(tracker): the pre-push hook refused (exit status \(refusal.status)); its \(releases.count) job(s) wait until the queue changes")
                         }
                     }
-                    if hook[tracker]?.passed == true { trackers.append(tracker) }
+                    if verdicts[tracker]?.runnable == true { trackers.append(tracker) }
                 }
                 if !trackers.isEmpty {
                     let uploaded = try pusher.run(trackers: trackers) { job in
@@ -195,6 +197,12 @@ public final class Watcher: Sendable {
                     }
                     try pusher.runPostPush(uploaded)
                     finished(uploaded)
+                    for tracker in trackers {
+                        let results = uploaded.filter { $0.tracker == tracker }
+                        guard !results.isEmpty, results.allSatisfy({ $0.receipt == nil }) else { continue }
+                        verdicts[tracker]?.runnable = false
+                        note("\(tracker): nothing could be tried (see above); its job(s) wait until the queue changes or mkt watch restarts")
+                    }
                 }
                 try updatePending()
             } catch {

@@ -246,4 +246,28 @@ struct WatchJourneyTests {
             }
         }
     }
+
+    /// A tracker mkt has no key for: one line saying so, not one a second, and nothing sent.
+    @Test func aTrackerWithoutAKeyIsToldOnce() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            let red = try FakeTracker(site: "red", extra: ["--rate", "100/10"])
+            try withExtendedLifetime(red) {
+                try FileManager.default.createDirectory(atPath: "\(directory)/incoming", withIntermediateDirectories: true)
+                try world.appendConfig(red.configSection() + "[watch]\n    folder = incoming\n    trackers = red\n    settle = 0.5\n    meta = media=WEB\n")
+                let watcher = try MKTProcess.start(["watch", "--no-seed"], in: directory, environment: world.environment)
+                try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]",
+                                                 toPath: "\(directory)/incoming/Fixture Artist - Fixture Album (2019) [FLAC]")
+                try Self.wait(for: "the refusal") { watcher.stdoutSoFar.contains("Z red: nothing could be tried") }
+                sleep(3)
+                kill(watcher.pid, SIGTERM)
+                let stopped = try watcher.finish()
+                #expect(stopped.status == 0, "\(stopped)")
+                let refusals = stopped.stdout.components(separatedBy: "\n").filter { $0.contains(" red fixture-artist-fixture-album-2019-flac: refused (local): ") }
+                #expect(refusals.count == 1, "\(stopped)")
+                #expect(try red.requests.isEmpty)
+                #expect(try world.mkt(["queue"]).stdout.hasPrefix("pending "), "the job waits for a key")
+            }
+        }
+    }
 }
