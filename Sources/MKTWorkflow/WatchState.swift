@@ -63,8 +63,21 @@ public struct WatchState: Codable, Equatable, Sendable {
         if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
     }
 
-    /// Whether the process that wrote it is still there (the pid may have been reused: a guess, said as one).
-    public var isRunning: Bool { stopped == nil && kill(pid, 0) == 0 }
+    static func lockPath(_ repository: Repository) -> String { "\(repository.directory)/watch.lock" }
+
+    /// The store's one watcher: `flock` on `.mkt/watch.lock`, held while it
+    /// runs and dropped by the kernel when it dies. Two watchers would add
+    /// each folder twice over and fight for one port.
+    public static func claim(_ repository: Repository) throws -> JobLock {
+        guard let lock = try JobLock.take(lockPath(repository)) else {
+            let pid = (try? read(repository)).flatMap { $0 }.map { " (pid \($0.pid))" } ?? ""
+            throw WorkflowError.watchRunning(path: lockPath(repository), pid: pid)
+        }
+        return lock
+    }
+
+    /// Whether a watcher holds the store's watch lock now.
+    public static func isRunning(_ repository: Repository) -> Bool { JobLock.isHeld(lockPath(repository)) }
 
     /// `2026-12-01T15:40:00Z`.
     public static func time(_ date: Date) -> String { date.ISO8601Format() }

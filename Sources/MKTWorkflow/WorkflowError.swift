@@ -17,6 +17,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case watchListen(address: String, reason: String)
     case watchToken(path: String, reason: String)
     case damagedWatchState(path: String)
+    case watchRunning(path: String, pid: String)
 
     public var description: String {
         switch self {
@@ -48,6 +49,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "watch.listen '\(address)': \(reason)"
         case .watchToken(let path, let reason):
             "\(path): \(reason) (watch.token-file)"
+        case .watchRunning(let path, let pid):
+            "mkt watch is already running in this store\(pid) (\(path) is held); one watcher per store"
         case .damagedWatchState(let path):
             "\(path): damaged: not mkt watch's state; the next mkt watch rewrites it"
         }

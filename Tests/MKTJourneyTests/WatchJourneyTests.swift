@@ -158,6 +158,8 @@ struct WatchJourneyTests {
 
                 let watcher = try MKTProcess.start(["watch", "--no-seed"], in: directory, environment: world.environment)
                 try Self.wait(for: "the endpoint") { watcher.stdoutSoFar.contains("; completion calls on 127.0.0.1:\(port)\n") }
+                let another = try world.mkt(["watch"])
+                #expect(another.status == 1 && another.stderr == "error: mkt watch is already running in this store (pid \(watcher.pid)) (\(directory)/.mkt/watch.lock is held); one watcher per store\n", "\(another)")
                 // A finished download outside the watch folder: only the call brings it in.
                 let folder = "\(directory)/downloads/Fixture Artist - Fixture Album (2019) [FLAC]"
                 try FileManager.default.createDirectory(atPath: "\(directory)/downloads", withIntermediateDirectories: true)

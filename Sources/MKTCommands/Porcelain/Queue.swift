@@ -151,7 +151,8 @@ extension MKT {
             } catch {
                 return Console.write("watch: \(error)\n")
             }
-            let running = state.isRunning ? "running (pid \(state.pid))" : state.stopped.map { "stopped \($0)" } ?? "not running (pid \(state.pid) is gone since \(state.updated))"
+            let running = WatchState.isRunning(repository) ? "running (pid \(state.pid))"
+                : state.stopped.map { "stopped \($0)" } ?? "not running (pid \(state.pid) ended without stopping, last seen \(state.updated))"
             Console.write("watch: \(running), last scan \(state.lastScan ?? "none yet")\(state.listening.map { ", completion calls on \($0)" } ?? "")\n")
             for folder in state.settling { Console.write("    settling  \(folder.folder) (last write \(folder.lastChange))\n") }
             for job in state.pending { Console.write("    due \(job.due)  \(job.job) (\(job.state))\n") }

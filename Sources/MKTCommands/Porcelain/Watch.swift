@@ -65,6 +65,8 @@ extension MKT {
             settings.releaseType = try config.string("add", "release-type")
             settings.retryAfter = try config.seconds("watch", "retry-after")
 
+            let lock = try WatchState.claim(repository)
+            defer { lock.release() }
             let queued = Set(try UploadQueue(repository: repository).jobs().map(\.tracker))
             let pusherSettings = try Push.settings(context: context, trackers: Array(queued.union(settings.trackers)).sorted(), dryRun: false, seed: !noSeed)
             let pusher = Pusher(repository: repository, settings: pusherSettings, uploader: context.uploader(), report: { result in
