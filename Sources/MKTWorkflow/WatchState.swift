@@ -65,14 +65,17 @@ public struct WatchState: Codable, Equatable, Sendable {
 
     static func lockPath(_ repository: Repository) -> String { "\(repository.directory)/watch.lock" }
 
-    /// The store's one watcher: `flock` on `.mkt/watch.lock`, held while it
+    /// The store's one watcher: `flock` on `.mkt/watch.lock` (which holds its pid), held while it
     /// runs and dropped by the kernel when it dies. Two watchers would add
     /// each folder twice over and fight for one port.
     public static func claim(_ repository: Repository) throws -> JobLock {
-        guard let lock = try JobLock.take(lockPath(repository)) else {
-            let pid = (try? read(repository)).flatMap { $0 }.map { " (pid \($0.pid))" } ?? ""
-            throw WorkflowError.watchRunning(path: lockPath(repository), pid: pid)
+        let path = lockPath(repository)
+        guard let lock = try JobLock.take(path) else {
+            let written = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw WorkflowError.watchRunning(path: path, pid: written.flatMap(Int32.init).map { " (pid \($0))" } ?? "")
         }
+        // The holder's pid, for the next one to name; the flock stays on the file, whatever it holds.
+        try? "\(getpid())\n".write(toFile: path, atomically: false, encoding: .utf8)
         return lock
     }
 

@@ -151,16 +151,31 @@ public final class Watcher: Sendable {
         }
     }
 
-    /// A new or changed release goes to every configured tracker; an
-    /// unchanged one only to those that have neither a receipt nor a job
-    /// for it (a watcher stopped between adding and queueing), so a restart
-    /// sends nothing twice.
+    /// Queued for each configured tracker that does not have it yet: no
+    /// receipt and no job. A job already queued is sent with the current
+    /// snapshot when taken. A release the site already has, changed since
+    /// (retagged, say), is not sent again unattended: that is the user's call,
+    /// and one line says how. Only mkt's own refusal (a rule, before asking
+    /// the site) is tried again once the release changed. So a restart sends
+    /// nothing twice.
     private func queue(_ added: AddedRelease) throws {
-        let trackers = try added.unchanged
-            ? settings.trackers.filter { tracker in
-                try repository.refs.read("refs/trackers/\(tracker)/\(added.name)") == nil && pusher.queue.job(tracker: tracker, release: added.name) == nil
+        var trackers: [String] = []
+        var uploaded: [String] = []
+        for tracker in settings.trackers where try pusher.queue.job(tracker: tracker, release: added.name) == nil {
+            guard let id = try repository.refs.read("refs/trackers/\(tracker)/\(added.name)") else {
+                trackers.append(tracker)
+                continue
             }
-            : settings.trackers
+            guard !added.unchanged else { continue }
+            if (try? repository.objects.readReceipt(id))?.category == .local {
+                trackers.append(tracker)
+            } else {
+                uploaded.append(tracker)
+            }
+        }
+        for tracker in uploaded {
+            note("\(tracker) \(added.name): the site was sent an earlier snapshot; 'mkt push \(tracker) \(added.name)' sends this one")
+        }
         guard !trackers.isEmpty else { return }
         let settled = try pusher.enqueue(trackers: trackers, releases: [(added.name, added.metaID)])
         finished(settled)

@@ -209,7 +209,8 @@ struct WatchJourneyTests {
     }
 
     /// A site that answers 503: the Pusher's own retries spent, the job waits
-    /// `watch.retry-after` (status says until when), then goes up, once.
+    /// `watch.retry-after` (status says until when), then goes up, once; the
+    /// folder changed after that is recorded, not sent again.
     @Test func aFailedUploadIsTriedAgainWhenItsRetryIsDue() throws {
         try withTemporaryDirectory { directory in
             let world = try TrackerWorld(directory)
@@ -239,6 +240,12 @@ struct WatchJourneyTests {
                 try Self.wait(for: "the retry") { try red.torrents.count == 1 }
                 #expect(Date().timeIntervalSince(failedAt) >= 3, "tried again \(Date().timeIntervalSince(failedAt)) s after: \(watcher.stdoutSoFar)")
                 try Self.wait(for: "its line") { watcher.stdoutSoFar.contains("Z red \(release): success: ") }
+                // Changed after the upload: a new snapshot, not sent again unattended.
+                try "ripped by me\n".write(toFile: "\(directory)/incoming/Fixture Artist - Fixture Album (2019) [FLAC]/notes.txt", atomically: false, encoding: .utf8)
+                try Self.wait(for: "the update") {
+                    watcher.stdoutSoFar.contains("Z red \(release): the site was sent an earlier snapshot; 'mkt push red \(release)' sends this one\n")
+                }
+                #expect(watcher.stdoutSoFar.contains("Z updated \(release)\n"))
                 kill(watcher.pid, SIGTERM)
                 let stopped = try watcher.finish()
                 #expect(stopped.status == 0, "\(stopped)")
