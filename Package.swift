@@ -180,7 +180,7 @@ let package = Package(
         /** What the porcelain and plumbing do with the libraries together: releases in the store, torrents per tracker. */
         .target(
             name: "MKTWorkflow",
-            dependencies: ["MKTStore", "MKTConfig", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects", "MKTRipLog", "MKTSubprocess", "MKTTranscode", "MKTAudioCheck"],
+            dependencies: ["MKTStore", "MKTConfig", "MKTCrypto", "MKTTorrent", "MKTMetadata", "MKTCatalog", "MKTTrackers", "MKTHooks", "MKTClients", "MKTHTTP", "MKTObjects", "MKTRipLog", "MKTSubprocess", "MKTTranscode", "MKTAudioCheck"],
             swiftSettings: strict
         ),
 

@@ -74,6 +74,9 @@ struct CommandContext {
     /// `$XDG_CACHE_HOME/mkt/sources` (else `~/.cache/mkt/sources`): the web sources' answers.
     var sourceCacheDirectory: String { "\(Self.base(environment, "XDG_CACHE_HOME", ".cache"))/mkt/sources" }
 
+    /// `$XDG_CONFIG_HOME/mkt/watch-token` (else `~/.config/mkt/watch-token`): the completion call's token, unless `watch.token-file` says.
+    var defaultWatchTokenFile: String { "\(Self.base(environment, "XDG_CONFIG_HOME", ".config"))/mkt/watch-token" }
+
     private static func base(_ environment: [String: String], _ variable: String, _ fallback: String) -> String {
         environment[variable].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "\(environment["HOME"] ?? NSHomeDirectory())/\(fallback)"
     }

@@ -29,7 +29,7 @@ public struct MKT: AsyncParsableCommand {
             CommandGroup(
                 name: "Porcelain",
                 subcommands: [
-                    Init.self, Add.self, Edit.self, Show.self, Transcode.self, Push.self, Seed.self, Adopt.self, Queue.self, Notify.self, Status.self, Log.self, Stats.self, Spectrals.self, Export.self, Verify.self, Doctor.self,
+                    Init.self, Add.self, Edit.self, Show.self, Transcode.self, Push.self, Watch.self, Seed.self, Adopt.self, Queue.self, Notify.self, Status.self, Log.self, Stats.self, Spectrals.self, Export.self, Verify.self, Doctor.self,
                     Credential.self, ConfigCommand.self, Fsck.self, GC.self,
                 ]
             ),

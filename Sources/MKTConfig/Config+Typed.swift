@@ -108,6 +108,16 @@ extension Config {
         }
     }
 
+    /// Every value of a repeatable text key, in the order written.
+    public func strings(_ section: String, _ key: String, subsection: String? = nil) throws(ConfigError) -> [String] {
+        var values: [String] = []
+        for entry in entries(section, key, subsection: subsection) {
+            guard case .string(let text) = try Self.parsed(entry).value else { preconditionFailure("\(section).\(key) is not text") }
+            values.append(text)
+        }
+        return values
+    }
+
     /// Every value of a repeatable `pathMap` key, in the order written.
     public func pathMaps(_ section: String, _ key: String, subsection: String? = nil) throws(ConfigError) -> [PathMap] {
         var maps: [PathMap] = []

@@ -69,6 +69,7 @@ public enum ConfigRegistry {
         ConfigSection(name: "imagehost", subsection: .none, storeOnly: false),
         ConfigSection(name: "add", subsection: .none, storeOnly: false),
         ConfigSection(name: "notify", subsection: .any(placeholder: "NAME"), storeOnly: false),
+        ConfigSection(name: "watch", subsection: .none, storeOnly: false),
     ]
 
     public static let keys: [ConfigKey] = [
@@ -109,6 +110,13 @@ public enum ConfigRegistry {
         ConfigKey("notify", "kind", .choice(["discord", "ntfy", "json", "apprise"]), "What the address takes: a Discord webhook, an ntfy topic, a plain JSON POST, or an Apprise URL (through the apprise command)."),
         ConfigKey("notify", "events", .words(["success", "failure", "attention"]), default: "success, failure, attention", "The pushes it is told of: success, failure, attention (outcome unknown, refused locally, not seeding)."),
         ConfigKey("imagehost", "name", .choice(["ptpimg"]), "Upload each release's own cover to this image host (its key: mkt credential set ptpimg)."),
+        ConfigKey("watch", "folder", .string, repeatable: true, "mkt watch: a folder whose new subfolders are releases to add; repeatable."),
+        ConfigKey("watch", "trackers", .string, "mkt watch: the trackers each added release is queued for, by name, separated by commas (unset: added, not queued)."),
+        ConfigKey("watch", "settle", .seconds(0...86_400), default: "60", "mkt watch: how long a folder must go unwritten, its sizes the same on two scans, before it is added."),
+        ConfigKey("watch", "meta", .string, repeatable: true, "mkt watch: a FIELD=VALUE each added release gets, as mkt add --meta (e.g. media=WEB); repeatable."),
+        ConfigKey("watch", "listen", .string, "mkt watch: where the completion call is taken: 127.0.0.1:PORT, [::1]:PORT, or a Unix socket's absolute path (unset: none)."),
+        ConfigKey("watch", "token-file", .string, "mkt watch: the file holding the completion call's token, mode 0600 (default: ~/.config/mkt/watch-token, made when missing)."),
+        ConfigKey("watch", "retry-after", .seconds(1...604_800), default: "900", "mkt watch: how long after a failed upload that may be retried (a 5xx, a timeout) it is tried again."),
     ]
 
     public static func section(_ name: String) -> ConfigSection? {

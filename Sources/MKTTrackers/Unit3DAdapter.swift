@@ -74,6 +74,7 @@ public struct Unit3DAdapter: SiteAdapter {
 
     public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer {
         let fields = try form(request)
+        let name = String(request.filename.dropLast(".torrent".count))
         if request.dryRun { return UploadAnswer(torrent: SiteTorrent(id: 0, url: site.url), dryRun: true) }
         var http = HTTPRequest(method: "POST", url: try connection.url("/api/torrents/upload"), headers: [("Accept", "application/json")], body: .multipart(fields.map(\.part)))
         http.lowSpeedTime = 60
@@ -101,7 +102,7 @@ public struct Unit3DAdapter: SiteAdapter {
         let errors = json["data"] as? [String: Any] ?? [:]
         let messages = errors.keys.sorted().map { key in (key, (errors[key] as? [Any] ?? [errors[key] as Any]).compactMap { $0 as? String }.joined(separator: " ")) }
         if let taken = messages.first(where: { $0.0 == "info_hash" }), Self.meansPresent(taken.1) {
-            return try present(infohash: request.infohash ?? "", name: String(request.filename.dropLast(".torrent".count)))
+            return try present(infohash: request.infohash ?? "", name: name)
         }
         // Only the name is taken (`'name' => unique:torrents`, HDInnovations/UNIT3D-Community-Edition
         // app/Http/Requests/StoreTorrentRequest.php, in Laravel's words "The name has already been

@@ -321,9 +321,10 @@ public struct Pusher: Sendable {
     /// whatever the core count, and one that waits (rate limit, backoff)
     /// holds up no other. After a stop (Ctrl-C) each worker finishes the
     /// attempt under way and takes no new job; the rest stay queued.
-    public func run(trackers: [String]?) throws -> [PushResult] {
-        let waiting = try queue.jobs().filter { ($0.isWaiting || $0.state == .uploading) && (trackers?.contains($0.tracker) ?? true) }
-        return Self.onThreadPerItem(Array(Set(waiting.map(\.tracker))).sorted()) { work(tracker: $0) }
+    /// - Parameter isDue: whether a waiting job is to be taken now (`mkt watch` holds back one whose retry is not due).
+    public func run(trackers: [String]?, isDue: @escaping @Sendable (QueuedJob) -> Bool = { _ in true }) throws -> [PushResult] {
+        let waiting = try queue.jobs().filter { ($0.isWaiting || $0.state == .uploading) && (trackers?.contains($0.tracker) ?? true) && isDue($0) }
+        return Self.onThreadPerItem(Array(Set(waiting.map(\.tracker))).sorted()) { work(tracker: $0, isDue: isDue) }
     }
 
     /// Runs `body` for each item on a thread of its own and waits for all:
@@ -346,7 +347,7 @@ public struct Pusher: Sendable {
         return results.withLock { $0 }.flatMap { $0 }
     }
 
-    private func work(tracker: String) -> [PushResult] {
+    private func work(tracker: String, isDue: @Sendable (QueuedJob) -> Bool) -> [PushResult] {
         var results: [PushResult] = []
         func finish(_ result: PushResult) {
             results.append(result)
@@ -365,7 +366,7 @@ public struct Pusher: Sendable {
         }
         retargetStaleJobs(((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && $0.isWaiting })
         // The list is read once; each job is read again under its lock, where it counts.
-        let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) }
+        let waiting = ((try? queue.jobs()) ?? []).filter { $0.tracker == tracker && ($0.isWaiting || $0.state == .uploading) && isDue($0) }
         for (index, next) in waiting.enumerated() {
             if Interruption.requested { break }
             do {

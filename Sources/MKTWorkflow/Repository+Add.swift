@@ -157,6 +157,16 @@ extension Repository {
         preconditionFailure("a name is free: refs are finite")
     }
 
+    /// `edits` with `release-type=TYPE` in front when the tags give no release
+    /// type, or only a guess, and the edits set none: the config's
+    /// `add.release-type` stands there before any guess is shown or recorded.
+    public static func withReleaseType(_ type: String?, edits: [String], for description: ReleaseDescription) -> [String] {
+        guard let type, description.releaseType == .unknown || description.releaseTypeIsGuess,
+            !edits.contains(where: { $0.lowercased().hasPrefix("release-type=") || $0.lowercased().hasPrefix("releasetype=") })
+        else { return edits }
+        return ["release-type=\(type)"] + edits
+    }
+
     /// Adds a release folder in one go: `prepareAdd`, then `commitAdd`.
     public func add(folder: String, metaEdits: [String] = [], media: String? = nil, scan: ScanOptions = ScanOptions()) throws -> AddedRelease {
         try commitAdd(prepareAdd(folder: folder, media: media, scan: scan), edits: metaEdits)

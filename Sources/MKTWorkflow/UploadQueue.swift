@@ -186,22 +186,13 @@ public struct UploadQueue: Sendable {
     public func claim(tracker: String, release: String) throws -> JobLock? {
         let lockPath = try checkedPath(tracker, release, suffix: ".lock")
         try DurableFile.makeDirectories("\(directory)/\(tracker)")
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw StoreError.io(operation: "open lock", path: lockPath, errno: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            return nil
-        }
-        return JobLock(fd: fd)
+        return try JobLock.take(lockPath)
     }
 
     /// Whether some process holds the job's lock now.
     public func isLocked(tracker: String, release: String) -> Bool {
         guard let lockPath = try? checkedPath(tracker, release, suffix: ".lock") else { return false }
-        let fd = open(lockPath, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return flock(fd, LOCK_EX | LOCK_NB) != 0
+        return JobLock.isHeld(lockPath)
     }
 }
 
@@ -210,6 +201,25 @@ public final class JobLock: @unchecked Sendable {
     private var fd: Int32
 
     init(fd: Int32) { self.fd = fd }
+
+    /// Takes the lock at `path` without waiting; nil when another process holds it.
+    static func take(_ path: String) throws -> JobLock? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw StoreError.io(operation: "open lock", path: path, errno: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        return JobLock(fd: fd)
+    }
+
+    /// Whether some process holds the lock at `path` now.
+    static func isHeld(_ path: String) -> Bool {
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) != 0
+    }
 
     deinit { release() }
 

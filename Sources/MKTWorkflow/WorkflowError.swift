@@ -15,6 +15,11 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case noSourceGroup(release: String, source: String, tracker: String)
     case notTheRelease(release: String, tracker: String, reason: String)
     case busy(tracker: String, release: String)
+    case watch(folder: String, reason: String)
+    case watchListen(address: String, reason: String)
+    case watchToken(path: String, reason: String)
+    case damagedWatchState(path: String)
+    case watchRunning(path: String, pid: String)
 
     public var description: String {
         switch self {
@@ -44,6 +49,16 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(tracker) \(release): the torrent does not match the local files, so it is not adopted or seeded: \(reason)"
         case .busy(let tracker, let release):
             "\(tracker) \(release): another mkt is pushing it right now; try again when it is done"
+        case .watch(let folder, let reason):
+            "\(folder): cannot be watched: \(reason) (watch.folder in the config)"
+        case .watchListen(let address, let reason):
+            "watch.listen '\(address)': \(reason)"
+        case .watchToken(let path, let reason):
+            "\(path): \(reason) (watch.token-file)"
+        case .watchRunning(let path, let pid):
+            "mkt watch is already running in this store\(pid) (\(path) is held); one watcher per store"
+        case .damagedWatchState(let path):
+            "\(path): damaged: not mkt watch's state; the next mkt watch rewrites it"
         }
     }
 }

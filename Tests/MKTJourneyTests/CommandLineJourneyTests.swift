@@ -36,6 +36,8 @@ struct CommandLineJourneyTests {
                                       release in the store.
               push                    Upload releases to trackers: one torrent per tracker,
                                       all trackers at once.
+              watch                   Run unattended: add the release folders that appear,
+                                      push them, and work the queue.
               seed                    Hand uploaded torrents to the BitTorrent client, to
                                       seed.
               adopt                   Record an upload made without mkt (by hand, by

@@ -119,6 +119,11 @@ public struct RunningMKT {
 
     public var pid: Int32 { process.processIdentifier }
 
+    /// What it has written to standard output so far, for a test that waits on a long-running mkt.
+    public var stdoutSoFar: String {
+        String(decoding: (try? Data(contentsOf: outputs.appendingPathComponent("stdout"))) ?? Data(), as: UTF8.self)
+    }
+
     public func finish() throws -> MKTResult {
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: outputs) }

@@ -92,13 +92,7 @@ extension MKT {
                 if showProgress { Console.error("\r\u{1B}[K") }
                 guard prepared.tree.files.contains(where: { ReleaseRules.isAudio($0.path) }) else { throw CommandError.noAudio(folder: folder) }
                 for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, prepared.unreadable[path].map { "\($0)" } ?? path) }
-                var edits = metaEdits
-                // The config's release type stands where the tags give none, before any guess is shown or recorded.
-                if let type = try context.config.string("add", "release-type"),
-                    prepared.description.releaseType == .unknown || prepared.description.releaseTypeIsGuess,
-                    !edits.contains(where: { $0.lowercased().hasPrefix("release-type=") || $0.lowercased().hasPrefix("releasetype=") }) {
-                    edits.insert("release-type=\(type)", at: 0)
-                }
+                var edits = Repository.withReleaseType(try context.config.string("add", "release-type"), edits: metaEdits, for: prepared.description)
                 var pushTo = trackers
                 let lookUp = try !offline && (lookup || repository.config.bool("sources", "lookup"))
                 do {

@@ -89,21 +89,7 @@ extension MKT {
             if let late = releaseNames.first(where: { known.contains($0) }) {
                 throw ValidationError("'\(late)' is a tracker named after a release: name the trackers first (mkt push TRACKER... RELEASE...), or write the release as refs/releases/\(late)")
             }
-            var settings = Pusher.Settings()
-            settings.dryRun = dryRun
-            if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
-                settings.seed = (client, context.seedAction(client: client))
-                // An upload that cannot be seeded is found out now, before the site has it.
-                for tracker in trackers where try repository.config.torrentSite(tracker).needsPasskey {
-                    do {
-                        _ = try context.secret(tracker, .passkey)
-                    } catch {
-                        throw CommandError.noPasskey(tracker: tracker, reason: "\(error)")
-                    }
-                }
-            }
-            settings.retries = try repository.config.integer("push", "retries")
-            settings.policy = try context.retryPolicy()
+            let settings = try Self.settings(context: context, trackers: trackers, dryRun: dryRun, seed: !noSeed)
             let failures = Atomic<Int>(0)
             let quiet = self.quiet
             let pusher = Pusher(repository: repository, settings: settings, uploader: context.uploader(), report: { result in
@@ -168,6 +154,27 @@ extension MKT {
             }
             if !dryRun { Self.notify(results, context: context) }
             if failures.load(ordering: .relaxed) > 0 { throw ExitCode.failure }
+        }
+
+        /// The push's settings from the config: retries, pauses, and the client to seed in (unless `seed` is false).
+        static func settings(context: CommandContext, trackers: [String], dryRun: Bool, seed: Bool) throws -> Pusher.Settings {
+            let repository = try context.store
+            var settings = Pusher.Settings()
+            settings.dryRun = dryRun
+            if !dryRun && seed, let client = try repository.config.seedingClient() {
+                settings.seed = (client, context.seedAction(client: client))
+                // An upload that cannot be seeded is found out now, before the site has it.
+                for tracker in trackers where try repository.config.torrentSite(tracker).needsPasskey {
+                    do {
+                        _ = try context.secret(tracker, .passkey)
+                    } catch {
+                        throw CommandError.noPasskey(tracker: tracker, reason: "\(error)")
+                    }
+                }
+            }
+            settings.retries = try repository.config.integer("push", "retries")
+            settings.policy = try context.retryPolicy()
+            return settings
         }
 
         /// The releases named, or all of them.

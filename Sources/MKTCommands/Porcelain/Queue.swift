@@ -105,7 +105,9 @@ extension MKT {
                 not pushed, queued, uploading, uploaded (with the torrent's page), failed
                 (with the reason; a release mkt's checks refused shows the check's reason,
                 what fixes it and the push to run after), or needs attention (the outcome is
-                unknown).
+                unknown). Then, when 'mkt watch' has run in this store: whether it runs, its
+                last scan, the folders waiting to settle, the jobs it will take and when,
+                and its last three lines.
 
                 Examples:
                   mkt status
@@ -137,6 +139,24 @@ extension MKT {
                     Console.write("    \(tracker.padding(toLength: width, withPad: " ", startingAt: 0))  \(line)\n")
                 }
             }
+            if releases.isEmpty { Self.showWatcher(repository) }
+        }
+
+        /// What `mkt watch` last wrote in .mkt/watch.json: whether it runs, what settles, what is due, what it did last.
+        static func showWatcher(_ repository: Repository) {
+            let state: WatchState
+            do {
+                guard let read = try WatchState.read(repository) else { return }
+                state = read
+            } catch {
+                return Console.write("watch: \(error)\n")
+            }
+            let running = WatchState.isRunning(repository) ? "running (pid \(state.pid))"
+                : state.stopped.map { "stopped \($0)" } ?? "not running (pid \(state.pid) ended without stopping, last seen \(state.updated))"
+            Console.write("watch: \(running), last scan \(state.lastScan ?? "none yet")\(state.listening.map { ", completion calls on \($0)" } ?? "")\n")
+            for folder in state.settling { Console.write("    settling  \(folder.folder) (last write \(folder.lastChange))\n") }
+            for job in state.pending { Console.write("    due \(job.due)  \(job.job) (\(job.state))\n") }
+            for line in state.recent.suffix(3) { Console.write("    did  \(line)\n") }
         }
 
         static func describe(_ state: TrackerState) -> String {
