@@ -15,12 +15,13 @@ enum Terminal {
         def give_up(*_):
             # A prompt that never comes fails the test instead of hanging it.
             os.kill(pid, signal.SIGKILL)
-            raise SystemExit('no prompt in 60 s; the terminal showed: ' + seen.decode(errors='replace'))
+            raise SystemExit('no prompt in 120 s; the terminal showed: ' + seen.decode(errors='replace'))
         signal.signal(signal.SIGALRM, give_up)
-        signal.alarm(60)
         def until(text):
             # Each prompt is looked for after the one before: a question asked twice is answered twice.
+            # Each gets its own 120 s (a loaded machine hashes slowly), not the session as a whole.
             global seen, unread
+            signal.alarm(120)
             while text not in unread:
                 chunk = os.read(fd, 1024)
                 if not chunk:
@@ -32,6 +33,7 @@ enum Terminal {
             prompt, answer = step.split('=>')
             until(prompt.encode())
             os.write(fd, b'\\x03' if answer == '^C' else answer.encode() + b'\\n')
+        signal.alarm(120)
         while True:
             try:
                 chunk = os.read(fd, 1024)
