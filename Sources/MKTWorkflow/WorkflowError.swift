@@ -13,6 +13,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case damagedJob(path: String, reason: String)
     case badJobName(String, path: String)
     case noSourceGroup(release: String, source: String, tracker: String)
+    case notPrepared(tracker: String, release: String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +39,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "\(path): '\(name)' cannot name a queued job (not a valid ref name component)"
         case .noSourceGroup(let release, let source, let tracker):
             "\(release) is a transcode of \(source), which \(tracker) has no group for in mkt's receipts; push \(source) to \(tracker) first ('mkt push \(tracker) \(source)')"
+        case .notPrepared(let tracker, let release, let reason):
+            "refs/trackers/\(tracker)/\(release): \(reason); 'mkt push \(tracker) \(release)' prepares the upload kit first"
         }
     }
 }

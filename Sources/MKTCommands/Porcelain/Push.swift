@@ -102,6 +102,11 @@ extension MKT {
                     }
                 }
             }
+            // A site without an upload API gets a kit whose torrent carries the announce URL, when the passkey is known.
+            settings.announce = { site in
+                guard site.torrentSite.needsPasskey else { return site.announceTemplate }
+                return (try? context.secret(site.name, .passkey)).map(site.announceURL)
+            }
             settings.retries = try repository.config.integer("push", "retries")
             settings.policy = try context.retryPolicy()
             let failures = Atomic<Int>(0)
