@@ -19,7 +19,8 @@ extension FamilyDefaults {
 
 extension TrackerSite {
     /// The web page a site without an upload API takes uploads at
-    /// (MAM's `/tor/upload.php`, as H2OKing89/mk_torrent's MAM module names it).
+    /// (MAM's `/tor/upload.php`, as H2OKing89/mk_torrent's
+    /// src/mk_torrent/trackers/mam/adapter.py names it).
     public var manualUploadPage: String? { family == .mam ? "\(url)/tor/upload.php" : nil }
 
     /// A torrent's page on a site whose uploads are made by hand (MAM's `/t/ID`,

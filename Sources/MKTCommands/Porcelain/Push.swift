@@ -29,7 +29,9 @@ extension MKT {
                 next looks the torrent up on the site before sending anything again. When a
                 BitTorrent client is configured, each uploaded torrent is handed to it to seed
                 (see 'mkt help seed'); an upload whose seeding failed says so on its line.
-                .mkt/hooks/post-push runs last, with the new receipt ids.
+                .mkt/hooks/post-push runs last, with the new receipt ids. A site without an
+                upload API (mam) gets no upload: mkt writes its upload kit to
+                .mkt/kits/TRACKER/RELEASE/ and a 'prepared' receipt saying how to finish by hand.
 
                 One line per (tracker, release) on standard output, and for more than one a
                 summary on standard error ('3 uploaded, 1 failed, 2 up to date'); with --quiet
