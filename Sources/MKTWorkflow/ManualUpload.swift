@@ -34,6 +34,16 @@ public enum UploadKit {
         return files
     }
 
+    /// The fast-fill fields, by name, each value as text (a list or an object as its JSON): what `mkt show` lists.
+    public static func fastFillFields(_ release: ReleaseDescription) throws -> [MultipartField] {
+        let fields = fastFill(release, description: AlbumDescription.bbcode(release))
+        return try fields.keys.sorted().map { key in
+            let value = fields[key] ?? ""
+            if let text = value as? String { return .value(key, text) }
+            return .value(key, String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self))
+        }
+    }
+
     /// The JSON MAM's upload form fills itself from. MAM documents it only to
     /// members; these are the fields H2OKing89/shelfr's MAM JSON builder
     /// (src/shelfr/metadata/mam/json_builder.py) writes, and only those mkt

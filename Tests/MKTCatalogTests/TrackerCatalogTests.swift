@@ -25,6 +25,17 @@ struct TrackerCatalogTests {
         #expect(red.announceURL(passkey: "abc") == "https://flacsfor.me/abc/announce")
         #expect(red.family.credential == .apiKey && dic.family.credential == .cookie)
         #expect(TrackerCatalog().names == ["dic", "mam", "ops", "red"])
+        // MyAnonamouse: uploads by hand, 225 characters per path (Documentation/trackers.md says what rests on what).
+        let mam = try TrackerCatalog().site("mam")
+        #expect(!mam.family.takesUploads && red.family.takesUploads && mam.releaseRules.pathLimit == 225 && mam.source == "MAM")
+        #expect(mam.announceURL(passkey: "k") == "https://t.myanonamouse.net/tracker.php/k/announce")
+        #expect(mam.manualUploadPage == "https://www.myanonamouse.net/tor/upload.php" && mam.manualTorrentPage(7) == "https://www.myanonamouse.net/t/7" && red.manualUploadPage == nil)
+        let name = "An Author - A Book", fits = String(repeating: "a", count: 225 - name.count - 5) + ".m4b"
+        func pathFindings(_ file: String) -> [String] {
+            ReleaseCheck.check(name: name, files: [file], facts: [:], description: ReleaseDescription(), rules: mam.releaseRules).filter { $0.code == "path-too-long" }.map(\.message)
+        }
+        #expect(pathFindings(fits).isEmpty)
+        #expect(pathFindings("a" + fits) == ["\(name)/a\(fits) is 226 characters; MAM allows 225"])
     }
 
     /// Each site's form offers its own words: RED has no CBR under 192 and no

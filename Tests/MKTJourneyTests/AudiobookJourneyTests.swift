@@ -93,7 +93,12 @@ struct AudiobookJourneyTests {
                 #expect(meta["synopsis"] as? String == "A fixture of a book.\n\nIts second paragraph & more.")
                 #expect((meta["chapters"] as? [String: [[String: Any]]])?["book.m4b"]?.count == 3)
 
-                // MAM: the kit, a `prepared` receipt, no upload.
+                // MAM: what the kit's form gets, a dry run that writes nothing, then the kit, a `prepared` receipt, no upload.
+                let shown = try world.mkt(["show", release, "--tracker", "mam"]).stdout
+                #expect(shown.contains("mam would receive (mam form):\n    authors = [\"An Author\"]\n") && shown.contains("    isbn = ASIN:B0FIXTURE1\n"), "\(shown)")
+                let dry = try world.mkt(["push", "mam", release, "--dry-run"])
+                #expect(dry.status == 0 && dry.stdout == "mam \(release): dry-run: mam has no upload API; the upload kit would go to \(directory)/.mkt/kits/mam/\(release)\n", "\(dry)")
+                #expect(!FileManager.default.fileExists(atPath: "\(directory)/.mkt/kits"))
                 let prepared = try world.mkt(["push", "mam", release])
                 let kit = "\(directory)/.mkt/kits/mam/\(release)"
                 #expect(prepared.status == 0, "\(prepared)")
