@@ -291,6 +291,11 @@ extension ReleaseCandidate {
             fill(\.narrator, "narrator", with: narrators.isEmpty ? nil : narrators.joined(separator: ", "))
             fill(\.series, "series", with: series)
             fill(\.synopsis, "synopsis", with: synopsis)
+            // A single file the tags give no chapters: Audible's chapters are that file's.
+            if local.chapters.isEmpty, local.tracks.count == 1, let path = local.tracks.first?.path, !chapters.isEmpty {
+                merged.chapters = [path: chapters.map { AudioFacts.Chapter(startMilliseconds: max($0.startMilliseconds, 0), title: $0.title) }]
+                provenance["chapters"] = origin
+            }
         }
         merged.provenance = provenance.isEmpty ? nil : provenance
         return merged
