@@ -3,6 +3,7 @@ import MKTMetadata
 import MKTStore
 import MKTTestSupport
 import MKTWorkflow
+import Synchronization
 import Testing
 
 /// An M4B audiobook made by ffmpeg (Tests/Fixtures/make-audiobook-fixture.sh),
@@ -121,6 +122,8 @@ struct AudiobookJourneyTests {
                 #expect(try world.mkt(["status"]).stdout.contains("prepared: upload by hand at https://www.myanonamouse.net/tor/upload.php, then mkt adopt mam \(release) --id ID"))
                 #expect(try world.mkt(["log", release]).stdout.contains("prepared: upload by hand"))
                 #expect(try world.mkt(["stats"]).stdout.contains("mam \(release): prepared: upload by hand"))
+                try world.appendConfig("[tracker \"mam\"]\n    timeout = 30s\n")
+                #expect(try world.mkt(["doctor"]).stdout.contains("ok   tracker mam: no upload API to ask; mkt push mam writes an upload kit to upload by hand at https://www.myanonamouse.net/tor/upload.php\nok   tracker mam: a passkey for the announce URL\n"))
                 let receiptID = try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line
                 #expect(try world.mkt(["push", "mam", release]).status == 0)
                 #expect(try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line == receiptID)
@@ -128,8 +131,15 @@ struct AudiobookJourneyTests {
 
                 // The user uploaded it by hand; the site calls it torrent 1234567.
                 let repository = try Repository.discover(from: directory, environment: world.environment)
-                let (adoptedID, adopted) = try repository.adoptPreparedUpload(tracker: "mam", release: release, siteTorrentID: 1_234_567)
+                let handed = Mutex<[String]>([])
+                let (adoptedID, adopted) = try repository.adoptPreparedUpload(tracker: "mam", release: release, siteTorrentID: 1_234_567) { job in
+                    handed.withLock { $0.append("\(job.torrent.name) in \(job.savePath)") }
+                    return ("qbt", nil, nil)
+                }
                 #expect(adopted.outcome == .success && adopted.previous == receiptID && adopted.url == "https://www.myanonamouse.net/t/1234567")
+                #expect(handed.withLock { $0 } == ["An Author - The Fixture Book in \(directory)/books"], "seeded once, after the upload")
+                #expect(adopted.seedClient == "qbt" && adopted.seedError == nil)
+                #expect(try world.mkt(["rev-parse", "refs/seeding/mam/\(release)"]).line == adoptedID.hex)
                 #expect(try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line == adoptedID.hex)
                 #expect(try world.mkt(["push", "mam", release]).stdout == "mam \(release): up to date\n")
                 #expect(throws: WorkflowError.self) { try repository.adoptPreparedUpload(tracker: "mam", release: release, siteTorrentID: 1) }
