@@ -305,7 +305,7 @@ let package = Package(
         /** Runs the built `mkt` binary and pins its output and exit codes. */
         .testTarget(
             name: "MKTJourneyTests",
-            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent", "MKTSubprocess"],
+            dependencies: ["mkt", "MKTStore", "MKTConfig", "MKTMetadata", "MKTTestSupport", "MKTObjects", "MKTTorrent", "MKTSubprocess", "MKTWorkflow"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -11,6 +11,8 @@ public struct TrackerCatalog: Sendable {
         TrackerSite(name: "red", family: .red, url: "https://redacted.sh", source: "RED", announceTemplate: "https://flacsfor.me/{passkey}/announce"),
         TrackerSite(name: "ops", family: .ops, url: "https://orpheus.network", source: "OPS", announceTemplate: "https://home.opsfet.ch/{passkey}/announce"),
         TrackerSite(name: "dic", family: .dic, url: "https://dicmusic.com", source: "DICMusic", announceTemplate: "https://tracker.52dic.vip/{passkey}/announce"),
+        // Every MAM value rests on third-party documents (Documentation/trackers.md says which).
+        TrackerSite(name: "mam", family: .mam, url: "https://www.myanonamouse.net", source: "MAM", announceTemplate: "https://t.myanonamouse.net/tracker.php/{passkey}/announce"),
     ]
 
     /// `[tracker "NAME"]` sections: key -> value, by tracker name.

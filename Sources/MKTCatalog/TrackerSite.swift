@@ -5,8 +5,12 @@ import MKTMetadata
 /// How a site takes uploads. Gazelle comes in three: RED's and OPS's JSON
 /// APIs differ in auth header, ids, media names and answers; DIC takes the
 /// web form with a session cookie. UNIT3D sites share one JSON API.
+/// MyAnonamouse has no upload API: mkt prepares what its web form takes.
 public enum TrackerFamily: String, CaseIterable, Sendable {
-    case red, ops, dic, unit3d
+    case red, ops, dic, unit3d, mam
+
+    /// Whether mkt can upload to the site itself; MAM's uploads are made by hand in its web form.
+    public var takesUploads: Bool { self != .mam }
 
     /// The credential an upload needs: DIC takes its web form with a session cookie.
     public var credential: SiteCredential { self == .dic ? .cookie : .apiKey }
@@ -18,6 +22,7 @@ public enum TrackerFamily: String, CaseIterable, Sendable {
         case .ops: .ops
         case .dic: .dic
         case .unit3d: .unit3d
+        case .mam: .mam
         }
     }
 }

@@ -87,7 +87,8 @@ struct CommandContext {
     func uploader() -> @Sendable (TrackerSite) throws -> Uploader {
         let context = self
         return { site in
-            let credential = try context.secret(site.name, CredentialKind(site.family.credential))
+            // A site without an upload API needs no key: its adapter refuses every call, saying what mkt does instead.
+            let credential = site.family.takesUploads ? try context.secret(site.name, CredentialKind(site.family.credential)) : ""
             return Uploader(site: site, credential: credential, stateDirectory: context.rateLimitDirectory, userAgent: context.userAgent) {
                 Console.protect($0)
             }

@@ -81,7 +81,7 @@ public enum ConfigRegistry {
         ConfigKey("push", "backoff-max", .seconds(0...86_400), default: "120", "The longest pause between two attempts."),
         ConfigKey("seed", "client", .string, "The [client \"NAME\"] pushes hand their torrents to (default: the only one; empty: none)."),
         ConfigKey("tracker", "url", .url, "The site's web address (built-in sites have theirs)."),
-        ConfigKey("tracker", "family", .choice(["red", "ops", "dic", "unit3d"]), "How the site takes uploads (built-in sites have theirs)."),
+        ConfigKey("tracker", "family", .choice(["red", "ops", "dic", "unit3d", "mam"]), "How the site takes uploads (built-in sites have theirs; mam: by hand, from an upload kit)."),
         ConfigKey("tracker", "source", .string, "The source flag the site puts in info.source (built-in: RED, OPS, DICMusic)."),
         ConfigKey("tracker", "announce", .announceURL, "The announce URL, {passkey} standing for the passkey (built-in sites have theirs)."),
         ConfigKey("tracker", "path-limit", .integer(1...4096), "The longest folder/…/file path the site takes, in characters (RED, DIC: 180; OPS: 255)."),

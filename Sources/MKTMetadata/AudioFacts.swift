@@ -5,6 +5,11 @@ public struct AudioFacts: Equatable, Sendable {
     public struct Chapter: Codable, Equatable, Sendable {
         public var startMilliseconds: Int64
         public var title: String
+
+        public init(startMilliseconds: Int64, title: String) {
+            self.startMilliseconds = startMilliseconds
+            self.title = title
+        }
     }
 
     public struct Picture: Equatable, Sendable {

@@ -22,7 +22,10 @@ public enum AudioProbe {
             guard let moov = try findMoov(size: size, read: { offset, count throws(MetadataError) in try read(fd, path: path, offset: offset, count: count) }) else {
                 throw .malformed(path: path, reason: "no moov box in the MP4 file")
             }
-            return try MP4Reader.read(moov: moov, path: path, fileSize: size).droppingImplausible()
+            let samples: MP4Reader.SampleReader = { offset, count in
+                offset >= 0 && count >= 0 && offset <= size - count ? try? read(fd, path: path, offset: offset, count: count) : nil
+            }
+            return try MP4Reader.read(moov: moov, path: path, fileSize: size, samples: samples).droppingImplausible()
         }
         let tail = size <= headLimit ? head : try read(fd, path: path, offset: size - tailLimit, count: tailLimit)
         return try probe(head: head, tail: tail, path: path, fileSize: size)
@@ -41,7 +44,9 @@ public enum AudioProbe {
         if isMP4(head) {
             let moov = try findMoov(size: head.count) { offset, count throws(MetadataError) in Array(head[offset..<min(head.count, offset + count)]) }
             guard let moov else { throw .malformed(path: path, reason: head.count < fileSize ? "file ends before the moov box" : "no moov box in the MP4 file") }
-            return try MP4Reader.read(moov: moov, path: path, fileSize: fileSize)
+            return try MP4Reader.read(moov: moov, path: path, fileSize: fileSize) { offset, count in
+                offset >= 0 && count >= 0 && offset <= head.count - count ? Array(head[offset..<(offset + count)]) : nil
+            }
         }
         let start = ID3Skip.length(head)
         let magic = head.count >= start + 4 ? Array(head[start..<(start + 4)]) : []

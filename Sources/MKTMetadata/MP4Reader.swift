@@ -1,8 +1,12 @@
 /// MP4/M4A/M4B: boxes of (32-bit size, type), a 64-bit size when the size
 /// is 1. `moov` holds the audio track (`mdhd` for the duration, `stsd` with
 /// an `mp4a` or `alac` sample entry and its `esds` or `alac` box) and the
-/// iTunes tags (`udta/meta/ilst`, each item with `data` boxes).
+/// iTunes tags (`udta/meta/ilst`, each item with `data` boxes). Chapters
+/// are Nero's `udta/chpl`, or else a QuickTime chapter track.
 enum MP4Reader {
+    /// Reads `count` bytes of the file at `offset`; nil when they are not there.
+    typealias SampleReader = (_ offset: Int, _ count: Int) -> [UInt8]?
+
     struct Box {
         let type: String
         let body: ArraySlice<UInt8>
@@ -37,7 +41,8 @@ enum MP4Reader {
     }
 
     /// Reads the facts from a `moov` box's body.
-    static func read(moov: [UInt8], path: String, fileSize: Int) throws(MetadataError) -> AudioFacts {
+    /// - Parameter samples: reads a chapter track's samples (the titles), which live outside `moov`.
+    static func read(moov: [UInt8], path: String, fileSize: Int, samples: SampleReader) throws(MetadataError) -> AudioFacts {
         var facts = AudioFacts(codec: "", container: "MP4", sampleRate: 0, channels: 0)
         let moovBody = ArraySlice(moov)
         guard let track = boxes(moovBody).filter({ $0.type == "trak" }).first(where: { child(["mdia", "hdlr"], in: $0.body).map(isSound) ?? false })
@@ -87,6 +92,7 @@ enum MP4Reader {
         }
         if let ilst = child(["udta", "meta", "ilst"], in: moovBody) { readTags(ilst, into: &facts) }
         if let chpl = child(["udta", "chpl"], in: moovBody) { facts.chapters = chapters(chpl) }
+        if facts.chapters.isEmpty { facts.chapters = QuickTimeChapters.read(moov: moovBody, audioTrack: track.body, samples: samples) }
         return facts
     }
 

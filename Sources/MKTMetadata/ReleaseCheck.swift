@@ -232,7 +232,7 @@ public enum ReleaseCheck {
         return fileExtension(path) == "log" && name != "audiochecker.log" && name != "sox.log"
     }
 
-    static func fileExtension(_ path: String) -> String {
+    public static func fileExtension(_ path: String) -> String {
         let name = path.split(separator: "/").last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return name[name.index(after: dot)...].lowercased()

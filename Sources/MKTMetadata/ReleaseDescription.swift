@@ -62,6 +62,8 @@ public struct ReleaseDescription: Codable, Equatable, Sendable {
     public var series: String?
     /// Audible's id of an audiobook (what Audnexus is asked by).
     public var asin: String?
+    /// An audiobook's publisher summary, as plain text (Audnexus's `summary`).
+    public var synopsis: String?
     /// Audiobook chapters, file by file.
     public var chapters: [String: [AudioFacts.Chapter]] = [:]
     /// `embedded:<file>` or the image file chosen as the cover.
@@ -221,7 +223,8 @@ public enum ReleaseDescriber {
         }
         if let tagged = ReleaseType(tagValues: audio.flatMap { values("releaseType", in: facts[$0]!) }) {
             description.releaseType = tagged
-        } else {
+        } else if description.category != "Audiobooks" {
+            // A book has no release type on any site's form: nothing to guess, nothing for the user to confirm.
             description.releaseType = ReleaseType.suggest(
                 title: description.title ?? name, trackTitles: description.tracks.compactMap(\.title), mainArtists: trackArtists, compilation: compilation)
             if description.releaseType != .unknown { description.provenance = ["releaseType": ReleaseDescription.guessed] }

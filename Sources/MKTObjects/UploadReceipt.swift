@@ -25,6 +25,9 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         case failed
         /// The upload may or may not have been taken: look the infohash up before resending.
         case outcomeUnknown = "outcome-unknown"
+        /// The site has no upload API: mkt wrote the upload kit (`kit`) for the
+        /// user to upload by hand; nothing was sent. Adopting the upload follows it with a success.
+        case prepared
     }
 
     public enum Category: String, Codable, CaseIterable, Sendable {
@@ -72,6 +75,8 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
     /// Where the torrent was dropped for a client that cannot be asked (a
     /// watch folder: `watch folder DIR`); such a torrent is never called seeding.
     public var seedHandedTo: String?
+    /// The folder the upload kit of a `prepared` receipt was written to.
+    public var kit: String?
 
     public init(tracker: String, site: String, torrent: String, infohash: String, attempt: Int, started: Int64) {
         self.tracker = tracker
@@ -152,7 +157,8 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
             let message = string("message"), let field = string("field"), let status = integer("httpStatus"),
             let torrentID = integer("siteTorrentID"), let groupID = integer("siteGroupID"), let url = string("url"),
             let siteInfohash = string("siteInfohash"), let siteTorrent = string("siteTorrent"),
-            let seedClient = string("seedClient"), let seedError = string("seedError"), let seedHandedTo = string("seedHandedTo")
+            let seedClient = string("seedClient"), let seedError = string("seedError"), let seedHandedTo = string("seedHandedTo"),
+            let kit = string("kit")
         else { return nil }
         used += 2
         guard used == fields.count else { return nil }
@@ -181,6 +187,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         self.seedClient = seedClient
         self.seedError = seedError
         self.seedHandedTo = seedHandedTo
+        self.kit = kit
     }
 
     /// One line for people: `success: https://…/torrents.php?torrentid=5 (1.2 s)`.
@@ -190,6 +197,7 @@ public struct UploadReceipt: Codable, Equatable, Sendable {
         if let category, !succeeded, category.rawValue != outcome.rawValue { text += " (\(category.rawValue))" }
         if let message { text += ": \(message)" }
         if let url { text += (message == nil ? ": " : " ") + url }
+        if let kit { text += "; upload kit in \(kit)" }
         if let seedClient { text += seedError.map { "; not seeding: \($0)" } ?? seedHandedTo.map { "; handed to \($0)" } ?? "; seeding in \(seedClient)" }
         return text
     }

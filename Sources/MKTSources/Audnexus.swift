@@ -29,6 +29,8 @@ public struct Audnexus: Sendable {
             trackCount: chapterList.count, releaseType: .unknown, score: 0, cover: book["image"] as? String, releaseGroup: nil)
         candidate.narrators = names("narrators")
         candidate.series = series
+        // `summary` is HTML; `description` a plain shorter text. Either, as text with its paragraphs.
+        candidate.synopsis = [book["summary"], book["description"]].compactMap { ($0 as? String).map(TextSanitizer.clean) }.first { !$0.isEmpty }
         candidate.chapters = chapterList.compactMap { chapter in
             guard let title = chapter["title"] as? String, let start = (chapter["startOffsetMs"] as? NSNumber)?.int64Value else { return nil }
             return (TextSanitizer.clean(title), start)

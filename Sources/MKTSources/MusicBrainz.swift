@@ -28,6 +28,8 @@ public struct ReleaseCandidate: Sendable {
     public var narrators: [String] = []
     public var series: String?
     public var chapters: [(title: String, startMilliseconds: Int64)] = []
+    /// Audnexus: the publisher's summary, as plain text.
+    public var synopsis: String?
     /// Audible: the book's running time.
     public var runtimeMinutes: Int?
     /// MusicBrainz's lookup: the track list, in order, with lengths when known.
@@ -50,6 +52,7 @@ public struct ReleaseCandidate: Sendable {
         object["series"] = series
         if !chapters.isEmpty { object["chapters"] = chapters.map { ["title": $0.title, "startMilliseconds": $0.startMilliseconds] } }
         object["runtimeMinutes"] = runtimeMinutes
+        object["synopsis"] = synopsis
         if !tracks.isEmpty {
             object["tracks"] = tracks.map { track -> [String: Any] in
                 var item: [String: Any] = ["title": track.title]
@@ -287,6 +290,12 @@ extension ReleaseCandidate {
             fill(\.author, "author", with: artists.first)
             fill(\.narrator, "narrator", with: narrators.isEmpty ? nil : narrators.joined(separator: ", "))
             fill(\.series, "series", with: series)
+            fill(\.synopsis, "synopsis", with: synopsis)
+            // A single file the tags give no chapters: Audible's chapters are that file's.
+            if local.chapters.isEmpty, local.tracks.count == 1, let path = local.tracks.first?.path, !chapters.isEmpty {
+                merged.chapters = [path: chapters.map { AudioFacts.Chapter(startMilliseconds: max($0.startMilliseconds, 0), title: $0.title) }]
+                provenance["chapters"] = origin
+            }
         }
         merged.provenance = provenance.isEmpty ? nil : provenance
         return merged

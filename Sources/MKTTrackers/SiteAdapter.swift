@@ -96,6 +96,7 @@ extension TrackerConnection {
         switch site.family {
         case .red, .ops, .dic: GazelleAdapter(connection: self)
         case .unit3d: Unit3DAdapter(connection: self)
+        case .mam: ManualUploadAdapter(connection: self)
         }
     }
 }

@@ -71,6 +71,8 @@ public final class TrackerConnection {
         case .ops: ("Authorization", "token \(credential)")
         case .dic: ("Cookie", credential.contains("=") ? credential : "session=\(credential)")
         case .unit3d: ("Authorization", "Bearer \(credential)")
+        // Never sent: the manual adapter makes no request (MAM's session is a cookie).
+        case .mam: ("Cookie", credential)
         }
     }
 

@@ -202,9 +202,11 @@ public enum MultipartField: Equatable, Sendable {
     }
 }
 
-/// The album description in BBCode: title, facts, and the track list with durations.
+/// The album description in BBCode: title, facts, and the track list with
+/// durations; an audiobook's is `AudiobookDescription`'s.
 public enum AlbumDescription {
     public static func bbcode(_ release: ReleaseDescription) -> String {
+        if release.category == "Audiobooks" { return AudiobookDescription.bbcode(release) }
         var lines: [String] = []
         let heading = plain([release.artists.joined(separator: " & "), release.title ?? ""].filter { !$0.isEmpty }.joined(separator: " – "))
         lines.append("[size=4][b]\(heading)[/b][/size]")
@@ -213,7 +215,6 @@ public enum AlbumDescription {
         if let label = release.label { lines.append("[b]Label:[/b] \(label)") }
         if let number = release.catalogueNumber { lines.append("[b]Catalogue number:[/b] \(number)") }
         if !release.genres.isEmpty { lines.append("[b]Genre:[/b] \(release.genres.joined(separator: ", "))") }
-        if let narrator = release.narrator { lines.append("[b]Narrator:[/b] \(narrator)") }
         if !release.tracks.isEmpty {
             lines.append("")
             lines.append("[b]Tracklist[/b]")

@@ -186,6 +186,8 @@ extension Repository {
                 case .success, .recovered, .adopted: return (tracker, .uploaded(receipt, seeding: try seeding(tracker: tracker, release: release.name) == id))
                 case .outcomeUnknown: return (tracker, .needsAttention("outcome unknown; mkt push --queue looks the torrent up"))
                 case .dryRun, .rejected, .failed: return (tracker, .failed(receipt))
+                // Written for a site without an upload API: the person's move is next.
+                case .prepared: return (tracker, .needsAttention(receipt.summary))
                 }
             })
         }

@@ -66,6 +66,7 @@ public enum MetaEdit {
         text("narrator", "narrator", \.narrator),
         text("series", "series", \.series),
         text("asin", "asin", \.asin),
+        text("synopsis", "synopsis", \.synopsis),
         text("cover", "cover", \.cover),
         text("cover-url", "coverURL", \.coverURL),
     ]

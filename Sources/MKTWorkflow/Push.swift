@@ -23,11 +23,12 @@ public struct PushResult: Sendable {
     /// A dry run's form, one line per field (`MultipartField.preview`): what the upload would send.
     public var form: [String] = []
 
-    public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun) }
+    /// Done as far as mkt can take it: uploaded, checked, up to date, or prepared for a site without an upload API.
+    public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun || receipt?.outcome == .prepared) }
 
     /// How a push's summary line counts it.
     public enum Kind: String, CaseIterable, Sendable {
-        case uploaded, adopted, checked, upToDate = "up to date", refused, rejected, failed, unknown = "outcome unknown"
+        case uploaded, adopted, prepared, checked, upToDate = "up to date", refused, rejected, failed, unknown = "outcome unknown"
     }
 
     public var kind: Kind {
@@ -37,6 +38,7 @@ public struct PushResult: Sendable {
         case .success?, .recovered?: return unrecorded == nil ? .uploaded : .unknown
         case .adopted?: return unrecorded == nil ? .adopted : .unknown
         case .dryRun?: return .checked
+        case .prepared?: return .prepared
         case .rejected? where receipt?.category == .local: return .refused
         case .rejected?: return .rejected
         case .outcomeUnknown?: return .unknown
@@ -66,6 +68,9 @@ public struct Pusher: Sendable {
         public var dryRun = false
         /// Hands each uploaded torrent to this BitTorrent client, when one is configured.
         public var seed: (client: String, action: SeedAction)?
+        /// The announce URL (with the passkey) a site's torrent gets when it
+        /// leaves mkt in an upload kit (a site without an upload API); nil when the passkey is not known.
+        public var announce: (@Sendable (TrackerSite) -> String?)?
         public init() {}
     }
 
@@ -238,11 +243,30 @@ public struct Pusher: Sendable {
                     settle(PushResult(tracker: tracker, release: release.name, refusal: "\(WorkflowError.noSourceGroup(release: release.name, source: lineage.source, tracker: tracker))"))
                     continue
                 }
+                if !site.family.takesUploads {
+                    settle(try prepareKit(site: site, release: release, torrentID: torrentID, facts: read.facts))
+                    continue
+                }
                 if settings.dryRun { continue }
                 try queueJob(tracker: tracker, release: release.name, meta: release.meta, torrent: torrentID)
             }
         }
         return settled
+    }
+
+    /// A site without an upload API gets the upload kit and a `prepared`
+    /// receipt instead of a job; a dry run says where the kit would go.
+    private func prepareKit(site: TrackerSite, release: (name: String, meta: ObjectID), torrentID: ObjectID, facts: [String: AudioFacts]) throws -> PushResult {
+        if settings.dryRun {
+            let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
+            var receipt = UploadReceipt(tracker: site.name, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex, attempt: 1, started: Self.now())
+            receipt.meta = release.meta.hex
+            receipt.outcome = .dryRun
+            receipt.message = "\(site.name) has no upload API; the upload kit would go to \(repository.kitDirectory(tracker: site.name, release: release.name))"
+            return PushResult(tracker: site.name, release: release.name, receipt: receipt)
+        }
+        let (id, receipt) = try repository.prepareManualUpload(site: site, release: release, torrent: torrentID, facts: facts, announce: settings.announce?(site))
+        return PushResult(tracker: site.name, release: release.name, receiptID: id, receipt: receipt)
     }
 
     /// A job waiting for a pair that a check just refused would upload what

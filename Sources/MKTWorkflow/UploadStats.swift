@@ -30,7 +30,8 @@ public struct TrackerStats: Equatable, Sendable {
 public enum UploadStats {
     /// - Parameter since: only attempts started at or after this time (milliseconds since the epoch).
     public static func compute(_ history: [HistoryEntry], since: Int64? = nil) -> [TrackerStats] {
-        let entries = history.filter { $0.receipt.outcome != .dryRun && $0.receipt.started >= (since ?? .min) }
+        // A dry run or a prepared kit sent nothing: neither is an attempt.
+        let entries = history.filter { ![.dryRun, .prepared].contains($0.receipt.outcome) && $0.receipt.started >= (since ?? .min) }
         return Dictionary(grouping: entries, by: \.receipt.tracker).keys.sorted().map { tracker in
             let mine = entries.filter { $0.receipt.tracker == tracker }
             var stats = TrackerStats(tracker: tracker)
@@ -56,6 +57,13 @@ public enum UploadStats {
             for entry in good { stats.weeks[isoWeek(entry.receipt.finished), default: 0] += 1 }
             return stats
         }
+    }
+
+    /// Each (tracker, release) whose newest receipt is a prepared upload kit: an upload waiting for the person.
+    public static func awaitingManualUpload(_ history: [HistoryEntry]) -> [HistoryEntry] {
+        // History is newest first.
+        var seen = Set<String>()
+        return history.filter { seen.insert("\($0.receipt.tracker)/\($0.release)").inserted && $0.receipt.outcome == .prepared }
     }
 
     /// Nearest-rank percentile.

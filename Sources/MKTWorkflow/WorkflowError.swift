@@ -20,6 +20,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
     case watchToken(path: String, reason: String)
     case damagedWatchState(path: String)
     case watchRunning(path: String, pid: String)
+    case notPrepared(tracker: String, release: String, reason: String)
 
     public var description: String {
         switch self {
@@ -59,6 +60,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible {
             "mkt watch is already running in this store\(pid) (\(path) is held); one watcher per store"
         case .damagedWatchState(let path):
             "\(path): damaged: not mkt watch's state; the next mkt watch rewrites it"
+        case .notPrepared(let tracker, let release, let reason):
+            "refs/trackers/\(tracker)/\(release): \(reason); 'mkt push \(tracker) \(release)' prepares the upload kit first"
         }
     }
 }

@@ -103,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
                                      "narrators": [{"name": "A Narrator"}, {"name": "Second &amp; Voice"}],
                                      "seriesPrimary": {"asin": "S1", "name": "Fixture Saga", "position": "2"},
                                      "image": "https://m.media.example/fixture-book.jpg", "releaseDate": "2021-05-04T00:00:00.000Z",
-                                     "publisherName": "Fixture Audio", "genres": [{"name": "Fantasy", "type": "genre"}]})
+                                     "publisherName": "Fixture Audio", "genres": [{"name": "Fantasy", "type": "genre"}],
+                                     "summary": "<p>A <b>fixture</b> of a book.</p><p>Its second paragraph &amp; more.</p>"})
         if url.path == "/books/B0FIXTURE1/chapters":
             return self.answer(200, {"asin": "B0FIXTURE1", "chapters": [{"title": "Opening Credits", "startOffsetMs": 0, "lengthMs": 9000},
                                                                         {"title": "Chapter 1", "startOffsetMs": 9000, "lengthMs": 60000}]})

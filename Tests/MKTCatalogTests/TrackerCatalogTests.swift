@@ -24,7 +24,18 @@ struct TrackerCatalogTests {
         #expect(red.releaseRules.allowedExtensions.isSubset(of: ops.releaseRules.allowedExtensions) && !red.releaseRules.allowedExtensions.contains("epub"))
         #expect(red.announceURL(passkey: "abc") == "https://flacsfor.me/abc/announce")
         #expect(red.family.credential == .apiKey && dic.family.credential == .cookie)
-        #expect(TrackerCatalog().names == ["dic", "ops", "red"])
+        #expect(TrackerCatalog().names == ["dic", "mam", "ops", "red"])
+        // MyAnonamouse: uploads by hand, 225 characters per path (Documentation/trackers.md says what rests on what).
+        let mam = try TrackerCatalog().site("mam")
+        #expect(!mam.family.takesUploads && red.family.takesUploads && mam.releaseRules.pathLimit == 225 && mam.source == "MAM")
+        #expect(mam.announceURL(passkey: "k") == "https://t.myanonamouse.net/tracker.php/k/announce")
+        #expect(mam.manualUploadPage == "https://www.myanonamouse.net/tor/upload.php" && mam.manualTorrentPage(7) == "https://www.myanonamouse.net/t/7" && red.manualUploadPage == nil)
+        let name = "An Author - A Book", fits = String(repeating: "a", count: 225 - name.count - 5) + ".m4b"
+        func pathFindings(_ file: String) -> [String] {
+            ReleaseCheck.check(name: name, files: [file], facts: [:], description: ReleaseDescription(), rules: mam.releaseRules).filter { $0.code == "path-too-long" }.map(\.message)
+        }
+        #expect(pathFindings(fits).isEmpty)
+        #expect(pathFindings("a" + fits) == ["\(name)/a\(fits) is 226 characters; MAM allows 225"])
     }
 
     /// Each site's form offers its own words: RED has no CBR under 192 and no
@@ -82,13 +93,13 @@ struct TrackerCatalogTests {
         #expect(refusal("red", ["timeout": "soon"]) == "tracker.red.timeout: 'soon' is not a duration in seconds (1 to 3600), e.g. 120s")
         #expect(refusal("red", ["timeout": "0s"]).hasPrefix("tracker.red.timeout: '0s'"))
         #expect(refusal("red", ["rate-limit": "10"]) == "tracker.red.rate-limit: '10' is not a rate limit: write REQUESTS/SECONDS, e.g. 10/10s")
-        #expect(refusal("red", ["family": "gazelle"]) == "tracker.red.family: 'gazelle' is not one of red, ops, dic, unit3d")
+        #expect(refusal("red", ["family": "gazelle"]) == "tracker.red.family: 'gazelle' is not one of red, ops, dic, unit3d, mam")
         #expect(refusal("red", ["announce": "https://flacsfor.me/{PASSKEY}/announce"]).hasSuffix("write the placeholder {passkey} in lower case"))
         #expect(try Self.site("red", ["announce": "http://127.0.0.1:6969/announce"]).torrentSite.needsPasskey == false, "a public tracker's announce")
         // Making torrents for a site asks only for its source flag and announce URL.
-        let torrents = try TrackerCatalog(sections: ["mam": ["source": "MAM", "announce": "https://t.example/{passkey}/announce"]]).torrentSite("mam")
-        #expect(torrents.source == "MAM" && torrents.announceURL(passkey: "k") == "https://t.example/k/announce")
-        #expect(refusal("mam", ["source": "MAM", "announce": "https://t.example/{passkey}/announce"]).hasPrefix("tracker.mam.family is not set"), "uploading to it needs a family")
+        let torrents = try TrackerCatalog(sections: ["bks": ["source": "BKS", "announce": "https://t.example/{passkey}/announce"]]).torrentSite("bks")
+        #expect(torrents.source == "BKS" && torrents.announceURL(passkey: "k") == "https://t.example/k/announce")
+        #expect(refusal("bks", ["source": "BKS", "announce": "https://t.example/{passkey}/announce"]).hasPrefix("tracker.bks.family is not set"), "uploading to it needs a family")
         for url in ["http://[::1", "http://a b", "http://%zz", ":-1", "ftp://x.example", "https://"] {
             #expect(refusal("red", ["url": url]) == "tracker.red.url: '\(url)' is not an http(s) URL", "\(url)")
         }
@@ -108,9 +119,9 @@ struct TrackerCatalogTests {
     }
 
     @Test func anUnknownNameSuggestsTheNearest() {
-        #expect(throws: CatalogError.unknownTracker("rde", known: ["dic", "ops", "red"], suggestion: "red")) { try TrackerCatalog().site("rde") }
-        #expect(throws: CatalogError.unknownTracker("mam", known: ["dic", "ops", "red"], suggestion: nil)) { try TrackerCatalog().site("mam") }
-        #expect(CatalogError.unknownTracker("rde", known: ["dic", "ops", "red"], suggestion: "red").description
-                == "unknown tracker 'rde'; did you mean red? (known: dic, ops, red; add a [tracker \"rde\"] section to the config for another site)")
+        #expect(throws: CatalogError.unknownTracker("rde", known: ["dic", "mam", "ops", "red"], suggestion: "red")) { try TrackerCatalog().site("rde") }
+        #expect(throws: CatalogError.unknownTracker("bks", known: ["dic", "mam", "ops", "red"], suggestion: nil)) { try TrackerCatalog().site("bks") }
+        #expect(CatalogError.unknownTracker("rde", known: ["dic", "mam", "ops", "red"], suggestion: "red").description
+                == "unknown tracker 'rde'; did you mean red? (known: dic, mam, ops, red; add a [tracker \"rde\"] section to the config for another site)")
     }
 }

@@ -205,9 +205,9 @@ struct CommandLineJourneyTests {
             try writeFile("\(directory)/a.flac", "not audio")
             let pieces = try MKTProcess.run(["hash-release", "-w", "\(directory)/a.flac"], in: directory).stdout.trimmingCharacters(in: .newlines)
             let unknown = try MKTProcess.run(["make-torrent", "--release", pieces, "--tracker", "rde", "-w"], in: directory)
-            #expect(unknown.status == 1 && unknown.stderr == "error: unknown tracker 'rde'; did you mean red? (known: dic, ops, red; add a [tracker \"rde\"] section to the config for another site)\n", "\(unknown)")
+            #expect(unknown.status == 1 && unknown.stderr == "error: unknown tracker 'rde'; did you mean red? (known: dic, mam, ops, red; add a [tracker \"rde\"] section to the config for another site)\n", "\(unknown)")
             let pushed = try MKTProcess.run(["push", "rde"], in: directory)
-            #expect(pushed.status == 64 && pushed.stderr.hasPrefix("error: 'rde' is not a tracker; did you mean red? (known: dic, ops, red)\nusage: mkt push "), "\(pushed)")
+            #expect(pushed.status == 64 && pushed.stderr.hasPrefix("error: 'rde' is not a tracker; did you mean red? (known: dic, mam, ops, red)\nusage: mkt push "), "\(pushed)")
             let late = try MKTProcess.run(["push", "red", "some-release", "ops"], in: directory)
             #expect(late.status == 64 && late.stderr.hasPrefix("error: 'ops' is a tracker named after a release"), "\(late)")
         }

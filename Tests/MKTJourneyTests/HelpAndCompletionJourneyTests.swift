@@ -87,7 +87,7 @@ struct HelpAndCompletionJourneyTests {
         try withTemporaryDirectory { directory in
             let release = try Self.storeWithTrackersAndRelease(in: directory)
             let trackers = try MKTProcess.run(["__complete", "trackers"], in: directory)
-            #expect(trackers.status == 0 && trackers.stdout == "alpha\nbeta\ndic\nops\nred\n", "\(trackers)")
+            #expect(trackers.status == 0 && trackers.stdout == "alpha\nbeta\ndic\nmam\nops\nred\n", "\(trackers)")
             let releases = try MKTProcess.run(["__complete", "releases"], in: directory)
             #expect(releases.stdout == "\(release)\n", "\(releases)")
             let refs = try MKTProcess.run(["__complete", "refs"], in: directory)
@@ -101,7 +101,7 @@ struct HelpAndCompletionJourneyTests {
 
             // The command line decides which list fits.
             func line(_ words: String...) throws -> String { try MKTProcess.run(["__complete", "--", "mkt"] + words, in: directory).stdout }
-            #expect(try line("push", "") == "alpha\nbeta\ndic\nops\nred\n\(release)\n")
+            #expect(try line("push", "") == "alpha\nbeta\ndic\nmam\nops\nred\n\(release)\n")
             #expect(try line("push", "--dry-run", "a") == "alpha\n")
             #expect(try line("seed", "red", "") == "\(release)\n")
             #expect(try line("adopt", "") == "alpha\nbeta\ndic\nops\nred\n")
@@ -111,12 +111,12 @@ struct HelpAndCompletionJourneyTests {
             #expect(try line("edit", release, "--meta", "release-type=Li") == "release-type=Live album\n")
             #expect(try line("edit", release, "--meta", "enc") == "encoding=\n")
             #expect(try line("add", "") == ":folders\n")
-            #expect(try line("credential", "set", "") == "alpha\nbeta\ndic\nops\nred\n")
+            #expect(try line("credential", "set", "") == "alpha\nbeta\ndic\nmam\nops\nred\n")
             #expect(try line("pu") == ":default\n")
             #expect(try line("push", "--dr") == ":default\n")
             // Outside a store: the built-in trackers, no releases, and no error.
             let outside = try MKTProcess.run(["__complete", "--", "mkt", "push", ""], in: "/")
-            #expect(outside.status == 0 && outside.stdout == "dic\nops\nred\n" && outside.stderr.isEmpty, "\(outside)")
+            #expect(outside.status == 0 && outside.stdout == "dic\nmam\nops\nred\n" && outside.stderr.isEmpty, "\(outside)")
         }
     }
 
@@ -137,7 +137,7 @@ struct HelpAndCompletionJourneyTests {
                 return result.stdout
             }
             #expect(try complete(["mkt", "push", "r"]) == "red\n")
-            #expect(try complete(["mkt", "push", "red", ""]) == "alpha\nbeta\ndic\nops\nred\n\(release)\n")
+            #expect(try complete(["mkt", "push", "red", ""]) == "alpha\nbeta\ndic\nmam\nops\nred\n\(release)\n")
             #expect(try complete(["mkt", "export", "--tracker", "al"]) == "alpha\n")
             // bash splits `media=S` at '='; only the part after it is replaced.
             #expect(try complete(["mkt", "edit", release, "--meta", "media", "=", "S"]) == "Soundboard\nSACD\n")
@@ -163,7 +163,7 @@ struct HelpAndCompletionJourneyTests {
                 let stubs = "compdef() { :; }; compadd() { print -r -- \"compadd $*\"; }; _path_files() { print -r -- \"_path_files $*\"; }"
                 let calls = "words=(mkt push \"\"); CURRENT=3; _mkt_values; words=(mkt edit x --meta media=S); CURRENT=5; _mkt_values; words=(mkt add \"\"); CURRENT=3; _mkt_values"
                 let zsh = try MKTProcess.shell("zsh -n out/zsh/_mkt && zsh -fc '\(stubs); source out/zsh/_mkt; \(calls)'", in: directory)
-                #expect(zsh.stdout == "compadd -- alpha beta dic ops red \(release)\ncompadd -- media=Soundboard media=SACD\n_path_files -/\n", "\(zsh)")
+                #expect(zsh.stdout == "compadd -- alpha beta dic mam ops red \(release)\ncompadd -- media=Soundboard media=SACD\n_path_files -/\n", "\(zsh)")
             }
         }
     }

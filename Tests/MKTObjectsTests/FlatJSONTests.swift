@@ -40,6 +40,19 @@ struct FlatJSONTests {
         #expect(receipt.summary == "success; seeding in drop")
     }
 
+    /// A prepared upload kit (a site without an upload API) says what is next and where the kit is.
+    @Test func aPreparedKitSaysWhatIsNext() throws {
+        var receipt = UploadReceipt(tracker: "mam", site: "https://www.myanonamouse.net", torrent: "t", infohash: "h", attempt: 1, started: 0)
+        receipt.outcome = .prepared
+        receipt.message = "upload by hand at https://www.myanonamouse.net/tor/upload.php, then mkt adopt mam book --id ID"
+        receipt.kit = "/s/.mkt/kits/mam/book"
+        #expect(receipt.summary == "prepared: upload by hand at https://www.myanonamouse.net/tor/upload.php, then mkt adopt mam book --id ID; upload kit in /s/.mkt/kits/mam/book")
+        #expect(!receipt.succeeded && !receipt.isRetryable)
+        let fields = try #require(FlatJSON.parse(receipt.objectBody()))
+        #expect(UploadReceipt(fields) == receipt)
+        #expect(try UploadReceipt(objectBody: receipt.objectBody()) == receipt)
+    }
+
     /// The fast reader and JSONDecoder agree on every receipt mkt writes.
     @Test func theFastPathReadsWhatJSONDecoderReads() throws {
         let full = Self.sample()

@@ -72,5 +72,16 @@ struct MusicBrainzTests {
         let merged = book.merged(into: local)
         #expect(merged.author == "An Author" && merged.narrator == "A Narrator, B Narrator" && merged.series == "Fixture Saga #2")
         #expect(merged.coverURL == "https://m/b.jpg" && merged.provenance?["coverURL"] == "audnexus:B0X" && merged.provenance?["narrator"] == "audnexus:B0X")
+        #expect(merged.chapters.isEmpty, "no file to give the chapters to")
+
+        // One file without chapters takes Audible's, and the synopsis; the files' own chapters win.
+        book.chapters = [("Opening Credits", 0), ("Chapter 1", 9000)]
+        book.synopsis = "A book."
+        local.tracks = [.init(path: "book.m4b")]
+        let single = book.merged(into: local)
+        #expect(single.chapters == ["book.m4b": [.init(startMilliseconds: 0, title: "Opening Credits"), .init(startMilliseconds: 9000, title: "Chapter 1")]])
+        #expect(single.provenance?["chapters"] == "audnexus:B0X" && single.synopsis == "A book." && single.provenance?["synopsis"] == "audnexus:B0X")
+        local.chapters = ["book.m4b": [.init(startMilliseconds: 0, title: "Tagged")]]
+        #expect(book.merged(into: local).chapters == local.chapters)
     }
 }

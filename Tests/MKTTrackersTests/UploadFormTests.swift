@@ -115,7 +115,7 @@ struct UploadFormTests {
         book.encoding = "256"
         let fields = try UploadForm.gazelle(book, site: Self.site("ops"), groupID: nil, dryRun: false, logs: [])
         #expect(Self.pairs(fields) == [
-            "type=3", "title=An Author - A Book", "year=2021", "tags=fantasy", "album_desc=<2 lines>", "remaster=1", "remaster_year=2021",
+            "type=3", "title=An Author - A Book", "year=2021", "tags=fantasy", "album_desc=<4 lines>", "remaster=1", "remaster_year=2021",
             "format=AAC", "bitrate=256", "workaround_broken_html_entities=0",
         ])
     }

@@ -103,7 +103,7 @@ struct ReleaseWorkflowTests {
         #expect(try config.tracker("ops").source == "OPS")
         #expect(try config.tracker("unit3d-music").pathLimit == 200)
         #expect(config.trackers.configured == ["red", "unit3d-music"])
-        #expect(throws: CatalogError.unknownTracker("nope", known: ["dic", "ops", "red", "unit3d-music"], suggestion: nil)) { try config.tracker("nope") }
+        #expect(throws: CatalogError.unknownTracker("nope", known: ["dic", "mam", "ops", "red", "unit3d-music"], suggestion: nil)) { try config.tracker("nope") }
     }
 
     /// The words the registry takes are the ones the code knows.

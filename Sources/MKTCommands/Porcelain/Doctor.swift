@@ -46,11 +46,15 @@ extension MKT {
                 }
                 // The key, asked of the site itself; then the passkey the announce URL needs.
                 var sitePasskey: String?
-                do {
-                    sitePasskey = try uploader(site).checkAccount()
-                    report(true, "tracker \(tracker): the site answers and takes the \(site.family.credential == .cookie ? "cookie" : "API key")")
-                } catch {
-                    report(false, "tracker \(tracker): \(error)" + (Self.isKeyProblem(error) ? " (mkt credential set \(tracker) --\(site.family.credential == .cookie ? "cookie" : "api-key"))" : ""))
+                if !site.family.takesUploads {
+                    report(true, "tracker \(tracker): no upload API to ask; mkt push \(tracker) writes an upload kit to upload by hand at \(site.manualUploadPage ?? site.url)")
+                } else {
+                    do {
+                        sitePasskey = try uploader(site).checkAccount()
+                        report(true, "tracker \(tracker): the site answers and takes the \(site.family.credential == .cookie ? "cookie" : "API key")")
+                    } catch {
+                        report(false, "tracker \(tracker): \(error)" + (Self.isKeyProblem(error) ? " (mkt credential set \(tracker) --\(site.family.credential == .cookie ? "cookie" : "api-key"))" : ""))
+                    }
                 }
                 do {
                     let torrentSite = try config.torrentSite(tracker)

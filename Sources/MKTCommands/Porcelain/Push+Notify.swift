@@ -20,7 +20,7 @@ extension MKT.Push {
             switch receipt.outcome {
             case .dryRun: return nil
             case .success, .recovered, .adopted: event = result.unrecorded != nil || receipt.seedError != nil ? .attention : .success
-            case .outcomeUnknown: event = .attention
+            case .outcomeUnknown, .prepared: event = .attention
             // Refused by mkt before asking the site (a rule, a missing key): a person's move, not the site's no.
             case .rejected where receipt.category == .local: event = .attention
             case .rejected, .failed: event = .failure

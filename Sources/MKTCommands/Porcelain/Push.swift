@@ -29,7 +29,9 @@ extension MKT {
                 next looks the torrent up on the site before sending anything again. When a
                 BitTorrent client is configured, each uploaded torrent is handed to it to seed
                 (see 'mkt help seed'); an upload whose seeding failed says so on its line.
-                .mkt/hooks/post-push runs last, with the new receipt ids.
+                .mkt/hooks/post-push runs last, with the new receipt ids. A site without an
+                upload API (mam) gets no upload: mkt writes its upload kit to
+                .mkt/kits/TRACKER/RELEASE/ and a 'prepared' receipt saying how to finish by hand.
 
                 One line per (tracker, release) on standard output, and for more than one a
                 summary on standard error ('3 uploaded, 1 failed, 2 up to date'); with --quiet
@@ -171,6 +173,11 @@ extension MKT {
                         throw CommandError.noPasskey(tracker: tracker, reason: "\(error)")
                     }
                 }
+            }
+            // A site without an upload API gets a kit whose torrent carries the announce URL, when the passkey is known.
+            settings.announce = { site in
+                guard site.torrentSite.needsPasskey else { return site.announceTemplate }
+                return (try? context.secret(site.name, .passkey)).map(site.announceURL)
             }
             settings.retries = try repository.config.integer("push", "retries")
             settings.policy = try context.retryPolicy()

@@ -53,7 +53,8 @@ extension MKT {
                 let site = try repository.config.tracker(tracker)
                 text += "\n\(tracker) would receive (\(site.family.rawValue) form):\n"
                 do {
-                    let form = site.family == .unit3d
+                    let form = !site.family.takesUploads ? try UploadKit.fastFillFields(description)
+                        : site.family == .unit3d
                         ? UploadForm.unit3d(description, name: stored.tree.name, categoryID: site.categoryID ?? 0, typeID: site.typeID ?? 0)
                         : try UploadForm.gazelle(description, site: site, groupID: nil, dryRun: false, logs: [])
                     for line in MultipartField.preview(form, limit: 120) { text += "    \(line)\n" }

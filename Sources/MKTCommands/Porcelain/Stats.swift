@@ -59,7 +59,9 @@ extension MKT {
                 Console.write("\n")
                 return
             }
-            guard !stats.isEmpty else { return Console.write("no uploads yet\n") }
+            let waiting = UploadStats.awaitingManualUpload(history)
+            defer { for entry in waiting { Console.write("\(entry.receipt.tracker) \(entry.release): \(entry.receipt.summary)\n") } }
+            guard !stats.isEmpty else { return Console.write(waiting.isEmpty ? "no uploads yet\n" : "") }
             let width = max(7, stats.map(\.tracker.count).max() ?? 0)
             Console.write("TRACKER".padding(toLength: width, withPad: " ", startingAt: 0) + "  RELEASES  UPLOADED  SUCCESS  ATTEMPTS/SUCCESS     P50     P95  ERRORS\n")
             for item in stats {
