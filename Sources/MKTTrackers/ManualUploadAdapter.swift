@@ -18,7 +18,10 @@ public struct ManualUploadAdapter: SiteAdapter {
 
     public func passkey() throws(TrackerError) -> String? { throw refusal }
     public func lookup(infohash: String, name: String) throws(TrackerError) -> SiteTorrent? { throw refusal }
+    public func torrent(id: Int) throws(TrackerError) -> SiteTorrent? { throw refusal }
+    public func named(_ name: String) throws(TrackerError) -> SiteTorrent? { throw refusal }
     public func existing(_ release: ReleaseDescription) throws(TrackerError) -> ExistingRelease { throw refusal }
+    public func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField] { throw refusal }
     public func upload(_ request: UploadRequest) throws(TrackerError) -> UploadAnswer { throw refusal }
     public func download(_ torrent: SiteTorrent) throws(TrackerError) -> [UInt8] { throw refusal }
 }

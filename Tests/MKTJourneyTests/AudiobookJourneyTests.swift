@@ -3,7 +3,6 @@ import MKTMetadata
 import MKTStore
 import MKTTestSupport
 import MKTWorkflow
-import Synchronization
 import Testing
 
 /// An M4B audiobook made by ffmpeg (Tests/Fixtures/make-audiobook-fixture.sh),
@@ -129,22 +128,6 @@ struct AudiobookJourneyTests {
                 #expect(try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line == receiptID)
                 #expect(try world.mkt(["rev-parse", "refs/seeding/mam/\(release)"]).status != 0, "nothing seeds a torrent the site does not know yet")
 
-                // The user uploaded it by hand; the site calls it torrent 1234567.
-                let repository = try Repository.discover(from: directory, environment: world.environment)
-                let handed = Mutex<[String]>([])
-                let (adoptedID, adopted) = try repository.adoptPreparedUpload(tracker: "mam", release: release, siteTorrentID: 1_234_567) { job in
-                    handed.withLock { $0.append("\(job.torrent.name) in \(job.savePath)") }
-                    return ("qbt", nil, nil)
-                }
-                #expect(adopted.outcome == .success && adopted.previous == receiptID && adopted.url == "https://www.myanonamouse.net/t/1234567")
-                #expect(handed.withLock { $0 } == ["An Author - The Fixture Book in \(directory)/books"], "seeded once, after the upload")
-                #expect(adopted.seedClient == "qbt" && adopted.seedError == nil)
-                #expect(try world.mkt(["rev-parse", "refs/seeding/mam/\(release)"]).line == adoptedID.hex)
-                #expect(try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line == adoptedID.hex)
-                #expect(try world.mkt(["push", "mam", release]).stdout == "mam \(release): up to date\n")
-                #expect(throws: WorkflowError.self) { try repository.adoptPreparedUpload(tracker: "mam", release: release, siteTorrentID: 1) }
-                #expect(try world.mkt(["fsck"]).status == 0)
-
                 // Gazelle and UNIT3D: the same description, in the group and in the torrent's.
                 let pushed = try world.mkt(["push", "ops", "seedpool", release])
                 #expect(pushed.status == 0, "\(pushed)")
@@ -152,6 +135,23 @@ struct AudiobookJourneyTests {
                 #expect(gazelle["type"] == ["3"] && gazelle["title"] == ["An Author - The Fixture Book"] && gazelle["format"] == ["AAC"], "\(gazelle)")
                 Self.expectFullDescription(try #require(gazelle["album_desc"]?.first))
                 Self.expectFullDescription(try #require(FakeTracker.fields(of: try seedpool.uploads[0])["description"]?.first))
+
+                // The user uploaded it by hand; the site calls it torrent 1234567. Adopting it seeds the kit's torrent, once.
+                #expect(try world.mkt(["adopt", "mam", release, "\(kit)/An Author - The Fixture Book.torrent"]).stderr.contains("--id ID"), "MAM cannot be asked for a torrent")
+                let drop = "\(directory)/drop"
+                try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+                try world.appendConfig("[client \"drop\"]\n    type = watch\n    watch-dir = \(drop)\n")
+                let adopt = try world.mkt(["adopt", "mam", release, "--id", "1234567"])
+                #expect(adopt.status == 0 && adopt.stdout.hasPrefix("mam \(release): success") && adopt.stdout.contains("https://www.myanonamouse.net/t/1234567"), "\(adopt)")
+                let repository = try Repository.discover(from: directory, environment: world.environment)
+                let adoptedID = try #require(ObjectID(hex: try world.mkt(["rev-parse", "refs/trackers/mam/\(release)"]).line))
+                let adopted = try repository.objects.readReceipt(adoptedID)
+                #expect(adopted.outcome == .success && adopted.previous == receiptID && adopted.url == "https://www.myanonamouse.net/t/1234567")
+                #expect(adopted.seedClient == "drop" && adopted.seedError == nil && adopted.seedHandedTo != nil)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: drop).count == 1, "handed to the client once, after the upload")
+                #expect(try world.mkt(["push", "mam", release]).stdout == "mam \(release): up to date\n")
+                #expect(try world.mkt(["adopt", "mam", release, "--id", "1"]).status == 1, "already adopted: the newest receipt is no prepared kit")
+                #expect(try world.mkt(["fsck"]).status == 0)
             }
         }
     }

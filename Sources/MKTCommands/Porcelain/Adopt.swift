@@ -18,9 +18,14 @@ extension MKT {
                 refs/trackers/TRACKER/RELEASE then points at: a later push says "up to date". When a
                 piece differs, nothing is recorded and the error names the file(s) it covers.
 
+                On a site without an upload API (mam), 'mkt push' wrote an upload kit and a
+                'prepared' receipt; once you have uploaded the kit's torrent by hand, --id
+                records the site's torrent id as that upload's success and seeds the kit's torrent.
+
                 Examples:
                   mkt adopt ops artist-album-2019-flac --id 1234
                   mkt adopt red artist-album-2019-flac 'Artist - Album (2019) [FLAC].torrent'
+                  mkt adopt mam author-book-2021 --id 987654
                 """
         )
 
@@ -53,9 +58,18 @@ extension MKT {
             let name = shortReleaseName(release)
             // Before asking the site anything.
             guard try repository.refs.read("refs/releases/\(name)") != nil else { throw WorkflowError.unknownRelease(name) }
+            let clientName = noSeed ? nil : try client ?? repository.config.seedingClient()
+            if !site.family.takesUploads {
+                // The site cannot be asked: the upload is the kit's torrent, uploaded by hand.
+                guard let id else { throw ValidationError("\(tracker) has no API to fetch or look up a torrent: give the site's torrent id (--id ID) of the kit you uploaded") }
+                let (_, receipt) = try repository.adoptPreparedUpload(
+                    tracker: tracker, release: name, siteTorrentID: id, seed: clientName.map { context.seedAction(client: $0) })
+                Console.write("\(tracker) \(name): \(receipt.summary)\n")
+                if receipt.seedError != nil { throw ExitCode.failure }
+                return
+            }
             let uploader = try context.uploader()(site)
             let (found, torrent) = try siteTorrent(from: uploader, host: site.host)
-            let clientName = noSeed ? nil : try client ?? repository.config.seedingClient()
             let (_, receipt) = try repository.recordAdoption(
                 site: site, release: name, torrent: torrent,
                 from: Repository.SiteRecord(torrent: found, key: uploader.keyFingerprint, requests: uploader.requests),
