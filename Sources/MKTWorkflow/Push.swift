@@ -20,6 +20,8 @@ public struct PushResult: Sendable {
     public var upToDate = false
     /// The site took it, but mkt could not record that (a full disk on the ref or reflog): why.
     public var unrecorded: String?
+    /// A dry run's torrent description, as the site would get it (nil: none is sent).
+    public var torrentDescription: String?
 
     public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun) }
 
@@ -63,6 +65,8 @@ public struct Pusher: Sendable {
         public var dryRun = false
         /// Hands each uploaded torrent to this BitTorrent client, when one is configured.
         public var seed: (client: String, action: SeedAction)?
+        /// Each release's spectrogram links for its torrent description (`push.spectrals`), asked when its first upload is made.
+        public var spectrograms: (@Sendable (String) -> SpectrogramLinks)?
         public init() {}
     }
 
@@ -382,7 +386,7 @@ public struct Pusher: Sendable {
 
     /// One job to its end, under its lock.
     private func upload(_ job: inout QueuedJob, site: TrackerSite, with worker: Uploader) throws -> PushResult? {
-        let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false)
+        let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false, spectrals: settings.spectrograms?(job.release) ?? .off)
         if job.state == .uploading, let last = job.receipt.flatMap(ObjectID.init(hex:)),
             let receipt = try? repository.objects.readReceipt(last), receipt.succeeded, receipt.torrent == job.torrent {
             // The site took it and the receipt was stored, but the ref did not move: record it, send nothing.
@@ -471,7 +475,8 @@ public struct Pusher: Sendable {
                     let site = try repository.config.tracker(tracker)
                     let snapshot = try repository.objects.readMeta(release.meta)
                     let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
-                    let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
+                    let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true, spectrals: settings.spectrograms?(release.name) ?? .off)
+                    result.torrentDescription = job.torrentDescription
                     (result.receiptID, result.receipt) = try repository.push(job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy)
                 } catch {
                     result.refusal = "\(error)"

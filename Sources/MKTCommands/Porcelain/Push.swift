@@ -91,6 +91,7 @@ extension MKT {
             }
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
+            settings.spectrograms = try Self.spectrograms(context: context, dryRun: dryRun)
             if !dryRun && !noSeed, let client = try repository.config.seedingClient() {
                 settings.seed = (client, context.seedAction(client: client))
                 // An upload that cannot be seeded is found out now, before the site has it.
@@ -110,6 +111,9 @@ extension MKT {
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 guard !quiet || !result.succeeded else { return }
                 Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
+                if let text = result.torrentDescription {
+                    Console.write(MKT.Show.torrentDescriptionBlock(text))
+                }
                 try? Console.flush()
             }, notice: { Console.error($0 + "\n") })
 
