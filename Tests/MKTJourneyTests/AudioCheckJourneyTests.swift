@@ -99,6 +99,28 @@ struct AudioCheckJourneyTests {
         }
     }
 
+    /// What the tags and the cue sheet say, and files that differ from the rest, as check-release reports them.
+    @Test func preEmphasisAndMixedSampleRatesAreFindings() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            let release = "\(directory)/Fixture Artist - Emphasis (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            for (name, rate) in [("01 - One.flac", "44100"), ("02 - Two.flac", "44100"), ("03 - Three.flac", "48000")] {
+                try run([tools.sox, "-R", "-r", rate, "-c", "2", "-n", "-b", "16", "\(release)/\(name)", "synth", "2", "pinknoise", "gain", "-n", "-6"])
+            }
+            try run([(tools.flac as NSString).deletingLastPathComponent + "/metaflac", "--set-tag=PRE_EMPHASIS=1", "\(release)/02 - Two.flac"])
+            try "FILE \"01 - One.flac\" WAVE\n  TRACK 01 AUDIO\n    FLAGS PRE\n    INDEX 01 00:00:00\n".write(toFile: "\(release)/album.cue", atomically: true, encoding: .utf8)
+            let result = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", release], in: directory)
+            let all = try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]] ?? []
+            let found = all.filter { ["pre-emphasis", "mixed-sample-rate"].contains($0["code"] ?? "") }.map { [$0["code"] ?? "", $0["path"] ?? "", $0["message"] ?? ""] }
+            #expect(found == [
+                ["mixed-sample-rate", "", "the sample rates differ: 44100 Hz in 2 files; 48000 Hz in 1: 03 - Three.flac"],
+                ["pre-emphasis", "02 - Two.flac", "the tags say the audio has pre-emphasis (PRE_EMPHASIS=1): it plays too bright without de-emphasis, and a transcode keeps it"],
+                ["pre-emphasis", "album.cue", "line 3: FLAGS PRE, the disc has pre-emphasis: the rip plays too bright without de-emphasis, and a transcode keeps it"],
+            ], "\(all)")
+        }
+    }
+
     @Test func spectralsDrawsEveryTrackAndAPageShowingThem() throws {
         let tools = try #require(AudioTools.found)
         try withTemporaryDirectory { directory in
