@@ -78,11 +78,14 @@ struct DescriptionJourneyTests {
                     description-template = red.bbcode
                 [tracker "ops"]
                     description-template = \(directory)/ops.bbcode
+                [push]
+                    spectrals = true
 
                 """)
             let release = try WorkflowJourneyTests.addAlbums(1, to: world, media: "CD")[0]
             let pushed = try world.mkt(["push", "red", "ops", release])
             #expect(pushed.status == 1, "\(pushed)")
+            #expect(pushed.stderr.hasPrefix("warning: push.spectrals is on but imagehost.name is not set: no spectrograms are uploaded\n"), "\(pushed)")
             #expect(pushed.stdout.contains("red \(release): refused (local): \(directory)/.mkt/red.bbcode:2: unknown placeholder {ripscore} (known: {lineage}, "), "\(pushed)")
             #expect(try fakes[0].uploads.isEmpty, "nothing was sent to red")
             let ops = try #require(try fakes[1].uploads.last.map(FakeTracker.fields(of:)))
