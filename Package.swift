@@ -360,7 +360,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MKTWorkflowTests",
-            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes", "MKTClients", "MKTConfig", "MKTObjects"],
+            dependencies: ["MKTWorkflow", "MKTTrackers", "MKTCatalog", "MKTHTTP", "MKTTestSupport", "MKTTrackerFakes", "MKTClients", "MKTConfig", "MKTObjects", "MKTMetadata", "MKTRipLog"],
             swiftSettings: strict
         ),
     ]

@@ -26,6 +26,11 @@ public struct PCMWindow: Sendable {
 /// Thresholds, and where they come from:
 /// - Fake 24-bit: the low 8 bits of every sample read are zero: a 16-bit
 ///   recording padded to 24 (exact, no threshold).
+/// - Fake 24-bit with noise in the low bits: no 250 Hz band of the spectrum
+///   is more than 3 dB below the level of 16-bit rounding noise
+///   (`sixteenBitFloor`): whatever the low bits hold is below what 16 bits
+///   already carry. A warning: a recording whose own noise (tape hiss, a
+///   room) fills every band looks the same.
 /// - A spectral cliff: the mean level of the 1.5 kHz below a frequency is at
 ///   least 30 dB above the loudest 250 Hz band anywhere above it, up to 97% of
 ///   Nyquist. 30 dB is a judgement call: a lowpass or a resampler's stopband
@@ -67,8 +72,20 @@ public enum AudioAnalysis {
                 message: "the low 8 bits of all \(all.count) samples read (\(secondsText) from \(windows.count) places) are zero: a 16-bit recording padded to 24 bits"))
         }
 
+        let levels = bandLevels(windows: windows)
+        // Fake 24-bit with noise in the low bits: nothing in the spectrum below the 16-bit floor.
+        if first.bitDepth > 16, !findings.contains(where: { $0.code == "fake-24-bit" }), nonZero > 0,
+            let quietest = quietestBand(levels: levels, nyquist: rate / 2) {
+            let floor = sixteenBitFloor(channels: first.channels)
+            if quietest.level >= floor - noiseFloorMargin {
+                findings.append(Finding(severity: .warning, code: "fake-24-bit-noise", path: path, message: String(
+                    format: "nothing below the 16-bit noise floor: the quietest band (%.2f kHz) is at %.1f dB, 16-bit rounding noise at %.1f dB (flagged within %.0f dB): 16-bit audio padded to %d bits with noise, or a recording whose own noise fills the low bits?",
+                    quietest.frequency / 1000, quietest.level, floor, noiseFloorMargin, first.bitDepth)))
+            }
+        }
+
         // Upsampled or a lossy master, from the spectrum's cliff.
-        if let cliff = cliff(levels: bandLevels(windows: windows), bandWidth: bandWidth, nyquist: rate / 2) {
+        if let cliff = cliff(levels: levels, bandWidth: bandWidth, nyquist: rate / 2) {
             let drop = String(format: "%.0f dB", cliff.drop)
             if cliff.frequency < lossyCliffLimit {
                 findings.append(Finding(severity: .warning, code: "lossy-master", path: path,
@@ -142,6 +159,33 @@ public enum AudioAnalysis {
             levels.append(10 * log10(mean + 1e-30))
         }
         return levels
+    }
+
+    /// How close to the 16-bit floor the quietest band may come before the
+    /// low bits are said to carry nothing: the bands' own spread (a band's
+    /// mean over a few hundred bins and frames varies by about 1 dB) and the
+    /// least noise a 16-bit file has (plain rounding, no dither).
+    public static let noiseFloorMargin = 3.0
+
+    /// The level `bandLevels` gives 16-bit rounding noise: uniform error of
+    /// ±½ LSB, variance LSB²/12 per channel (Bennett's quantisation noise,
+    /// W. R. Bennett, "Spectra of Quantized Signals", Bell System Technical
+    /// Journal 27, 1948), independent per channel so the channels' mean has
+    /// 1/channels of it, times the Hann window's Σw² = 3N/8 per FFT bin.
+    /// TPDF dither, what sox and most converters add, triples the variance (+4.8 dB).
+    public static func sixteenBitFloor(channels: Int) -> Double {
+        let lsb = 1.0 / 32768
+        let variance = lsb * lsb / 12 / Double(max(channels, 1))
+        return 10 * log10(variance * 3 * Double(frameSize) / 8)
+    }
+
+    /// The quietest band between the lowest one above 0 Hz and 97% of Nyquist (a resampler's or a converter's edge above that).
+    static func quietestBand(levels: [Double], nyquist: Double) -> (frequency: Double, level: Double)? {
+        let top = min(Int(nyquist * 0.97 / bandWidth), levels.count)
+        guard top > 1 else { return nil }
+        var quietest: (frequency: Double, level: Double)?
+        for band in 1..<top where levels[band] < (quietest?.level ?? .infinity) { quietest = (Double(band) * bandWidth, levels[band]) }
+        return quietest
     }
 
     /// The frequency above which the spectrum falls off a cliff: where the

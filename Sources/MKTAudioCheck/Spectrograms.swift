@@ -44,8 +44,10 @@ public enum Spectrograms {
     /// Makes both pictures of each track into `folder` with sox and writes
     /// `index.html` there.
     /// - Parameter tracks: each track's name, its file and its length in seconds (0: unknown).
-    /// - Returns: the page's path.
-    public static func make(tracks: [(name: String, file: String, seconds: Double)], release: String, folder: String, sox: String, environment: [String: String]) throws -> String {
+    /// - Returns: the page's path, and each track's pictures (relative to the folder).
+    public static func make(
+        tracks: [(name: String, file: String, seconds: Double)], release: String, folder: String, sox: String, environment: [String: String]
+    ) throws -> (page: String, tracks: [Track]) {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var shown: [Track] = []
         for (index, track) in tracks.enumerated() {
@@ -66,7 +68,7 @@ public enum Spectrograms {
         guard FileManager.default.createFile(atPath: page, contents: Data(self.page(release: release, tracks: shown).utf8)) else {
             throw SpectrogramError(path: page, reason: "cannot write the page")
         }
-        return page
+        return (page, shown)
     }
 }
 

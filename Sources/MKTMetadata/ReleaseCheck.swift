@@ -171,10 +171,10 @@ public enum ReleaseCheck {
         }
         let lossless = read.allSatisfy { $0.1.codec == "FLAC" || $0.1.codec == "ALAC" }
         if lossless {
-            let depths = Set(read.compactMap(\.1.bitDepth))
-            if depths.count > 1 {
+            if let mixed = AudioEvidence.mixed(read.compactMap { path, facts in facts.bitDepth.map { (path, "\($0)-bit") } }) {
+                let depths = Set(read.compactMap(\.1.bitDepth))
                 findings.append(Finding(severity: .warning, code: "mixed-bit-depth", path: "",
-                    message: "bit depths differ (\(depths.sorted().map(String.init).joined(separator: ", "))): a hybrid release; it counts as 24bit Lossless"))
+                    message: "bit depths differ (\(depths.sorted().map(String.init).joined(separator: ", "))): a hybrid release; it counts as 24bit Lossless; \(Self.oddOnes(mixed))"))
             }
             if description.media?.uppercased() == "CD", !files.contains(where: isRipLog) {
                 findings.append(Finding(severity: .error, code: "missing-log", path: "", message: "a CD lossless release needs its rip log (.log)"))
@@ -192,7 +192,13 @@ public enum ReleaseCheck {
                 findings.append(Finding(severity: .error, code: "mixed-encoding", path: "", message: "the files differ in encoding (\(encodings.sorted().joined(separator: ", ")))"))
             }
         }
+        if let mixed = AudioEvidence.mixed(read.map { path, facts in (path, "\(facts.sampleRate) Hz") }) {
+            findings.append(Finding(severity: .warning, code: "mixed-sample-rate", path: "", message: "the sample rates differ: \(Self.oddOnes(mixed))"))
+        }
         for (path, facts) in read {
+            if let tag = AudioEvidence.preEmphasisTag(facts.tags) {
+                findings.append(Finding(severity: .warning, code: "pre-emphasis", path: path, message: "the tags say the audio has pre-emphasis (\(tag)): it plays too bright without de-emphasis, and a transcode keeps it"))
+            }
             if !facts.implausible.isEmpty {
                 findings.append(Finding(severity: .error, code: "implausible", path: path,
                     message: "the file states \(facts.implausible.joined(separator: " and ")), which no real file has: it is damaged"))
@@ -205,6 +211,24 @@ public enum ReleaseCheck {
             }
         }
         return findings
+    }
+
+    /// `44100 Hz in 9 files; 48000 Hz in 1: 10 - Bonus.flac`: the common value, then each other with its files.
+    static func oddOnes(_ mixed: (common: (value: String, count: Int), others: [(value: String, paths: [String])])) -> String {
+        let others = mixed.others.map { "\($0.value) in \($0.paths.count): \($0.paths.joined(separator: ", "))" }
+        return (["\(mixed.common.value) in \(mixed.common.count) file\(mixed.common.count == 1 ? "" : "s")"] + others).joined(separator: "; ")
+    }
+
+    /// A cue sheet's `FLAGS PRE` lines: the disc was mastered with
+    /// pre-emphasis, which the audio keeps until it is de-emphasised.
+    /// - Parameter cueSheets: each cue sheet's text, by its path in the release.
+    public static func cuePreEmphasis(_ cueSheets: [String: String]) -> [Finding] {
+        cueSheets.sorted { $0.key < $1.key }.compactMap { path, text in
+            let lines = AudioEvidence.cuePreEmphasisLines(text)
+            guard !lines.isEmpty else { return nil }
+            return Finding(severity: .warning, code: "pre-emphasis", path: path,
+                message: "line\(lines.count == 1 ? "" : "s") \(lines.map(String.init).joined(separator: ", ")): FLAGS PRE, the disc has pre-emphasis: the rip plays too bright without de-emphasis, and a transcode keeps it")
+        }
     }
 
     /// What UNIT3D finds wrong with one name in a torrent's file list, or nil

@@ -99,9 +99,8 @@ public struct GazelleAdapter: SiteAdapter {
     }
 
     public func form(_ request: UploadRequest) throws(TrackerError) -> [MultipartField] {
-        var fields = try UploadForm.gazelle(request.release, site: site, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs)
-        // Gazelle keeps it as the torrent's description (sections/upload/upload_handle.php, OPSnet/Gazelle: TorrentDescription from release_desc).
-        if let text = request.torrentDescription { fields.append(.value("release_desc", text)) }
+        var fields = try UploadForm.gazelle(
+            request.release, site: site, groupID: request.groupID, dryRun: request.dryRun, logs: request.logs, torrentDescription: request.torrentDescription)
         fields.insert(.file("file_input", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
         if site.family == .dic {
             guard let key = authkey.value else { throw .local("DIC's upload form needs the session's authkey; \(site.host) did not give one") }

@@ -67,7 +67,7 @@ public struct Unit3DAdapter: SiteAdapter {
             throw .local("tracker \(site.name) has no category-id and type-id in the config")
         }
         let name = String(request.filename.dropLast(".torrent".count))
-        var fields = UploadForm.unit3d(request.release, name: name, categoryID: categoryID, typeID: typeID)
+        var fields = UploadForm.unit3d(request.release, name: name, categoryID: categoryID, typeID: typeID, torrentDescription: request.torrentDescription)
         fields.insert(.file("torrent", Data(request.torrentBytes), filename: request.filename, contentType: "application/x-bittorrent"), at: 0)
         return fields
     }

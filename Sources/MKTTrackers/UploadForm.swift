@@ -27,7 +27,10 @@ public enum UploadForm {
     /// The Gazelle upload form for RED, OPS or DIC, without the torrent file.
     /// - Parameter groupID: an existing group to add the torrent to; the
     ///   group's artists, title, year, type, tags and description are then the site's.
-    public static func gazelle(_ release: ReleaseDescription, site: TrackerSite, groupID: Int?, dryRun: Bool, logs: [AttachedFile]) throws(TrackerError) -> [MultipartField] {
+    /// - Parameter torrentDescription: the torrent's own description (`release_desc`), shown on the torrent's page.
+    public static func gazelle(
+        _ release: ReleaseDescription, site: TrackerSite, groupID: Int?, dryRun: Bool, logs: [AttachedFile], torrentDescription: String? = nil
+    ) throws(TrackerError) -> [MultipartField] {
         let family = site.family
         func required<T>(_ value: T?, _ field: String, _ what: String) throws(TrackerError) -> T {
             guard let value else { throw TrackerError(.validation, "the release has no \(what); set it in its metadata", field: field) }
@@ -87,6 +90,8 @@ public enum UploadForm {
         if let cover = release.coverURL ?? release.cover, cover.hasPrefix("https://") || cover.hasPrefix("http://") {
             fields.append(.value("image", cover))
         }
+        // Gazelle keeps it as the torrent's description (sections/upload/upload_handle.php, OPSnet/Gazelle: TorrentDescription from release_desc).
+        if let torrentDescription { fields.append(.value("release_desc", torrentDescription)) }
         // OPS otherwise assumes scripts send HTML-escaped text and unescapes ours.
         if family == .ops || family == .dic { fields.append(.value("workaround_broken_html_entities", "0")) }
         if dryRun && family == .red { fields.append(.value("dryrun", "1")) }
@@ -147,10 +152,15 @@ public enum UploadForm {
     }
 
     /// UNIT3D's API form (`/api/torrents/upload`), without the torrent file.
-    public static func unit3d(_ release: ReleaseDescription, name: String, categoryID: Int, typeID: Int) -> [MultipartField] {
+    /// - Parameter torrentDescription: goes after the album's in `description`, the one
+    ///   description a UNIT3D torrent has (TorrentController::store in
+    ///   HDInnovations/UNIT3D-Community-Edition app/Http/Controllers/API/TorrentController.php
+    ///   takes `description`, `mediainfo` and `bdinfo`; the last two are for video).
+    public static func unit3d(_ release: ReleaseDescription, name: String, categoryID: Int, typeID: Int, torrentDescription: String? = nil) -> [MultipartField] {
+        let album = AlbumDescription.bbcode(release)
         var fields: [MultipartField] = [
             .value("name", name),
-            .value("description", AlbumDescription.bbcode(release)),
+            .value("description", torrentDescription.map { album + "\n\n" + $0 } ?? album),
             .value("mediainfo", ""),
             .value("category_id", String(categoryID)),
             .value("type_id", String(typeID)),
@@ -264,7 +274,7 @@ public enum AlbumDescription {
     }
 
     /// Text with `[` or `]` would read as BBCode: Gazelle's `[plain]` keeps it text.
-    static func plain(_ text: String) -> String {
+    public static func plain(_ text: String) -> String {
         text.contains("[") || text.contains("]") ? "[plain]\(text)[/plain]" : text
     }
 

@@ -16,7 +16,7 @@ public struct UploadJob: Sendable {
     public var dryRun: Bool
     /// The group the torrent joins whatever a lookup finds: a transcode's source's group on this site.
     public var groupID: Int?
-    /// The torrent's own description (Gazelle's `release_desc`): a transcode's lineage.
+    /// The torrent's own description (Gazelle's `release_desc`, after the album's on UNIT3D): the tracker's template filled in.
     public var torrentDescription: String?
     /// Compares a torrent of the same edition the site has already with the
     /// local files; set, such a torrent that matches is adopted instead of

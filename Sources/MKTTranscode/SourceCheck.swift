@@ -27,35 +27,19 @@ public enum SourceCheck {
                 : "\(track.facts.codec) is lossy: a transcode of it would be lossy twice, which the sites do not allow"))
         }
         for (what, value) in [("bit depth", { (facts: AudioFacts) in facts.bitDepth.map { "\($0)-bit" } ?? "unknown" }), ("sample rate", { "\($0.sampleRate) Hz" })] {
-            let groups = Dictionary(grouping: tracks, by: { value($0.facts) })
-            guard groups.count > 1 else { continue }
+            guard let mixed = AudioEvidence.mixed(tracks.map { ($0.path, value($0.facts)) }) else { continue }
             // The minority is named: those are the files that differ from the rest.
-            let sorted = groups.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
-            for (other, odd) in sorted.dropFirst() {
-                refusals.append(.refused(path: odd[0].path, reason: "\(what) \(other), the other tracks' is \(sorted[0].key) (mixed \(what)s: \(odd.map(\.path).joined(separator: ", ")))"))
+            for (other, paths) in mixed.others {
+                refusals.append(.refused(path: paths[0], reason: "\(what) \(other), the other tracks' is \(mixed.common.value) (mixed \(what)s: \(paths.joined(separator: ", ")))"))
             }
         }
-        for track in tracks where emphasised(track.facts.tags) {
+        for track in tracks where AudioEvidence.preEmphasisTag(track.facts.tags) != nil {
             refusals.append(.refused(path: track.path, reason: "its tags say it has pre-emphasis, which a transcode would keep without de-emphasis"))
         }
-        for (path, text) in cueSheets.sorted(by: { $0.key < $1.key }) where cueHasPreEmphasis(text) {
+        for (path, text) in cueSheets.sorted(by: { $0.key < $1.key }) where !AudioEvidence.cuePreEmphasisLines(text).isEmpty {
             refusals.append(.refused(path: path, reason: "the cue sheet flags pre-emphasis (FLAGS PRE), which a transcode would keep without de-emphasis"))
         }
         return refusals
-    }
-
-    static func emphasised(_ tags: [String: [String]]) -> Bool {
-        ["PRE_EMPHASIS", "PREEMPHASIS", "EMPHASIS"].contains { name in
-            (tags[name] ?? []).contains { ["1", "yes", "true", "on"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) }
-        }
-    }
-
-    /// A `FLAGS` line with `PRE` among its words.
-    static func cueHasPreEmphasis(_ text: String) -> Bool {
-        text.split(whereSeparator: \.isNewline).contains { line in
-            let words = line.split(whereSeparator: \.isWhitespace).map { $0.uppercased() }
-            return words.first == "FLAGS" && words.dropFirst().contains("PRE")
-        }
     }
 }
 

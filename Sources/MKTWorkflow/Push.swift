@@ -22,6 +22,8 @@ public struct PushResult: Sendable {
     public var unrecorded: String?
     /// A dry run's form, one line per field (`MultipartField.preview`): what the upload would send.
     public var form: [String] = []
+    /// A dry run's torrent description, as the site would get it (nil: none is sent).
+    public var torrentDescription: String?
 
     /// Done as far as mkt can take it: uploaded, checked, up to date, or prepared for a site without an upload API.
     public var succeeded: Bool { unrecorded == nil && (upToDate || receipt?.succeeded == true || receipt?.outcome == .dryRun || receipt?.outcome == .prepared) }
@@ -71,6 +73,8 @@ public struct Pusher: Sendable {
         /// The announce URL (with the passkey) a site's torrent gets when it
         /// leaves mkt in an upload kit (a site without an upload API); nil when the passkey is not known.
         public var announce: (@Sendable (TrackerSite) -> String?)?
+        /// Each release's spectrogram links for its torrent description (`push.spectrals`), asked when its first upload is made.
+        public var spectrograms: (@Sendable (String) -> SpectrogramLinks)?
         public init() {}
     }
 
@@ -414,7 +418,7 @@ public struct Pusher: Sendable {
 
     /// One job to its end, under its lock.
     private func upload(_ job: inout QueuedJob, site: TrackerSite, with worker: Uploader) throws -> PushResult? {
-        let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false)
+        let uploadJob = try repository.uploadJob(site: site, torrent: job.torrent, meta: job.meta, dryRun: false, spectrals: settings.spectrograms?(job.release) ?? .off)
         if job.state == .uploading, let last = job.receipt.flatMap(ObjectID.init(hex:)),
             let receipt = try? repository.objects.readReceipt(last), receipt.succeeded, receipt.torrent == job.torrent {
             // The site took it and the receipt was stored, but the ref did not move: record it, send nothing.
@@ -503,7 +507,8 @@ public struct Pusher: Sendable {
                     let site = try repository.config.tracker(tracker)
                     let snapshot = try repository.objects.readMeta(release.meta)
                     let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
-                    let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true)
+                    let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true, spectrals: settings.spectrograms?(release.name) ?? .off)
+                    result.torrentDescription = job.torrentDescription
                     var form: [String] = []
                     (result.receiptID, result.receipt) = try repository.push(
                         job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy,

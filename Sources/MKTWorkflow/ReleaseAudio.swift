@@ -1,3 +1,4 @@
+import Foundation
 import MKTMetadata
 import MKTTorrent
 
@@ -24,5 +25,14 @@ public enum ReleaseAudio {
             }
         }
         return (facts, failures)
+    }
+
+    /// The text of each cue sheet (`.cue`) of a release, by relative path; one that cannot be read is empty.
+    public static func cueSheets(of tree: ReleaseTree, root: String) -> [String: String] {
+        var sheets: [String: String] = [:]
+        for file in tree.files where (file.path as NSString).pathExtension.lowercased() == "cue" {
+            sheets[file.path] = FileManager.default.contents(atPath: tree.location(of: file, root: root)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+        return sheets
     }
 }

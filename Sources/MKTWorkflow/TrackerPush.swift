@@ -11,8 +11,9 @@ import MKTTrackers
 /// what `push` does per (release, tracker). Every attempt leaves a receipt
 /// object chained to the one before; refs are the caller's business.
 extension Repository {
-    /// The job for `torrent` (a torrent object) described by `meta` (a meta object).
-    public func uploadJob(site: TrackerSite, torrent name: String, meta metaName: String, dryRun: Bool) throws -> UploadJob {
+    /// The job for `torrent` (a torrent object) described by `meta` (a meta
+    /// object), with the torrent description the tracker's template makes.
+    public func uploadJob(site: TrackerSite, torrent name: String, meta metaName: String, dryRun: Bool, spectrals: SpectrogramLinks = .off) throws -> UploadJob {
         let torrentID = try resolve(name)
         let torrent = try TorrentFile.parse(Array(try objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
         let metaID = try resolve(metaName)
@@ -26,12 +27,14 @@ extension Repository {
             let repository = self
             job.crossSeed = { @Sendable torrent in try repository.match(torrent, release: stored) }
         }
+        var sourceURL: String?
         if let lineage = meta.derived, site.family != .unit3d {
             let source = try sourceGroup(of: lineage, tracker: site.name)
             guard let source else { throw WorkflowError.noSourceGroup(release: torrent.name, source: lineage.source, tracker: site.name) }
             job.groupID = source.groupID
-            job.torrentDescription = Self.lineageText(lineage, sourceURL: source.url)
+            sourceURL = source.url
         }
+        job.torrentDescription = try torrentDescription(tracker: site.name, snapshot: meta, stored: stored, sourceURL: sourceURL, spectrals: spectrals)
         return job
     }
 
@@ -48,16 +51,6 @@ extension Repository {
             next = receipt.previous.flatMap(ObjectID.init(hex:))
         }
         return nil
-    }
-
-    /// The torrent description of a transcode: where from, with what, how. Short: the sites show it on the torrent's page.
-    static func lineageText(_ lineage: MetaSnapshot.Lineage, sourceURL: String?) -> String {
-        let source = sourceURL.map { "[url=\($0)]\(lineage.source)[/url]" } ?? lineage.source
-        var text = "Transcoded by mkt from \(source) with \(lineage.encoders.joined(separator: ", ")).\n"
-        if let command = lineage.commands.first {
-            text += "Command (track 1 of \(lineage.commands.count)): [code]\(command)[/code]"
-        }
-        return text
     }
 
     /// The rip logs of a release, read from its folder: `.log` files other

@@ -69,11 +69,7 @@ extension Repository {
         let (facts, unreadable) = ReleaseAudio.facts(of: stored.tree, root: root)
         report.failures += unreadable.sorted { $0.key < $1.key }.map { .refused(path: $0.key, reason: "\($0.value)") }
         let tracks = stored.tree.files.compactMap { file in facts[file.path].map { SourceCheck.Track(path: file.path, facts: $0) } }
-        var cueSheets: [String: String] = [:]
-        for file in stored.tree.files where (file.path as NSString).pathExtension.lowercased() == "cue" {
-            cueSheets[file.path] = (try? Data(contentsOf: URL(fileURLWithPath: stored.tree.location(of: file, root: root)))).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        }
-        report.failures += SourceCheck.refusals(tracks, cueSheets: cueSheets)
+        report.failures += SourceCheck.refusals(tracks, cueSheets: ReleaseAudio.cueSheets(of: stored.tree, root: root))
         guard report.failures.isEmpty else { return report }
         // A lossless file made from a lossy one, or upsampled, is what the sites call a
         // transcode already: what is made from it would be refused as one.

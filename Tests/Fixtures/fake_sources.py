@@ -13,8 +13,8 @@ Last.fm (/2.0/?method=album.getinfo) takes api_key=fake-lastfm-key (error 10 oth
 Audnexus knows one book, /books/B0FIXTURE1 (and its /chapters).
 Discogs answers only `Authorization: Discogs token=fake-discogs-token` (401 otherwise);
 its images are served here too, to the same token only.
-ptpimg: POST /upload.php with api_key=fake-ptpimg-key and file-upload[0] answers
-[{"code", "ext"}]; the image is then at /<code>.<ext>.
+ptpimg: POST /upload.php with api_key=fake-ptpimg-key and file-upload[0] (a JPEG or
+a PNG) answers [{"code", "ext"}]; the image is then at /<code>.<ext>.
 GET /_fake/requests  ->  [{"path", "userAgent", "accept"}] (not recorded itself)
 """
 import argparse, hashlib, json, re, sys, threading
@@ -185,15 +185,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/upload.php":
             return self.answer(404, {"error": "Not Found"})
         key = re.search(rb'name="api_key"\r\n\r\n([^\r]*)\r\n', body)
-        image = re.search(rb'name="file-upload\[0\]"; filename="[^"]*"\r\nContent-Type: image/jpeg\r\n\r\n', body)
+        image = re.search(rb'name="file-upload\[0\]"; filename="[^"]*"\r\nContent-Type: image/(jpeg|png)\r\n\r\n', body)
         if not key or key.group(1) != b"fake-ptpimg-key":
             return self.answer(401, {"error": "bad key"})
         if not image:
             return self.answer(200, [])
+        ext = "jpg" if image.group(1) == b"jpeg" else "png"
         code = "ptp" + hashlib.sha1(body[image.end():]).hexdigest()[:8]
         with server.lock:
-            server.uploaded.add(code + ".jpg")
-        return self.answer(200, [{"code": code, "ext": "jpg"}])
+            server.uploaded.add(code + "." + ext)
+        return self.answer(200, [{"code": code, "ext": ext}])
 
 
 def main():

@@ -77,9 +77,14 @@ for i in 1 2 3; do
   sox -R -n -r 44100 -b 16 -c 2 "$WORK/src16_$i.wav" \
       synth "$SECS" sine "$f" sine "$((f*2))" sine "$((f*3))" pinknoise \
       remix 1,2,3,4 1,2,3,4 gain -n -3 fade 0.05 "$SECS" 0.2
-  sox -R -n -r 96000 -b 24 -c 2 -t raw -e signed-integer -L "$WORK/src24_$i.raw" \
+  # A true 24/96 recording: the rate comes before -n, so sox synthesises at
+  # 96 kHz (after it, sox synthesises at its default 48 kHz and resamples,
+  # leaving nothing above 24 kHz: an upsampled file). Rolled off above 40 kHz,
+  # as microphones and converters roll off, so the top of its spectrum is
+  # below the 16-bit noise floor and the audio checks find it genuine.
+  sox -R -r 96000 -n -b 24 -c 2 -t raw -e signed-integer -L "$WORK/src24_$i.raw" \
       synth "$SECS" sine "$f" sine "$((f*2))" sine "$((f*3))" pinknoise \
-      remix 1,2,3,4 1,2,3,4 gain -n -3 fade 0.05 "$SECS" 0.2
+      remix 1,2,3,4 1,2,3,4 gain -n -3 fade 0.05 "$SECS" 0.2 sinc -40k
 done
 
 # Cover: 600x600 JPEG from ffmpeg's test pattern (no ImageMagick policy issues).

@@ -9,7 +9,7 @@ import Testing
 /// `mkt spectrals`'s pictures and page.
 @Suite(.enabled(if: AudioTools.found != nil, "sox, flac or lame is missing (scripts/apt-deps.sh test installs them)"))
 struct AudioCheckJourneyTests {
-    static let audioCodes: Set<String> = ["fake-24-bit", "upsampled", "lossy-master", "clipping", "digital-silence", "audio-undecodable", "audio-unchecked"]
+    static let audioCodes: Set<String> = ["fake-24-bit", "fake-24-bit-noise", "upsampled", "lossy-master", "clipping", "digital-silence", "audio-undecodable", "audio-unchecked"]
 
     @Test func fakesAreFlaggedWithTheirNumbersAndATrueRecordingIsNot() throws {
         let tools = try #require(AudioTools.found)
@@ -19,7 +19,9 @@ struct AudioCheckJourneyTests {
             let cd = "\(directory)/cd.wav"
             try run([tools.sox, "-R", "-r", "44100", "-n", "-b", "16", "-c", "2", cd, "synth", "2.5", "pinknoise", "gain", "-n", "-6"])
 
-            // A true 24/96 recording: pink noise to 48 kHz and a 30 kHz tone.
+            // A true 24/96 recording: pink noise and a 30 kHz tone, rolled off above
+            // 40 kHz as a microphone and a converter roll off, so that the top of its
+            // spectrum is below what 16 bits could hold.
             let noise = "\(directory)/noise96.wav", tone = "\(directory)/tone96.wav"
             try run([tools.sox, "-R", "-r", "96000", "-n", "-b", "24", "-c", "2", noise, "synth", "2.5", "pinknoise", "gain", "-n", "-8"])
             try run([tools.sox, "-R", "-r", "96000", "-n", "-b", "24", "-c", "2", tone, "synth", "2.5", "sine", "30000", "gain", "-n", "-20"])
@@ -32,7 +34,7 @@ struct AudioCheckJourneyTests {
                 return all.filter { Self.audioCodes.contains($0["code"] ?? "") }
             }
 
-            let honest = try findings("True") { try run([tools.sox, "-R", "-m", noise, tone, "-b", "24", $0]) }
+            let honest = try findings("True") { try run([tools.sox, "-R", "-m", noise, tone, "-b", "24", $0, "sinc", "-40k"]) }
             #expect(honest.isEmpty, "\(honest)")
 
             let upsampled = try findings("Upsampled") { try run([tools.sox, "-R", cd, "-r", "96000", "-b", "24", $0]) }
@@ -43,6 +45,19 @@ struct AudioCheckJourneyTests {
             #expect(padded.map { $0["code"] } == ["fake-24-bit"], "\(padded)")
             #expect(padded.first?["severity"] == "error")
             #expect(padded.first?["message"]?.contains("the low 8 bits of all 529200 samples read (6.0 s from 3 places)") == true, "\(padded)")
+
+            // 16-bit tones (sox dithers them to 16 bits) padded to 24 bits with white
+            // noise below the 16-bit step: the low bits are not zero, and carry nothing.
+            let tones = "\(directory)/tones16.wav", hiss = "\(directory)/hiss24.wav"
+            try run([tools.sox, "-R", "-r", "44100", "-c", "2", "-n", "-b", "16", tones, "synth", "2.5", "sine", "440", "sine", "1000", "gain", "-n", "-6"])
+            try run([tools.sox, "-R", "-r", "44100", "-c", "2", "-n", "-b", "24", hiss, "synth", "2.5", "whitenoise", "gain", "-n", "-100"])
+            let noisy = try findings("Padded With Noise") { try run([tools.sox, "-R", "-m", "-v", "1", tones, "-v", "1", hiss, "-b", "24", $0]) }
+            #expect(noisy.map { $0["code"] } == ["fake-24-bit-noise"], "\(noisy)")
+            #expect(noisy.first?["severity"] == "warning")
+            #expect(noisy.first?["message"]?.contains("16-bit rounding noise at -69.2 dB (flagged within 3 dB)") == true, "\(noisy)")
+            // The same tones truly 24-bit: the low bits hold what 16 would round away.
+            let tones24 = try findings("Tones 24") { try run([tools.sox, "-R", "-r", "44100", "-c", "2", "-n", "-b", "24", $0, "synth", "2.5", "sine", "440", "sine", "1000", "gain", "-n", "-6"]) }
+            #expect(tones24.isEmpty, "\(tones24)")
 
             let lossy = try findings("From MP3") { flacFile in
                 let mp3 = "\(directory)/cd.mp3", decoded = "\(directory)/decoded.wav"
@@ -81,6 +96,28 @@ struct AudioCheckJourneyTests {
             #expect(findings.dropFirst().first?["message"] == "2.0 s of digital silence (every sample zero) from 0:04", "\(findings)")
             #expect(findings.last?["severity"] == "error")
             #expect(findings.last?["message"]?.hasPrefix("cannot decode for the audio checks: ") == true, "\(findings)")
+        }
+    }
+
+    /// What the tags and the cue sheet say, and files that differ from the rest, as check-release reports them.
+    @Test func preEmphasisAndMixedSampleRatesAreFindings() throws {
+        let tools = try #require(AudioTools.found)
+        try withTemporaryDirectory { directory in
+            let release = "\(directory)/Fixture Artist - Emphasis (2019) [FLAC]"
+            try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+            for (name, rate) in [("01 - One.flac", "44100"), ("02 - Two.flac", "44100"), ("03 - Three.flac", "48000")] {
+                try run([tools.sox, "-R", "-r", rate, "-c", "2", "-n", "-b", "16", "\(release)/\(name)", "synth", "2", "pinknoise", "gain", "-n", "-6"])
+            }
+            try run([(tools.flac as NSString).deletingLastPathComponent + "/metaflac", "--set-tag=PRE_EMPHASIS=1", "\(release)/02 - Two.flac"])
+            try "FILE \"01 - One.flac\" WAVE\n  TRACK 01 AUDIO\n    FLAGS PRE\n    INDEX 01 00:00:00\n".write(toFile: "\(release)/album.cue", atomically: true, encoding: .utf8)
+            let result = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", release], in: directory)
+            let all = try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: String]] ?? []
+            let found = all.filter { ["pre-emphasis", "mixed-sample-rate"].contains($0["code"] ?? "") }.map { [$0["code"] ?? "", $0["path"] ?? "", $0["message"] ?? ""] }
+            #expect(found == [
+                ["mixed-sample-rate", "", "the sample rates differ: 44100 Hz in 2 files; 48000 Hz in 1: 03 - Three.flac"],
+                ["pre-emphasis", "02 - Two.flac", "the tags say the audio has pre-emphasis (PRE_EMPHASIS=1): it plays too bright without de-emphasis, and a transcode keeps it"],
+                ["pre-emphasis", "album.cue", "line 3: FLAGS PRE, the disc has pre-emphasis: the rip plays too bright without de-emphasis, and a transcode keeps it"],
+            ], "\(all)")
         }
     }
 

@@ -55,6 +55,14 @@ struct DescribeReleaseJourneyTests {
         #expect(findings.contains { $0["code"] == "mixed-bit-depth" && $0["severity"] == "warning" })
     }
 
+    /// The fixtures' 24/96 album is a true one (synthesised at 96 kHz, content to 40 kHz): the audio checks find nothing.
+    @Test func theTwentyFourNinetySixFixtureIsTrueHiRes() throws {
+        let folder = "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC 24-96]"
+        let checked = try MKTProcess.run(["check-release", "--tracker", "red", "--media", "WEB", "--json", folder], in: "/")
+        let findings = try JSONSerialization.jsonObject(with: checked.stdoutData) as! [[String: String]]
+        #expect(findings.filter { AudioCheckJourneyTests.audioCodes.contains($0["code"] ?? "") }.isEmpty, "\(findings)")
+    }
+
     /// The same album tagged by three tools in two tag families describes the same.
     @Test(arguments: ["[FLAC]", "[MP3 V0]", "[AAC 256]"])
     func fixtureAlbums(variant: String) throws {

@@ -77,6 +77,30 @@ struct ReleaseCheckTests {
         #expect(codes(["cover.jpg"], [:]) == ["no-audio"])
     }
 
+    /// Mixed sample rates and bit depths name the odd files and the counts; pre-emphasis from the tags or a cue sheet is a warning.
+    @Test func mixedRatesDepthsAndPreEmphasisAreFindingsWithTheirFiles() {
+        let files = ["1.flac", "2.flac", "3.flac"]
+        let rules = TrackerCatalog.builtIn.first { $0.name == "red" }!.releaseRules
+        func findings(_ facts: [String: AudioFacts]) -> [Finding] {
+            ReleaseCheck.check(name: "A - B (2019) [FLAC]", files: files, facts: facts,
+                description: confirmed(ReleaseDescriber.describe(name: "A - B (2019) [FLAC]", files: files, facts: facts, media: nil)), rules: rules)
+        }
+        let rates = findings(["1.flac": facts("FLAC"), "2.flac": facts("FLAC", rate: 48000), "3.flac": facts("FLAC")])
+        #expect(rates.map(\.code) == ["mixed-sample-rate"])
+        #expect(rates.first?.message == "the sample rates differ: 44100 Hz in 2 files; 48000 Hz in 1: 2.flac")
+        let depths = findings(["1.flac": facts("FLAC", depth: 24), "2.flac": facts("FLAC"), "3.flac": facts("FLAC", depth: 24)])
+        #expect(depths.first { $0.code == "mixed-bit-depth" }?.message.hasSuffix("24bit Lossless; 24-bit in 2 files; 16-bit in 1: 2.flac") == true, "\(depths)")
+        var emphasised = facts("FLAC")
+        emphasised.tags["PRE_EMPHASIS"] = ["yes"]
+        let tagged = findings(["1.flac": facts("FLAC"), "2.flac": emphasised, "3.flac": facts("FLAC")])
+        #expect(tagged.map { [$0.code, $0.path] } == [["pre-emphasis", "2.flac"]])
+        #expect(tagged.first?.severity == .warning)
+        #expect(tagged.first?.message.hasPrefix("the tags say the audio has pre-emphasis (PRE_EMPHASIS=yes)") == true)
+        let cue = ReleaseCheck.cuePreEmphasis(["a.cue": "FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    FLAGS DCP PRE\n  TRACK 02 AUDIO\n    FLAGS DCP\n", "b.cue": "FLAGS DCP\n"])
+        #expect(cue.map { [$0.code, $0.path] } == [["pre-emphasis", "a.cue"]])
+        #expect(cue.first?.message.hasPrefix("line 3: FLAGS PRE") == true, "\(cue)")
+    }
+
     @Test func audioRules() {
         let two = ["1.flac", "2.flac"]
         #expect(codes(two, ["1.flac": facts("FLAC"), "2.flac": facts("FLAC", depth: 24, encoding: "24bit Lossless")]) == ["mixed-bit-depth"])

@@ -1,4 +1,5 @@
 import Foundation
+import MKTMetadata
 import MKTObjects
 import MKTStore
 import MKTTestSupport
@@ -32,13 +33,26 @@ struct SourceGroupTests {
         }
     }
 
-    @Test func theLineageTextIsShort() {
-        let text = Repository.lineageText(Self.lineage, sourceURL: "https://red/torrents.php?id=42&torrentid=7")
-        #expect(text == """
+    /// The built-in template's {lineage} and {encoder} of a transcode; with push.made-with-mkt, its line after them.
+    @Test func theLineageTextIsShort() throws {
+        try withTemporaryDirectory { directory in
+            let repository = try Repository.initialize(in: directory, hookSamples: []).repository
+            let snapshot = MetaSnapshot(description: ReleaseDescription(), release: ObjectID.zero, pieces: ObjectID.zero, derived: Self.lineage)
+            let text = try repository.torrentDescription(tracker: "red", snapshot: snapshot, stored: nil, sourceURL: "https://red/torrents.php?id=42&torrentid=7", spectrals: .off)
+            #expect(text == Self.lineageText)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(repository.directory)/config"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("[push]\n    made-with-mkt = true\n".utf8))
+            try handle.close()
+            let signed = try Repository(directory: repository.directory).torrentDescription(tracker: "red", snapshot: snapshot, stored: nil, sourceURL: "https://red/torrents.php?id=42&torrentid=7", spectrals: .off)
+            #expect(signed == Self.lineageText + "\n\nUploaded with mkt.")
+        }
+    }
+
+    static let lineageText = """
             Transcoded by mkt from [url=https://red/torrents.php?id=42&torrentid=7]album-flac[/url] with flac 1.4.2, LAME 3.100.
             Command (track 1 of 2): [code]flac -dcs -- 'A [FLAC]/1.flac' | lame -V 0 - 'A [MP3 V0]/1.mp3'[/code]
-            """)
-    }
+            """
 }
 
 struct ReleaseOrderTests {

@@ -72,6 +72,7 @@ extension MKT {
                     ? Finding(severity: .warning, code: finding.code, path: finding.path, message: finding.message + " when it is added") : finding
             }
             findings += RipLogCheck.findings(tree: tree, root: root, facts: facts, media: description.media, threshold: site.logScoreThreshold, tracker: tracker, environment: ProcessInfo.processInfo.environment)
+            findings += ReleaseCheck.cuePreEmphasis(ReleaseAudio.cueSheets(of: tree, root: root))
             findings += AudioCheck.findings(facts: facts, location: { tree.isSingleFile ? root : "\(root)/\($0)" }, environment: ProcessInfo.processInfo.environment)
             if json {
                 let objects = findings.map { ["severity": $0.severity.rawValue, "code": $0.code, "path": $0.path, "message": $0.message] }

@@ -101,6 +101,9 @@ extension MKT {
                 if !result.form.isEmpty {
                     Console.write("  the form \(result.tracker) would receive:\n" + result.form.map { "    \($0)\n" }.joined())
                 }
+                if let text = result.torrentDescription {
+                    Console.write(MKT.Show.torrentDescriptionBlock(text))
+                }
                 try? Console.flush()
             }, notice: { Console.error($0 + "\n") })
 
@@ -163,6 +166,7 @@ extension MKT {
             let repository = try context.store
             var settings = Pusher.Settings()
             settings.dryRun = dryRun
+            settings.spectrograms = try Self.spectrograms(context: context, dryRun: dryRun)
             if !dryRun && seed, let client = try repository.config.seedingClient() {
                 settings.seed = (client, context.seedAction(client: client))
                 // An upload that cannot be seeded is found out now, before the site has it.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MKTCatalog
+import MKTConfig
 import MKTMetadata
 import MKTObjects
 import MKTStore
@@ -15,7 +16,8 @@ extension MKT {
                 Like 'git show' for a release: its current meta snapshot, one line per field
                 with where the value came from (the files, you: an answer, --meta or 'mkt
                 edit', a web source, or mkt's guess), then for each configured tracker the
-                form fields an upload would send (never a key; files by name and size), then
+                form fields an upload would send (never a key; files by name and size) and the
+                torrent description its template makes, in full, then
                 the snapshots newest first with the fields each changed.
 
                 Examples:
@@ -53,11 +55,22 @@ extension MKT {
                 let site = try repository.config.tracker(tracker)
                 text += "\n\(tracker) would receive (\(site.family.rawValue) form):\n"
                 do {
+                    let torrentDescription: String?
+                    if site.family.takesUploads {
+                        let sourceURL = try snapshot.derived.flatMap { try repository.sourceGroup(of: $0, tracker: tracker)?.url }
+                        torrentDescription = try repository.torrentDescription(
+                            tracker: tracker, snapshot: snapshot, stored: stored, sourceURL: sourceURL, spectrals: try Self.spectrals(repository.config))
+                    } else {
+                        torrentDescription = nil
+                    }
                     let form = !site.family.takesUploads ? try UploadKit.fastFillFields(description)
                         : site.family == .unit3d
-                        ? UploadForm.unit3d(description, name: stored.tree.name, categoryID: site.categoryID ?? 0, typeID: site.typeID ?? 0)
-                        : try UploadForm.gazelle(description, site: site, groupID: nil, dryRun: false, logs: [])
+                        ? UploadForm.unit3d(description, name: stored.tree.name, categoryID: site.categoryID ?? 0, typeID: site.typeID ?? 0, torrentDescription: torrentDescription)
+                        : try UploadForm.gazelle(description, site: site, groupID: nil, dryRun: false, logs: [], torrentDescription: torrentDescription)
                     for line in MultipartField.preview(form, limit: 120) { text += "    \(line)\n" }
+                    if let torrentDescription {
+                        text += Self.torrentDescriptionBlock(torrentDescription)
+                    }
                 } catch {
                     text += "    refused before sending: \(error)\n"
                 }
@@ -72,6 +85,17 @@ extension MKT {
                 current = parent
             }
             Console.write(text)
+        }
+
+        /// A torrent description under its heading, each line indented, as `show` and `push --dry-run` print it.
+        static func torrentDescriptionBlock(_ text: String) -> String {
+            "  torrent description:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)\n" }.joined()
+        }
+
+        /// The spectrogram links a description shows before a push has uploaded them.
+        static func spectrals(_ config: Config) throws -> SpectrogramLinks {
+            guard try config.bool("push", "spectrals") else { return .off }
+            return .toUpload(host: try config.string("imagehost", "name") ?? "the image host (imagehost.name is not set)")
         }
 
         struct Field: Sendable {

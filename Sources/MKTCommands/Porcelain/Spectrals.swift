@@ -34,9 +34,15 @@ extension MKT {
                 let stored = try openRepository().release(named: release)
                 (tree, root) = (stored.tree, try stored.knownFolder())
             }
+            let page = try Self.make(tree: tree, root: root, folder: out, label: release).page
+            Console.write("\(page)\n")
+        }
+
+        /// Draws every readable audio file of a release into `folder`, with its page; `label` names the release in errors.
+        static func make(tree: ReleaseTree, root: String, folder: String, label: String) throws -> (page: String, tracks: [Spectrograms.Track]) {
             let environment = ProcessInfo.processInfo.environment
             guard let sox = ChildProcess.executable(named: "sox", searchPath: environment["PATH"]) else {
-                throw SpectrogramError(path: release, reason: "sox is not installed (on PATH)")
+                throw SpectrogramError(path: label, reason: "sox is not installed (on PATH)")
             }
             let (facts, failures) = ReleaseAudio.facts(of: tree, root: root)
             for path in failures.keys.sorted() { Console.diagnose(.warning, "\(path): left out: \(failures[path].map { "\($0)" } ?? "")") }
@@ -45,9 +51,8 @@ extension MKT {
                 let seconds = Double(read?.durationMilliseconds ?? 0) / 1000
                 return (name: file.path, file: tree.location(of: file, root: root), seconds: seconds)
             }
-            guard !tracks.isEmpty else { throw SpectrogramError(path: release, reason: "no audio file mkt can read") }
-            let page = try Spectrograms.make(tracks: tracks, release: tree.name, folder: out, sox: sox, environment: environment)
-            Console.write("\(page)\n")
+            guard !tracks.isEmpty else { throw SpectrogramError(path: label, reason: "no audio file mkt can read") }
+            return try Spectrograms.make(tracks: tracks, release: tree.name, folder: folder, sox: sox, environment: environment)
         }
     }
 }
