@@ -119,6 +119,13 @@ public struct RunningMKT {
 
     public var pid: Int32 { process.processIdentifier }
 
+    public var isRunning: Bool { process.isRunning }
+
+    /// What the process has written to stderr so far.
+    public var stderrSoFar: String {
+        String(decoding: (try? Data(contentsOf: outputs.appendingPathComponent("stderr"))) ?? Data(), as: UTF8.self)
+    }
+
     public func finish() throws -> MKTResult {
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: outputs) }
