@@ -123,7 +123,14 @@ public struct ArchiveExtractor: Sendable {
             guard mkt_archive_entry_is_regular(entry) != 0 else { throw .unsafe(archive, "'\(path)' is neither a file nor a folder") }
             let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw errno == EEXIST ? .unsafe(archive, "'\(path)' is in it twice") : .destination(target, String(cString: strerror(errno)))
+                guard errno == EEXIST else { throw .destination(target, String(cString: strerror(errno))) }
+                // Names are bytes, and a tar keeps `é` and `e` + U+0301 apart. A
+                // zip's UTF-8 names reach mkt only through libarchive's conversion
+                // to the locale, which folds them to NFC (3.7, non-Apple): both
+                // spellings arrive as one, and the raw bytes are not to be had
+                // (its header position is not the entry's in a seekable zip).
+                let folded = utf8 != nil && !path.unicodeScalars.allSatisfy(\.isASCII)
+                throw .unsafe(archive, "'\(path)' is in it twice" + (folded ? " (or in two spellings that differ only in Unicode normalisation, which a zip reader folds into one; a tar keeps them apart)" : ""))
             }
             defer { close(fd) }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)

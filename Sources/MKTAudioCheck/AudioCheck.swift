@@ -14,7 +14,7 @@ public enum AudioCheck {
     /// other formats are not decoded here. A file flac cannot decode is an
     /// error; flac missing is one warning.
     /// - Parameter location: where the file of a relative path is now.
-    public static func findings(facts: [String: AudioFacts], location: (String) -> String, environment: [String: String]) -> [Finding] {
+    public static func findings(facts: FileMap<AudioFacts>, location: (String) -> String, environment: [String: String]) -> [Finding] {
         let flacFiles = facts.filter { $0.value.codec == "FLAC" }.sorted { $0.key < $1.key }
         guard !flacFiles.isEmpty else { return [] }
         guard let flac = ChildProcess.executable(named: "flac", searchPath: environment["PATH"]) else {

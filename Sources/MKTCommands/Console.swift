@@ -8,8 +8,10 @@ import Synchronization
 /// the command ends, so a full disk or a closed pipe is reported (as git
 /// does) instead of data going silently missing.
 enum Console {
+    /// Every byte, a NUL too (`ls-release -z`): fputs stopped at the first.
     static func write(_ text: String) {
-        fputs(text, stdoutStream)
+        var text = text
+        text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, stdoutStream) }
     }
 
     static func write(_ data: Data) {

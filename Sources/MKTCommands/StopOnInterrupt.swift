@@ -9,6 +9,10 @@ import Synchronization
 /// next push to look up before it sends anything again.
 enum StopOnInterrupt {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// A queue of its own: a serial queue gets a thread even when every core
+    /// is busy, where `.global()` waits for one, and hashing on all cores
+    /// (`concurrentPerform`) kept a SIGTERM from being handled for hours.
+    private static let queue = DispatchQueue(label: "mkt.signals")
 
     /// - Parameter atOnce: what a second Ctrl-C leaves behind.
     static func install(
@@ -17,7 +21,7 @@ enum StopOnInterrupt {
         let presses = Mutex<Int>(0)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 let count = presses.withLock { $0 += 1; return $0 }
                 if count == 1 {
@@ -38,9 +42,9 @@ enum StopOnInterrupt {
     static func exitSaying(_ what: @escaping @Sendable () -> String) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                Console.error("\r\u{1B}[K\(what())\n")
+                Console.error((isatty(2) == 1 ? "\r\u{1B}[K" : "") + "\(what())\n")
                 Foundation.exit(128 + number)
             }
             source.resume()

@@ -14,7 +14,7 @@ import MKTWorkflow
 public enum FuzzTargets {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "bencode": bencode, "torrent": torrent, "object": object, "receipt": receipt, "meta": meta, "release": release, "pieces": pieces,
-        "config": config, "sanitizer": sanitizer, "riplog": ripLog,
+        "config": config, "sanitizer": sanitizer, "riplog": ripLog, "stored": stored,
         "flac": { audio($0, magic: Array("fLaC".utf8), container: "FLAC") },
         "ogg": { audio($0, magic: Array("OggS".utf8), container: "Ogg") },
         "mp3": { audio($0, magic: [0xFF], container: "MP3") },
@@ -42,8 +42,8 @@ public enum FuzzTargets {
         for file in torrent.files {
             precondition(!file.path.isEmpty && file.path.allSatisfy { !$0.isEmpty && $0 != ".." && $0 != "." && !$0.contains("/") }, "unsafe path accepted")
         }
-        let needed = (torrent.totalLength + torrent.pieceLength - 1) / torrent.pieceLength
-        precondition(Int64(torrent.pieceCount) == needed, "piece count disagrees with the payload")
+        let needed = PieceHashes.pieceCount(totalLength: torrent.totalLength, pieceLength: torrent.pieceLength)
+        precondition(torrent.pieceCount == needed, "piece count disagrees with the payload")
     }
 
     /// A stored object's bytes: what decodes is exactly what the writer would
@@ -76,6 +76,41 @@ public enum FuzzTargets {
         precondition(object.recordedScan.map { $0.tree == object.tree && $0.stats.count == object.tree.files.count } ?? true, "a format-1 scan disagrees with its tree")
         guard let again = try? ReleaseObject(objectBody: object.tree.objectBody()) else { preconditionFailure("a release body mkt wrote does not parse") }
         precondition(again.tree == object.tree && again.recordedScan == nil, "a release tree changed through a round trip")
+    }
+
+    /// Bodies as the commands read them from the store, not only parsed: the
+    /// bytes up to the first NUL are a `release` body, up to the second a
+    /// `pieces` body, the rest a `receipt` body. A receipt that parses is
+    /// summarised as `mkt stats` does (and its HTML report made); a release is
+    /// listed as `ls-release` lists it; with pieces that agree with it, the
+    /// pieces of each file are planned as `verify` plans them, and a torrent is
+    /// made as `make-torrent --release` makes it, which must parse back with
+    /// the release's size and file count.
+    public static func stored(_ bytes: [UInt8]) {
+        let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { Data($0) }
+        guard parts.count == 3 else { return }
+        if let receipt = try? UploadReceipt(objectBody: parts[2]) {
+            let entry = HistoryEntry(id: LooseObject.id(type: .receipt, body: parts[2]), release: "fuzz", receipt: receipt)
+            let stats = UploadStats.compute([entry, entry])
+            _ = StatsReport.html(stats, generated: Date(timeIntervalSince1970: 0), since: nil)
+            _ = UploadStats.isoWeek(receipt.started)
+        }
+        guard let release = try? ReleaseObject(objectBody: parts[0]) else { return }
+        let tree = release.tree
+        precondition((0...ReleaseTree.maximumTotalSize).contains(tree.totalSize), "a release of \(tree.totalSize) bytes accepted")
+        for file in tree.files { _ = "\(file.size)\t\(ObjectFormats.quoted(file.path))" }
+        _ = PieceLength.automatic(totalSize: tree.totalSize)
+        let releaseID = LooseObject.id(type: .release, body: parts[0])
+        guard let record = try? PiecesRecord(objectBody: parts[1]), record.releaseID == releaseID,
+            (try? record.check(against: tree, object: releaseID)) != nil else { return }
+        let pieces = record.hashes
+        for (file, offset) in zip(tree.files, tree.offsets) where file.size > 0 {
+            let last = (offset.addingReportingOverflow(file.size).partialValue - 1) / pieces.pieceLength
+            precondition(last < Int64(pieces.count), "a file past the last piece")
+        }
+        let torrent = TorrentTemplate(tree: tree, pieces: pieces).torrent(options: TorrentOptions(source: "FUZZ"))
+        guard let parsed = try? TorrentFile.parse(torrent, label: "fuzz") else { preconditionFailure("a torrent made from a stored release does not parse") }
+        precondition(parsed.totalLength == tree.totalSize && parsed.files.count == tree.files.count, "a torrent made from a stored release disagrees with it")
     }
 
     /// A pieces body that parses is exactly what the writer writes for it (bencode is canonical).

@@ -68,7 +68,7 @@ public enum ReleaseCheck {
     /// say. For a stored release that is its meta snapshot, edits included:
     /// what is checked is what is sent, never a fresh reading of the tags.
     public static func check(
-        name: String, files: [String], facts: [String: AudioFacts], description: ReleaseDescription, rules: ReleaseRules
+        name: String, files: [String], facts: FileMap<AudioFacts>, description: ReleaseDescription, rules: ReleaseRules
     ) -> [Finding] {
         var findings: [Finding] = []
         let site = rules.tracker.uppercased()
@@ -158,7 +158,7 @@ public enum ReleaseCheck {
         return findings
     }
 
-    private static func checkAudio(files: [String], facts: [String: AudioFacts], description: ReleaseDescription) -> [Finding] {
+    private static func checkAudio(files: [String], facts: FileMap<AudioFacts>, description: ReleaseDescription) -> [Finding] {
         let audioFiles = files.filter { ReleaseRules.audio.contains(fileExtension($0)) }
         guard !audioFiles.isEmpty else {
             return [Finding(severity: .error, code: "no-audio", path: "", message: "the release has no audio files")]

@@ -132,7 +132,7 @@ public enum ReleaseDescriber {
     /// - Parameters:
     ///   - name: the release folder's name.
     ///   - files: every file's relative path; `facts` holds the audio files' facts by path.
-    public static func describe(name: String, files: [String], facts: [String: AudioFacts], media: String?) -> ReleaseDescription {
+    public static func describe(name: String, files: [String], facts: FileMap<AudioFacts>, media: String?) -> ReleaseDescription {
         var description = ReleaseDescription()
         let folder = FolderName(parsing: name)
         let audio = files.filter { facts[$0] != nil }
@@ -252,7 +252,7 @@ public enum ReleaseDescriber {
     ///   a COMPOSER tag for its classical genres (src/salmon/tagger/tags.py
     ///   CLASSICAL_GENRES), and elsewhere the tag names songwriters, who are no
     ///   artist of the release.
-    static func roles(description: ReleaseDescription, audio: [String], facts: [String: AudioFacts]) -> [String: [String]] {
+    static func roles(description: ReleaseDescription, audio: [String], facts: FileMap<AudioFacts>) -> [String: [String]] {
         var roles: [String: [String]] = [:]
         func add(_ name: String, as role: String) {
             guard !name.isEmpty, !(roles[role] ?? []).contains(name) else { return }
@@ -329,7 +329,7 @@ public enum ReleaseDescriber {
     }
 
     /// Embedded front covers first, then image files named like covers (cover, front, art, album, folder, in that order).
-    static func chooseCover(files: [String], audio: [String], facts: [String: AudioFacts]) -> String? {
+    static func chooseCover(files: [String], audio: [String], facts: FileMap<AudioFacts>) -> String? {
         if let path = audio.first(where: { facts[$0]!.pictures.contains { $0.type == 3 } }) { return "embedded:\(path)" }
         if let named = coverImage(in: files, namedOnly: true) { return named }
         if let path = audio.first(where: { !facts[$0]!.pictures.isEmpty }) { return "embedded:\(path)" }

@@ -13,6 +13,16 @@ public struct PiecesRecord: Equatable, Sendable {
         self.hashes = hashes
     }
 
+    /// Hand-made objects can disagree with the release they name: every
+    /// reader (listing, verify, torrent making) indexes these hashes by the
+    /// tree's offsets, so the lengths must agree.
+    /// - Parameter object: this record's id, for the error.
+    public func check(against tree: ReleaseTree, object: ObjectID) throws(ObjectFormatError) {
+        guard hashes.totalLength == tree.totalSize else {
+            throw ObjectFormatError(.pieces, "length \(hashes.totalLength) is not the \(tree.totalSize) bytes of release \(releaseID.hex)", object: object.hex)
+        }
+    }
+
     /// Canonical bencode: `{length, piece length, pieces, release}`.
     public func objectBody() -> Data {
         let body: BencodeDictionary = [

@@ -34,6 +34,9 @@ public struct ReleaseObject: Equatable, Sendable {
                 throw bad("files[\(index)]: a format-1 body needs modified, changed, inode and device (\(file.path))")
             }
         }
+        guard ReleaseTree.total(of: body.files.map(\.size)) != nil else {
+            throw bad("files: the sizes add up to more than 1 PiB, the most a release holds")
+        }
         if body.single && (body.files.count != 1 || !ReleaseTree.same(body.files[0].path, body.name)) {
             throw bad("single: a one-file release holds exactly one file, named as the release")
         }

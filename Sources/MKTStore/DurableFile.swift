@@ -115,9 +115,15 @@ public enum DurableFile {
         guard DurabilitySeam.fsync(fd) == 0 else { throw .io(operation: "fsync directory", path: directory, errno: errno) }
     }
 
-    /// Reads a whole file; nil when it does not exist.
-    public static func read(_ path: String) throws(StoreError) -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Reads a whole regular file; nil when it does not exist. A FIFO, a
+    /// device or a socket in its place (a ref, an object, a config or a job
+    /// file made so by hand) is refused before a byte is read: it is opened
+    /// without blocking, so a FIFO with no writer cannot hang the command,
+    /// and nothing is read from a device such as /dev/zero, which never ends.
+    /// - Parameter streams: also reads a pipe or a device to its end (what
+    ///   `hash-object` is given, `/dev/stdin` among them).
+    public static func read(_ path: String, streams: Bool = false) throws(StoreError) -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (streams ? 0 : O_NONBLOCK))
         if fd < 0 {
             if errno == ENOENT { return nil }
             throw .io(operation: "open", path: path, errno: errno)
@@ -125,7 +131,14 @@ public enum DurableFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(operation: "stat", path: path, errno: errno) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw .io(operation: "read", path: path, errno: EISDIR) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .io(operation: "read", path: path, errno: EISDIR)
+        case _ where streams: break
+        case S_IFIFO: throw .notARegularFile(path: path, kind: "FIFO")
+        case S_IFSOCK: throw .notARegularFile(path: path, kind: "socket")
+        default: throw .notARegularFile(path: path, kind: "device")
+        }
         // Read straight into a buffer the size the file says (one byte more
         // shows a file that grew meanwhile); small reads dominate (receipts,
         // refs), so no fixed-size scratch buffer is zeroed for each.

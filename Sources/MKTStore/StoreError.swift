@@ -8,6 +8,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case unsupportedStore(path: String, reason: String)
     case config(ConfigError)
     case io(operation: String, path: String, errno: Int32)
+    case notARegularFile(path: String, kind: String)
     case unknownObjectType(String)
     case objectNotFound(ObjectID)
     case corruptObject(ObjectID, path: String, defect: LooseObject.Defect)
@@ -36,6 +37,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             error.description
         case .io(let operation, let path, let code):
             "cannot \(operation) '\(path)': \(String(cString: strerror(code)))"
+        case .notARegularFile(let path, let kind):
+            "'\(path)' is a \(kind), not a file; mkt reads only regular files there"
         case .unknownObjectType(let name):
             "unknown object type '\(name)' (known: \(ObjectType.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .objectNotFound(let id):

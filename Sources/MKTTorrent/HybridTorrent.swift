@@ -103,7 +103,7 @@ public enum HybridTorrent {
         var firstSlot: [Int] = []
         for (index, file) in files.enumerated() {
             firstSlot.append(tasks.count)
-            let count = Int((file.size + pieceLength - 1) / pieceLength)
+            let count = PieceHashes.pieceCount(totalLength: file.size, pieceLength: pieceLength)
             for piece in 0..<count { tasks.append(Task(file: index, piece: piece, slot: tasks.count)) }
         }
         let slots = tasks.count
@@ -134,7 +134,7 @@ public enum HybridTorrent {
         var layers: [[UInt8]] = []
         let blocksPerPiece = Int(pieceLength) / blockSize
         for (index, file) in files.enumerated() {
-            let count = Int((file.size + pieceLength - 1) / pieceLength)
+            let count = PieceHashes.pieceCount(totalLength: file.size, pieceLength: pieceLength)
             let layer = Array(UnsafeRawBufferPointer(rebasing: nodes[(firstSlot[index] * 32)..<((firstSlot[index] + count) * 32)]))
             layers.append(layer)
             switch count {
@@ -175,7 +175,7 @@ public enum HybridTorrent {
                 openFile = (task.file, fd)
             }
             let offset = Int64(task.piece) * pieceLength
-            let length = Int(min(pieceLength, file.size - offset))
+            let length = Int(min(pieceLength, file.size.subtractingReportingOverflow(offset).partialValue))
             var filled = 0
             while filled < length {
                 let got = pread(openFile!.fd, buffer + filled, length - filled, off_t(offset) + off_t(filled))

@@ -19,8 +19,9 @@ public struct PieceHashes: Equatable, Sendable {
 
     public var count: Int { hashes.count / 20 }
 
+    /// Without `totalLength + pieceLength - 1`, which a length near Int64.max would overflow.
     public static func pieceCount(totalLength: Int64, pieceLength: Int64) -> Int {
-        Int((totalLength + pieceLength - 1) / pieceLength)
+        Int(totalLength / pieceLength + (totalLength % pieceLength == 0 ? 0 : 1))
     }
 
     public func hash(ofPiece index: Int) -> ArraySlice<UInt8> { hashes[(index * 20)..<(index * 20 + 20)] }
@@ -62,14 +63,8 @@ public struct PieceHasher: Sendable {
         let total = tree.totalSize
         let pieceCount = PieceHashes.pieceCount(totalLength: total, pieceLength: pieceLength)
         guard pieceCount > 0 else { throw .emptyRelease(path: root) }
-        var starts: [Int64] = []
-        var offset: Int64 = 0
-        for file in tree.files {
-            starts.append(offset)
-            offset += file.size
-        }
         let job = Job(
-            files: tree.files.map { ($0, tree.location(of: $0, root: root), stats?[$0.path]) }, starts: starts,
+            files: tree.files.map { ($0, tree.location(of: $0, root: root), stats?[$0.path]) }, starts: tree.offsets,
             pieceLength: pieceLength, total: total, readSize: readSize, progress: progress)
         let workers = min(workerCount, pieceCount)
         let perWorker = (pieceCount + workers - 1) / workers
@@ -133,7 +128,7 @@ private final class Job: Sendable {
             if failure.withLock({ $0 != nil }) { return }
             let (file, location, scanned) = files[index]
             var fileOffset = position - starts[index]
-            var remaining = min(file.size - fileOffset, end - position)
+            var remaining = min(file.size.subtractingReportingOverflow(fileOffset).partialValue, end - position)
             index += 1
             guard remaining > 0 else { continue }
             let fd = open(location, O_RDONLY | O_CLOEXEC)

@@ -15,7 +15,7 @@ public enum PieceLength {
 
     public static func automatic(totalSize: Int64) -> Int64 {
         var length = automaticMinimum
-        while length < automaticMaximum && (totalSize + length - 1) / length > targetPieceCount {
+        while length < automaticMaximum && Int64(PieceHashes.pieceCount(totalLength: totalSize, pieceLength: length)) > targetPieceCount {
             length *= 2
         }
         return length

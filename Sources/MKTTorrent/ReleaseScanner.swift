@@ -53,8 +53,9 @@ public enum ReleaseScanner {
             throw .unsupportedFileType(path: path, kind: kind(of: info.st_mode))
         }
         guard found.files.contains(where: { $0.size > 0 }) else { throw .emptyRelease(path: path) }
+        guard ReleaseTree.total(of: found.files.map(\.size)) != nil else { throw .tooLarge(path: path) }
         let tree = ReleaseTree(name: name, isSingleFile: info.st_mode & S_IFMT == S_IFREG, files: found.files, excluded: found.excluded)
-        return ReleaseScan(tree: tree, root: resolvedRoot, stats: found.stats)
+        return ReleaseScan(tree: tree, root: resolvedRoot, stats: found.stats, sparse: found.sparse.sorted(by: ReleaseTree.precedes))
     }
 
     /// The files, their stat data and the paths left out, as the walk finds them.
@@ -62,9 +63,11 @@ public enum ReleaseScanner {
         var files: [ReleaseTree.File] = []
         var stats = FileStats()
         var excluded: [String] = []
+        var sparse: [String] = []
 
         mutating func add(_ relativePath: String, _ info: stat) {
             files.append(ReleaseTree.File(path: relativePath, size: Int64(info.st_size)))
+            if ReleaseScan.isSparse(size: Int64(info.st_size), blocks: Int64(info.st_blocks)) { sparse.append(relativePath) }
             stats[relativePath] = FileStat(
                 modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
                 changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec),

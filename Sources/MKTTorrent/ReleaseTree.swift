@@ -41,7 +41,38 @@ public struct ReleaseTree: Equatable, Sendable {
         self.excluded = excluded.sorted(by: Self.precedes)
     }
 
-    public var totalSize: Int64 { files.reduce(0) { $0 + $1.size } }
+    /// The most a release holds, as the most a torrent may (1 PiB): past it
+    /// a size is crafted or broken, and piece arithmetic nears Int64's end.
+    /// The scanner and the `release` codec refuse more, so every tree in mkt
+    /// fits; `totalSize` stops at Int64.max all the same rather than trap.
+    public static let maximumTotalSize: Int64 = 1 << 50
+
+    public var totalSize: Int64 { Self.total(of: files.map(\.size)) ?? .max }
+
+    /// Where each file starts in the payload (the files end to end, in
+    /// torrent order). Checked sums, which stop at Int64.max, though a
+    /// tree's sizes add up to at most `maximumTotalSize`.
+    public var offsets: [Int64] {
+        var offsets: [Int64] = []
+        var next: Int64 = 0
+        for file in files {
+            offsets.append(next)
+            let (sum, overflow) = next.addingReportingOverflow(file.size)
+            next = overflow ? .max : sum
+        }
+        return offsets
+    }
+
+    /// The sum of `sizes`, or nil when one is negative or the sum passes `maximumTotalSize`.
+    public static func total(of sizes: [Int64]) -> Int64? {
+        var total: Int64 = 0
+        for size in sizes {
+            let (sum, overflow) = total.addingReportingOverflow(size)
+            guard size >= 0, !overflow, sum <= maximumTotalSize else { return nil }
+            total = sum
+        }
+        return total
+    }
 
     /// Absolute path of a file when the release lives at `root`.
     public func location(of file: File, root: String) -> String {
@@ -111,11 +142,24 @@ public struct ReleaseScan: Equatable, Sendable {
     /// The folder (or single file), absolute and with links resolved.
     public let root: String
     public let stats: FileStats
+    /// Files whose data on disk is far less than their size (holes, as
+    /// `truncate -s 1T` makes): in a release that is almost always a mistake,
+    /// and hashing reads every byte of the holes all the same.
+    public let sparse: [String]
 
-    public init(tree: ReleaseTree, root: String, stats: FileStats) {
+    public init(tree: ReleaseTree, root: String, stats: FileStats, sparse: [String] = []) {
         self.tree = tree
         self.root = root
         self.stats = stats
+        self.sparse = sparse
+    }
+
+    /// At least 16 MiB of a file's size has no block on disk, and the blocks
+    /// hold less than half of it (`st_blocks` counts 512-byte units).
+    public static func isSparse(size: Int64, blocks: Int64) -> Bool {
+        let allocated = blocks.multipliedReportingOverflow(by: 512)
+        guard !allocated.overflow, allocated.partialValue < size else { return false }
+        return size - allocated.partialValue >= 16 << 20 && allocated.partialValue < size / 2
     }
 
     public func location(of file: ReleaseTree.File) -> String { tree.location(of: file, root: root) }

@@ -8,6 +8,7 @@ public enum TorrentError: Error, Equatable, CustomStringConvertible {
     case symlinkOutside(path: String, target: String)
     case symlinkLoop(path: String)
     case emptyRelease(path: String)
+    case tooLarge(path: String)
     case changedWhileHashing(path: String)
     case badPieceLength(Int64)
     case bencode(source: String, BencodeError)
@@ -28,6 +29,8 @@ public enum TorrentError: Error, Equatable, CustomStringConvertible {
             "\(path): symbolic link loop"
         case .emptyRelease(let path):
             "\(path): nothing to hash (no files, or only empty or excluded ones)"
+        case .tooLarge(let path):
+            "\(path): the files add up to more than 1 PiB, more than any torrent holds"
         case .changedWhileHashing(let path):
             "\(path): file changed while it was being hashed; add it again once it is stable"
         case .badPieceLength(let length):

@@ -30,11 +30,11 @@ public struct TorrentFile: Equatable, Sendable {
     public let dictionary: BencodeDictionary
     public let info: BencodeDictionary
 
-    public var totalLength: Int64 { files.reduce(0) { $0 + $1.length } }
+    /// Parsing refused a sum past `ReleaseTree.maximumTotalSize`.
+    public var totalLength: Int64 { ReleaseTree.total(of: files.map(\.length)) ?? .max }
     public var infoHashHex: String { Hex.encode(infoHash) }
 
-    /// Largest payload accepted (1 PiB) and longest piece accepted.
-    static let maximumTotalLength: Int64 = 1 << 50
+    /// Longest piece accepted (the largest payload is `ReleaseTree.maximumTotalSize`).
     static let maximumPieceLength: Int64 = 256 << 20
 
     /// - Parameter label: names the input in errors (a file name, or an object id).
@@ -95,12 +95,7 @@ public struct TorrentFile: Equatable, Sendable {
             throw bad("info has both length and files")
         }
         files = entries
-        var total: Int64 = 0
-        for entry in entries {
-            let (sum, overflow) = total.addingReportingOverflow(entry.length)
-            guard !overflow, sum <= Self.maximumTotalLength else { throw bad("total size is larger than 1 PiB") }
-            total = sum
-        }
+        guard let total = ReleaseTree.total(of: entries.map(\.length)) else { throw bad("total size is larger than 1 PiB") }
         let expectedPieces = Int((total + pieceLength - 1) / pieceLength)
         guard expectedPieces == pieceCount else {
             throw bad("info.pieces has \(pieceCount) hashes, but \(total) bytes in \(pieceLength)-byte pieces need \(expectedPieces)")

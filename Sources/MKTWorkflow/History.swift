@@ -9,6 +9,12 @@ public struct HistoryEntry: Sendable {
     public var id: ObjectID
     public var release: String
     public var receipt: UploadReceipt
+
+    public init(id: ObjectID, release: String, receipt: UploadReceipt) {
+        self.id = id
+        self.release = release
+        self.receipt = receipt
+    }
 }
 
 /// Where a release stands with one tracker, as `mkt status` says it.

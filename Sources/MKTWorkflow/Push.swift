@@ -220,7 +220,7 @@ public struct Pusher: Sendable {
         for release in releases {
             let snapshot = try repository.objects.readMeta(release.meta)
             let stored = try repository.release(named: snapshot.pieces.hex)
-            var facts: (facts: [String: AudioFacts], failures: [String: MetadataError])?
+            var facts: (facts: FileMap<AudioFacts>, failures: FileMap<MetadataError>)?
             for tracker in trackers {
                 let site = try repository.config.tracker(tracker)
                 let torrentID = try repository.writeTorrents(for: stored, options: [TorrentOptions(source: site.source, isPrivate: true)])[0]

@@ -5,15 +5,15 @@ import MKTTorrent
 /// The audio facts of a release's files, read where the data is now.
 public enum ReleaseAudio {
     /// The facts of a scanned folder's audio files.
-    public static func facts(of scan: ReleaseScan) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
+    public static func facts(of scan: ReleaseScan) -> (facts: FileMap<AudioFacts>, failures: FileMap<MetadataError>) {
         facts(of: scan.tree, root: scan.root)
     }
 
     /// - Parameter root: where the release's folder is now.
     /// - Returns: the facts by relative path, and a line for each audio file that could not be read.
-    public static func facts(of tree: ReleaseTree, root: String) -> (facts: [String: AudioFacts], failures: [String: MetadataError]) {
-        var facts: [String: AudioFacts] = [:]
-        var failures: [String: MetadataError] = [:]
+    public static func facts(of tree: ReleaseTree, root: String) -> (facts: FileMap<AudioFacts>, failures: FileMap<MetadataError>) {
+        var facts: FileMap<AudioFacts> = [:]
+        var failures: FileMap<MetadataError> = [:]
         for file in tree.files where ReleaseRules.isAudio(file.path) {
             do {
                 var read = try AudioProbe.probe(path: tree.location(of: file, root: root))

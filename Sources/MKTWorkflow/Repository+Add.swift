@@ -17,7 +17,7 @@ public struct AddedRelease: Sendable {
     /// The pieces came from the cache (the files were not read again).
     public var cachedPieces: Bool
     /// Audio files whose tags could not be read.
-    public var unreadable: [String: MetadataError]
+    public var unreadable: FileMap<MetadataError>
     /// Set when the folder's own name is taken by another folder's release.
     public var namesake: Namesake?
 }
@@ -44,7 +44,7 @@ public struct PreparedRelease: Sendable {
     /// Set when the folder holds what it held at its current snapshot: its tags were not read.
     public let unchangedDescription: ReleaseDescription?
     public var description: ReleaseDescription
-    public let unreadable: [String: MetadataError]
+    public let unreadable: FileMap<MetadataError>
     /// The hashes of exactly the scanned files, when finding out whether they
     /// changed took them (or a format-1 body vouched for them): not read again.
     let hashes: PieceHashes?
@@ -61,10 +61,10 @@ extension Repository {
     /// `touch`, or a copy to another place, costs (0.6 s for 1 GB in the page
     /// cache on 2 cores, Documentation/mkt-add.md): the price of never taking
     /// retagged files (often the same size, thanks to FLAC padding) for old ones.
-    /// - Parameter progress: makes the progress callback of that pass, given the bytes it will read.
+    /// - Parameter progress: makes the progress callback of that pass, given the scan it will read.
     public func prepareAdd(
         folder: String, media: String? = nil, scan options: ScanOptions = ScanOptions(),
-        progress: ((Int64) -> @Sendable (Int64) -> Void)? = nil
+        progress: ((ReleaseScan) -> @Sendable (Int64) -> Void)? = nil
     ) throws -> PreparedRelease {
         let scan = try ReleaseScanner.scan(folder, options: options)
         let releaseID = LooseObject.id(type: .release, body: scan.tree.objectBody())
@@ -76,7 +76,7 @@ extension Repository {
             let parentRelease = try? objects.readRelease(snapshot.release), parentRelease.tree == scan.tree {
             let length = parentPieces.hashes.pieceLength
             hashes = try knownHashes(of: scan, release: releaseID, pieceLength: length, formatOne: parentRelease.recordedScan, formatOneHashes: parentPieces.hashes)
-                ?? PieceHasher().hash(scan, pieceLength: length, progress: progress?(scan.tree.totalSize))
+                ?? PieceHasher().hash(scan, pieceLength: length, progress: progress?(scan))
             if hashes == parentPieces.hashes {
                 return PreparedRelease(
                     folder: folder, scan: scan, name: name, namesake: namesake, parent: parent, parentSnapshot: snapshot, unchangedDescription: snapshot.description,

@@ -100,6 +100,7 @@ extension Repository {
         case .pieces:
             let record = try objects.readPieces(id)
             let release = try objects.readRelease(record.releaseID)
+            try record.check(against: release.tree, object: id)
             return StoredRelease(releaseID: record.releaseID, piecesID: id, tree: release.tree, pieces: record.hashes, folder: folder(of: record.releaseID, release))
         case .release:
             let release = try objects.readRelease(id)

@@ -25,7 +25,7 @@ public enum RipLogCheck {
     /// against the FLAC files. Nothing when the site scores no logs, or when
     /// the release is said to come from another medium than CD: the sites
     /// score the logs of CD rips only.
-    public static func findings(tree: ReleaseTree, root: String, facts: [String: AudioFacts], media: String?, threshold: Int?, tracker: String, environment: [String: String]) -> [Finding] {
+    public static func findings(tree: ReleaseTree, root: String, facts: FileMap<AudioFacts>, media: String?, threshold: Int?, tracker: String, environment: [String: String]) -> [Finding] {
         guard threshold != nil, media.map({ $0.uppercased() == "CD" }) ?? true else { return [] }
         // A single-file release is one audio file: it has no log beside it.
         let paths = tree.files.map(\.path).filter(ReleaseCheck.isRipLog)

@@ -100,6 +100,37 @@ struct ArchiveJourneyTests {
         }
     }
 
+    /// One name in NFC and in NFD (`Café`): a tar gives two files, as the
+    /// folder would, since names are compared as bytes. A zip cannot:
+    /// libarchive folds its UTF-8 names to NFC, so both arrive as one, and it
+    /// is refused with a line saying so rather than one file silently lost.
+    @Test func bothSpellingsOfANameInATarAndAZip() throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            let maker = """
+                import io, os, sys, tarfile, zipfile
+                os.chdir(sys.argv[1])
+                names = ['A/Caf\\u00e9.flac', 'A/Cafe\\u0301.flac']
+                with zipfile.ZipFile('both.zip', 'w') as z:
+                    for n in names: z.writestr(n, n.encode() * 50)
+                with tarfile.open('both.tar', 'w', format=tarfile.PAX_FORMAT) as t:
+                    for n in names:
+                        data = n.encode() * 50; info = tarfile.TarInfo(n); info.size = len(data); t.addfile(info, io.BytesIO(data))
+                """
+            let made = try Oracle.run(Oracle.python, ["-c", maker, directory], in: directory)
+            #expect(made.status == 0, "\(made)")
+            for out in ["tar", "zip"] { try FileManager.default.createDirectory(atPath: "\(directory)/\(out)", withIntermediateDirectories: true) }
+            let fromTar = try MKTProcess.run(["add", "--yes", "both.tar", "--extract-to", "tar"], in: directory)
+            #expect(fromTar.status == 0, "\(fromTar)")
+            let listed = try MKTProcess.run(["ls-release", "-z", "--name-only", "a"], in: directory)
+            #expect(listed.stdoutData == Data("Cafe\u{301}.flac\0Caf\u{E9}.flac\0".utf8), "\(listed)")
+            let fromZip = try MKTProcess.run(["add", "--yes", "both.zip", "--extract-to", "zip"], in: directory)
+            #expect(fromZip.status == 1)
+            #expect(fromZip.stderr == "error: both.zip: refused: 'A/Caf\u{E9}.flac' is in it twice (or in two spellings that differ only in Unicode normalisation, which a zip reader folds into one; a tar keeps them apart); nothing was unpacked\n", "\(fromZip)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(directory)/zip").isEmpty)
+        }
+    }
+
     @Test func hostileArchivesAreRefusedAndLeaveNothing() throws {
         try withTemporaryDirectory { directory in
             try MKTProcess.run(["init", "-q"], in: directory)

@@ -1,4 +1,6 @@
 import Foundation
+import MKTMetadata
+import MKTObjects
 import MKTStore
 import MKTTestSupport
 import Testing
@@ -32,6 +34,46 @@ struct ObjectJourneyTests {
             #expect(formatted.status == 0 && formatted.stdout == "9223372036854775807\n", "\(formatted)")
             let stats = try MKTProcess.run(["stats"], in: directory)
             #expect(stats.status == 0 && stats.stdout.hasPrefix("TRACKER"), "\(stats)")
+        }
+    }
+
+    /// Release objects planted by hand with a file of Int64.max bytes, with
+    /// sizes whose sum overflows, and one of a legal 1 PiB whose pieces hash
+    /// 5000 bytes: every command that reads a release (ls-release, verify,
+    /// make-torrent, check-release, describe-release, export) gives one
+    /// line naming the object, never a trap (they all trapped on the first).
+    @Test(arguments: [
+        ("one file of Int64.max", #"[{"path":"a.bin","size":9223372036854775807}]"#, "bad release object"),
+        ("a sum past Int64.max", #"[{"path":"a.bin","size":4611686018427387904},{"path":"b.bin","size":4611686018427387904}]"#, "bad release object"),
+        ("1 PiB, pieces of 5000 bytes", #"[{"path":"a.bin","size":1125899906842624}]"#, "bad pieces object"),
+    ])
+    func absurdSizesInAReleaseAreOneLine(label: String, files: String, error: String) throws {
+        try withTemporaryDirectory { directory in
+            try MKTProcess.run(["init", "-q"], in: directory)
+            // The data lies elsewhere than the name: a folder named like the release would be read as one.
+            try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
+            try writeFile("\(directory)/data/a.bin", String(repeating: "x", count: 5000))
+            func plant(_ type: String, _ body: Data) throws -> String {
+                try body.write(to: URL(fileURLWithPath: "\(directory)/body"))
+                let planted = try MKTProcess.run(["hash-object", "-w", "-t", type, "--literally", "body"], in: directory)
+                #expect(planted.status == 0, "\(planted)")
+                return planted.stdout.trimmingCharacters(in: .newlines)
+            }
+            let release = try plant("release", Data(#"{"excluded":[],"files":\#(files),"name":"album","single":false}"#.utf8))
+            let pieces = try plant("pieces", Data("d6:lengthi5000e12:piece lengthi16384e6:pieces20:\(String(repeating: "a", count: 20))7:release64:\(release)e".utf8))
+            let meta = try plant("meta", MetaSnapshot(description: ReleaseDescription(), release: try #require(ObjectID(hex: release)), pieces: try #require(ObjectID(hex: pieces))).objectBody())
+            #expect(try MKTProcess.run(["update-ref", "refs/releases/album", meta], in: directory).status == 0)
+            let commands = [
+                ["ls-release", "album"], ["ls-release", release], ["verify", "album", "data"], ["make-torrent", "--release", "album", "-o", "x.torrent"],
+                ["check-release", "--tracker", "red", "album"], ["describe-release", "album"], ["export", "--tracker", "red", "album"],
+            ]
+            for command in commands {
+                let result = try MKTProcess.run(command, in: directory)
+                // A bare release id with no pieces in the store says so first.
+                let said = result.stderr.contains(error) || result.stderr.contains("release \(release) has not been hashed in this store")
+                #expect(result.status == 1 && result.stderr.hasPrefix("error: ") && said && result.stderr.split(separator: "\n").count == 1,
+                        "\(label): \(command.joined(separator: " ")): \(result)")
+            }
         }
     }
 

@@ -12,7 +12,7 @@ struct ReleaseCheckTests {
         return facts
     }
 
-    private func codes(_ files: [String], _ facts: [String: AudioFacts], tracker: String = "red", media: String? = nil, name: String = "A - B (2019) [FLAC]") -> [String] {
+    private func codes(_ files: [String], _ facts: FileMap<AudioFacts>, tracker: String = "red", media: String? = nil, name: String = "A - B (2019) [FLAC]") -> [String] {
         ReleaseCheck.check(name: name, files: files, facts: facts, description: confirmed(ReleaseDescriber.describe(name: name, files: files, facts: facts, media: media)),
                            rules: TrackerCatalog.builtIn.first { $0.name == tracker }!.releaseRules).map(\.code)
     }
@@ -58,7 +58,7 @@ struct ReleaseCheckTests {
         let name = "Artist - Album (2019) [FLAC]"
         let file = String(repeating: "x", count: 181 - name.count - 1 - ".flac".count) + ".flac"
         #expect(("\(name)/\(file)").unicodeScalars.count == 181)
-        let audio = [file: facts("FLAC")]
+        let audio: FileMap<AudioFacts> = [file: facts("FLAC")]
         #expect(codes([file], audio, tracker: "red", name: name) == ["path-too-long"])
         #expect(codes([file], audio, tracker: "ops", name: name) == [])
         // Characters, not bytes: 180 of 'é' fit RED's limit.
@@ -67,7 +67,7 @@ struct ReleaseCheckTests {
     }
 
     @Test func filesThatDoNotBelong() {
-        let audio = ["01.flac": facts("FLAC")]
+        let audio: FileMap<AudioFacts> = ["01.flac": facts("FLAC")]
         #expect(codes(["01.flac", "scans.zip"], audio) == ["nested-archive"])
         #expect(codes(["01.flac", "old.torrent"], audio) == ["nested-torrent"])
         #expect(codes(["01.flac", "notes.docx"], audio, tracker: "red") == ["extension"])
@@ -126,7 +126,7 @@ struct ReleaseCheckTests {
         tagged.tags["GENRE"] = ["Rock"]
         #expect(codes(["1.flac"], ["1.flac": tagged], media: "CD") == ["missing-log", "year"])
         #expect(codes(["1.flac"], ["1.flac": facts("FLAC")], media: "Laserdisc") == ["media"])
-        let opus = ["1.opus": facts("Opus", depth: nil, encoding: nil)]
+        let opus: FileMap<AudioFacts> = ["1.opus": facts("Opus", depth: nil, encoding: nil)]
         #expect(codes(["1.opus"], opus, tracker: "ops").contains("format"))
     }
 }

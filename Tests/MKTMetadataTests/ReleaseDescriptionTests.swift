@@ -57,6 +57,21 @@ struct ConsolidationTests {
         return facts
     }
 
+    /// Two files whose names differ only as NFC and NFD (`Café`) are two
+    /// tracks with their own tags: their facts are keyed by the names' bytes
+    /// (a `[String: …]` took them for one key, and both showed the last read).
+    @Test func namesThatDifferOnlyInNormalisationAreTwoTracks() {
+        let composed = "01 Caf\u{E9}.flac", decomposed = "01 Cafe\u{301}.flac"
+        var facts: FileMap<AudioFacts> = [:]
+        facts[composed] = track(["TITLE": "Composed", "TRACKNUMBER": "1"])
+        facts[decomposed] = track(["TITLE": "Decomposed", "TRACKNUMBER": "2"])
+        #expect(facts.count == 2 && facts.keys == [decomposed, composed])
+        let description = ReleaseDescriber.describe(name: "A - B", files: [decomposed, composed], facts: facts, media: "WEB")
+        // In track order; each file keeps its own title (Swift's == would take either path for the other).
+        #expect(description.tracks.map { Array($0.path.utf8) } == [Array(composed.utf8), Array(decomposed.utf8)])
+        #expect(description.tracks.map(\.title) == ["Composed", "Decomposed"])
+    }
+
     /// Picard's release id and the barcode, as each tag format spells them; a malformed one is dropped.
     @Test func identifiersFromTheTags() {
         let id = "11111111-1111-4111-8111-111111111111"
@@ -70,7 +85,7 @@ struct ConsolidationTests {
 
     @Test func pluralityVoteWithConflictsNamed() {
         let files = ["1.flac", "2.flac", "3.flac", "cover.jpg"]
-        let facts = [
+        let facts: FileMap<AudioFacts> = [
             "1.flac": track(["ALBUM": "Right", "ARTIST": "A", "TRACKNUMBER": "1/3", "DATE": "2019", "GENRE": "Rock"]),
             "2.flac": track(["ALBUM": "Right", "ARTIST": "A", "TRACKNUMBER": "2/3", "DATE": "2019"]),
             "3.flac": track(["ALBUM": "Wrong &amp; odd", "ARTIST": "A", "TRACKNUMBER": "3/3", "DATE": "2019"], depth: 24),
@@ -86,7 +101,7 @@ struct ConsolidationTests {
 
     @Test func variousArtistsAndFolderClaims() {
         let files = (1...6).map { "\($0).mp3" }
-        var facts: [String: AudioFacts] = [:]
+        var facts: FileMap<AudioFacts> = [:]
         for (index, file) in files.enumerated() {
             var mp3 = track(["TPE1": "Artist \(index)", "TALB": "Hits", "TRCK": "\(index + 1)"], codec: "MP3")
             mp3.encoding = "320"
@@ -104,7 +119,7 @@ struct ConsolidationTests {
     }
 
     @Test func creditsByRole() {
-        let facts = [
+        let facts: FileMap<AudioFacts> = [
             "1.flac": track(["ALBUMARTIST": "Main", "ARTIST": "Main feat. Guest", "TITLE": "Song (DJ Shadow Remix)", "COMPOSER": "Writer"]),
             "2.flac": track(["ALBUMARTIST": "Main", "ARTIST": "Main", "TITLE": "Other", "CONDUCTOR": "Maestro", "COMPOSER": "Writer"]),
         ]
@@ -116,7 +131,7 @@ struct ConsolidationTests {
     }
 
     @Test func audiobooks() {
-        let facts = ["book.m4b": track(["©ART": "An Author", "©alb": "A Book", "©wrt": "A Narrator", "©gen": "Audiobook"], codec: "AAC")]
+        let facts: FileMap<AudioFacts> = ["book.m4b": track(["©ART": "An Author", "©alb": "A Book", "©wrt": "A Narrator", "©gen": "Audiobook"], codec: "AAC")]
         let description = ReleaseDescriber.describe(name: "An Author - A Book", files: ["book.m4b"], facts: facts, media: nil)
         #expect(description.category == "Audiobooks")
         #expect(description.author == "An Author" && description.narrator == "A Narrator")

@@ -124,6 +124,13 @@ public struct RunningMKT {
         String(decoding: (try? Data(contentsOf: outputs.appendingPathComponent("stdout"))) ?? Data(), as: UTF8.self)
     }
 
+    public var isRunning: Bool { process.isRunning }
+
+    /// What the process has written to stderr so far.
+    public var stderrSoFar: String {
+        String(decoding: (try? Data(contentsOf: outputs.appendingPathComponent("stderr"))) ?? Data(), as: UTF8.self)
+    }
+
     public func finish() throws -> MKTResult {
         process.waitUntilExit()
         defer { try? FileManager.default.removeItem(at: outputs) }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one of mkt's fuzz targets under libFuzzer (with AddressSanitizer).
 #   contrib/fuzz/run.sh TARGET [MINUTES] [--merge]
-#   TARGET: bencode torrent object receipt meta release pieces config sanitizer riplog flac ogg mp3 id3 mp4
+#   TARGET: bencode torrent object receipt meta release pieces stored config sanitizer riplog flac ogg mp3 id3 mp4
 # Starts from the committed corpus (Tests/MKTFuzzTests/Corpus/TARGET) in a
 # scratch copy and prints libFuzzer's final stats (executions per second,
 # coverage). --merge then adds the inputs that reached new coverage to the
@@ -10,7 +10,7 @@
 # it prints; add a minimised copy (-minimize_crash=1) to the corpus with the fix.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-targets="bencode torrent object receipt meta release pieces config sanitizer riplog flac ogg mp3 id3 mp4"
+targets="bencode torrent object receipt meta release pieces stored config sanitizer riplog flac ogg mp3 id3 mp4"
 usage="usage: contrib/fuzz/run.sh TARGET [MINUTES] [--merge]   TARGET: ${targets// / | }"
 target="${1:?$usage}"
 minutes="${2:-10}"

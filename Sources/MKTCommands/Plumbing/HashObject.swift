@@ -61,7 +61,7 @@ extension MKT {
         }
 
         private func readFile(_ path: String) throws(StoreError) -> Data {
-            guard let data = try DurableFile.read(path) else { throw .io(operation: "read", path: path, errno: ENOENT) }
+            guard let data = try DurableFile.read(path, streams: true) else { throw .io(operation: "read", path: path, errno: ENOENT) }
             return data
         }
     }

@@ -75,8 +75,9 @@ extension MKT {
             let context = try CommandContext(store: .required)
             let repository = try context.store
             let interactive = !yes && isatty(0) == 1 && isatty(2) == 1
-            // Progress is for a person watching, with --yes too; never into a file or pipe.
-            let showProgress = !quiet && isatty(2) == 1
+            // Progress is redrawn for a person watching a terminal (with --yes too);
+            // into a file or pipe it is a line every 10 s, once hashing takes that long.
+            let onTerminal = isatty(2) == 1, quiet = quiet
             for tracker in trackers { _ = try repository.config.tracker(tracker) }
             var queued: [(name: String, meta: ObjectID, trackers: [String])] = []
             let current = Mutex<(folder: String, added: Int)>(("", 0))
@@ -87,9 +88,14 @@ extension MKT {
             for (index, argument) in folders.enumerated() {
                 current.withLock { $0 = (argument, index) }
                 let folder = try unpackedIfArchive(argument)
+                let told = Mutex(false)
+                let beforeHashing = { @Sendable (scan: ReleaseScan) -> (@Sendable (Int64) -> Void)? in
+                    if !told.withLock({ done in defer { done = true }; return done }) { Self.sayBeforeHashing(scan, quiet: quiet) }
+                    return quiet ? nil : Self.progress(total: scan.tree.totalSize, onTerminal: onTerminal)
+                }
                 // A folder added before whose stat data changed (touched, copied) is hashed here, to tell whether it changed.
-                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: showProgress ? { Self.progressBar(total: $0) } : nil)
-                if showProgress { Console.error("\r\u{1B}[K") }
+                var prepared = try repository.prepareAdd(folder: folder, media: media, progress: { beforeHashing($0) ?? { _ in } })
+                if !quiet && onTerminal { Console.error("\r\u{1B}[K") }
                 guard prepared.tree.files.contains(where: { ReleaseRules.isAudio($0.path) }) else { throw CommandError.noAudio(folder: folder) }
                 for path in prepared.unreadable.keys.sorted() { Console.diagnose(.warning, prepared.unreadable[path].map { "\($0)" } ?? path) }
                 var edits = Repository.withReleaseType(try context.config.string("add", "release-type"), edits: metaEdits, for: prepared.description)
@@ -109,8 +115,8 @@ extension MKT {
                 } catch is EndOfInput {
                     throw CommandError.noAnswer(folder: folder)
                 }
-                let added = try repository.commitAdd(prepared, edits: edits, progress: showProgress ? Self.progressBar(total: prepared.tree.totalSize) : nil)
-                if showProgress { Console.error("\r\u{1B}[K") }
+                let added = try repository.commitAdd(prepared, edits: edits, progress: beforeHashing(prepared.scan))
+                if !quiet && onTerminal { Console.error("\r\u{1B}[K") }
                 if !pushTo.isEmpty { queued.append((added.name, added.metaID, pushTo)) }
                 guard !quiet else { continue }
                 let missing = Self.missing(added.description)
@@ -354,22 +360,38 @@ extension MKT {
             var description: String { "no answer (end of input)" }
         }
 
-        /// `hashing  42%  1.2 GB of 2.9 GB  812 MB/s  0:03 left` on one line
-        /// of stderr, redrawn (and the rest of the line cleared) at most ten
-        /// times a second.
-        static func progressBar(total: Int64) -> @Sendable (Int64) -> Void {
+        /// What takes long is said before it starts: a release past 1 GiB
+        /// gets a line with its size (`hashing NAME: 3 files, 1.1 TB`), and
+        /// each sparse file a warning, quiet or not.
+        static func sayBeforeHashing(_ scan: ReleaseScan, quiet: Bool) {
+            let bytes = { (count: Int64) in ByteCountFormatter.string(fromByteCount: count, countStyle: .file) }
+            for path in scan.sparse {
+                let file = scan.tree.files.first { ReleaseTree.same($0.path, path) }
+                Console.diagnose(.warning, "\(scan.tree.isSingleFile ? scan.root : "\(scan.root)/\(path)") is a sparse file (\(bytes(file?.size ?? 0)), mostly holes): a release almost never holds one, and hashing reads every byte")
+            }
+            if !quiet && scan.tree.totalSize > 1 << 30 {
+                Console.error("hashing \(scan.tree.name): \(counted(scan.tree.files.count, "file")), \(bytes(scan.tree.totalSize))\n")
+            }
+        }
+
+        /// `hashing  42%  1.2 GB of 2.9 GB  812 MB/s  0:03 left` on stderr: on
+        /// a terminal one line redrawn (the rest of it cleared) at most ten
+        /// times a second; into a file or pipe, a line every 10 s, for logs.
+        static func progress(total: Int64, onTerminal: Bool) -> @Sendable (Int64) -> Void {
             let start = ContinuousClock.now
-            let lastDrawn = Mutex<ContinuousClock.Instant?>(nil)
+            let every: Duration = onTerminal ? .milliseconds(100) : .seconds(10)
+            let lastDrawn = Mutex<ContinuousClock.Instant?>(onTerminal ? nil : start)
             return { done in
                 let now = ContinuousClock.now
                 let draw = lastDrawn.withLock { last in
-                    guard last.map({ now - $0 >= .milliseconds(100) }) ?? true else { return false }
+                    guard last.map({ now - $0 >= every }) ?? true else { return false }
                     last = now
                     return true
                 }
                 guard draw else { return }
                 let seconds = max(0.001, Double((now - start).components.attoseconds) / 1e18 + Double((now - start).components.seconds))
-                Console.error("\r" + MKT.progressLine(done: done, total: total, seconds: seconds) + "\u{1B}[K")
+                let line = MKT.progressLine(done: done, total: total, seconds: seconds)
+                Console.error(onTerminal ? "\r" + line + "\u{1B}[K" : line + "\n")
             }
         }
     }
