@@ -87,7 +87,7 @@ extension Repository {
     ///   - announce: the announce URL with the passkey, if it is known; the kit's torrent carries it.
     ///   - facts: the release's audio facts (an embedded cover comes from them).
     public func prepareManualUpload(
-        site: TrackerSite, release: (name: String, meta: ObjectID), torrent torrentID: ObjectID, facts: [String: AudioFacts], announce: String?
+        site: TrackerSite, release: (name: String, meta: ObjectID), torrent torrentID: ObjectID, facts: FileMap<AudioFacts>, announce: String?
     ) throws -> (id: ObjectID, receipt: UploadReceipt) {
         let snapshot = try objects.readMeta(release.meta)
         let storedBytes = Array(try objects.read(torrentID, as: .torrent))
@@ -124,7 +124,7 @@ extension Repository {
     }
 
     /// The cover's bytes: the embedded front picture, or the image file the description names.
-    func kitCover(_ cover: String?, release: StoredRelease, facts: [String: AudioFacts]) throws -> (data: Data, ext: String)? {
+    func kitCover(_ cover: String?, release: StoredRelease, facts: FileMap<AudioFacts>) throws -> (data: Data, ext: String)? {
         guard let cover else { return nil }
         if cover.hasPrefix("embedded:") {
             let pictures = facts[String(cover.dropFirst("embedded:".count))]?.pictures ?? []

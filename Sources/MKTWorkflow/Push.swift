@@ -260,7 +260,7 @@ public struct Pusher: Sendable {
 
     /// A site without an upload API gets the upload kit and a `prepared`
     /// receipt instead of a job; a dry run says where the kit would go.
-    private func prepareKit(site: TrackerSite, release: (name: String, meta: ObjectID), torrentID: ObjectID, facts: [String: AudioFacts]) throws -> PushResult {
+    private func prepareKit(site: TrackerSite, release: (name: String, meta: ObjectID), torrentID: ObjectID, facts: FileMap<AudioFacts>) throws -> PushResult {
         if settings.dryRun {
             let torrent = try TorrentFile.parse(Array(repository.objects.read(torrentID, as: .torrent)), label: "torrent \(torrentID)")
             var receipt = UploadReceipt(tracker: site.name, site: site.origin, torrent: torrentID.hex, infohash: torrent.infoHashHex, attempt: 1, started: Self.now())

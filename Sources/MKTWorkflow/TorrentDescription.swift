@@ -77,7 +77,7 @@ extension Repository {
 
     /// `Encoder: LAME 3.100 -V 0`: a lossy release's encoder and settings as
     /// its files say them (a lossless file's encoder says nothing of its quality).
-    static func encoderLine(_ facts: [String: AudioFacts]) -> String? {
+    static func encoderLine(_ facts: FileMap<AudioFacts>) -> String? {
         let lossy = facts.values.filter { !["FLAC", "ALAC", "WAV", "AIFF"].contains($0.codec) }
         let named = Set(lossy.compactMap { read in read.encoder.map { [$0, read.encoderSettings ?? ""].filter { !$0.isEmpty }.joined(separator: " ") } })
         return named.isEmpty ? nil : "Encoder: " + named.sorted().joined(separator: "; ")

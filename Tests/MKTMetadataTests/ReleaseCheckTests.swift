@@ -81,7 +81,7 @@ struct ReleaseCheckTests {
     @Test func mixedRatesDepthsAndPreEmphasisAreFindingsWithTheirFiles() {
         let files = ["1.flac", "2.flac", "3.flac"]
         let rules = TrackerCatalog.builtIn.first { $0.name == "red" }!.releaseRules
-        func findings(_ facts: [String: AudioFacts]) -> [Finding] {
+        func findings(_ facts: FileMap<AudioFacts>) -> [Finding] {
             ReleaseCheck.check(name: "A - B (2019) [FLAC]", files: files, facts: facts,
                 description: confirmed(ReleaseDescriber.describe(name: "A - B (2019) [FLAC]", files: files, facts: facts, media: nil)), rules: rules)
         }

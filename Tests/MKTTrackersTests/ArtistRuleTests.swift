@@ -12,7 +12,7 @@ struct ArtistRuleTests {
 
     /// A release of FLAC tracks tagged with `tags` (each track gets them all), plus a title per track.
     static func release(_ tags: [String: String], trackArtists: [String]? = nil, titles: [String] = ["One", "Two"]) -> ReleaseDescription {
-        var facts: [String: AudioFacts] = [:]
+        var facts: FileMap<AudioFacts> = [:]
         for (index, title) in titles.enumerated() {
             var track = AudioFacts(codec: "FLAC", container: "FLAC", sampleRate: 44100, channels: 2)
             track.bitDepth = 16
