@@ -1,0 +1,89 @@
+import Foundation
+import MKTTestSupport
+import Testing
+
+/// A push that talks (issue 16, #7): on a terminal a live line per tracker
+/// says what it waits for; without one, plain lines only; --verbose shows
+/// each request and never a key.
+@Suite(.enabled(if: AudioFixtures.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") && Oracle.available("/usr/bin/python3"), "the audio fixtures, curl or python3 are missing (scripts/apt-deps.sh test installs them)"))
+struct PushTalksJourneyTests {
+    static let apiKeyCanary = "PushCanaryApiKey0123456789abcdef"
+    static let passkeyCanary = "feedface0123456789abcdefcanary99"
+
+    private func world(_ directory: String, apiKey: String = "fake-api-key", passkey: String = "fakepasskey0123456789abcdef0000") throws -> (TrackerWorld, FakeTracker, String) {
+        let world = try TrackerWorld(directory, credentialHelper: false)
+        try world.useHelper(answering: apiKey)
+        try world.appendConfig("[push]\n    backoff = 0.05\n")
+        let red = try FakeTracker(site: "red", apiKey: apiKey, passkey: passkey)
+        try world.appendConfig(red.configSection())
+        let release = try WorkflowJourneyTests.addAlbums(1, to: world)[0]
+        return (world, red, release)
+    }
+
+    /// Control characters other than the line end: escapes, carriage returns, backspaces.
+    static func controlCharacters(_ text: String) -> [UInt32] {
+        text.unicodeScalars.map(\.value).filter { ($0 < 0x20 && $0 != 0x0a) || $0 == 0x7f }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func onATerminalTheWaitIsShownLiveThenTheResult() throws {
+        try withTemporaryDirectory { directory in
+            let (world, red, release) = try world(directory)
+            try withExtendedLifetime(red) {
+                try red.faults(["rate_limited": 1, "retry_after": "2"])
+                let shown = try Terminal.drive(
+                    ["push", "red"], answering: [], in: directory,
+                    environment: world.environment.merging(["XDG_CONFIG_HOME": "\(directory)/no-config", "MKT_CREDENTIALS": "\(directory)/no-credentials"]) { $1 })
+                #expect(shown.status == 0, "\(shown)")
+                let waiting = try #require(shown.stdout.range(of: "red: \(release): waiting 2 s (Retry-After)"), "\(shown.stdout)")
+                let uploading = try #require(shown.stdout.range(of: "red: uploading \(release)"), "\(shown.stdout)")
+                let success = try #require(shown.stdout.range(of: "red \(release): success: "), "\(shown.stdout)")
+                #expect(uploading.lowerBound < waiting.lowerBound && waiting.lowerBound < success.lowerBound)
+                // Each live line is erased in place: none is left above the result.
+                #expect(shown.stdout.contains("\r\u{1b}[K"))
+                let afterLastErase = shown.stdout.components(separatedBy: "\u{1b}[K").last ?? ""
+                #expect(afterLastErase.hasPrefix("red \(release): success") && !afterLastErase.contains("waiting"), "\(shown.stdout.debugDescription)")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func withoutATerminalOnlyWhatChangedAndNoControlCharacters() throws {
+        try withTemporaryDirectory { directory in
+            let (world, red, release) = try world(directory)
+            try withExtendedLifetime(red) {
+                // A wait the site asks for, and an upload that fails once and is retried.
+                try red.faults(["rate_limited": 1, "retry_after": "1", "fail": ["status": 503, "count": 1, "actions": ["upload"]]])
+                let pushed = try world.mkt(["push", "red"])
+                #expect(pushed.status == 0, "\(pushed)")
+                #expect(Self.controlCharacters(pushed.stdout + pushed.stderr).isEmpty, "\(pushed.stderr.debugDescription)")
+                #expect(!pushed.stderr.contains("waiting") && !pushed.stderr.contains("uploading"), "no live lines: \(pushed.stderr)")
+                #expect(pushed.stderr.contains("red \(release): attempt 1: ") && pushed.stderr.contains("trying again in"), "\(pushed.stderr)")
+                #expect(pushed.stdout.hasPrefix("red \(release): success: "))
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func verboseShowsEachRequestAndNeverAKey() throws {
+        try withTemporaryDirectory { directory in
+            let (world, red, release) = try world(directory, apiKey: Self.apiKeyCanary, passkey: Self.passkeyCanary)
+            try withExtendedLifetime(red) {
+                try red.faults(["rate_limited": 1, "retry_after": "1"])
+                let pushed = try world.mkt(["push", "red", "--verbose"])
+                #expect(pushed.status == 0, "\(pushed)")
+                let lines = pushed.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("red: ") }
+                #expect(lines.count == (try red.requests.count), "one line per request: \(pushed.stderr)")
+                #expect(lines.contains { $0.hasPrefix("red: GET /ajax.php?action=index -> HTTP 200 in ") && $0.hasSuffix(" ms") }, "\(lines)")
+                #expect(lines.contains { $0.contains("-> HTTP 429 in ") && $0.hasSuffix(": rate limited: wait 1 s") }, "\(lines)")
+                #expect(lines.contains { $0.hasPrefix("red: POST /ajax.php?action=upload -> HTTP 200") }, "\(lines)")
+                #expect(!pushed.stderr.contains(red.url), "no host: \(pushed.stderr)")
+                #expect(pushed.stdout.hasPrefix("red \(release): success: "))
+                for secret in [Self.apiKeyCanary, Self.passkeyCanary] {
+                    #expect(!CredentialJourneyTests.leaks(Data((pushed.stdout + pushed.stderr).utf8), of: secret), "a secret in the output")
+                }
+                #expect(Self.controlCharacters(pushed.stderr).isEmpty)
+            }
+        }
+    }
+}
