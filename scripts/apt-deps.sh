@@ -8,7 +8,7 @@ set -euo pipefail
 declare -A groups=(
     [build]="pkg-config libssl-dev libcurl4-openssl-dev libarchive-dev"
     [demo]="python3 sox flac"
-    [test]="curl python3 zsh fish man-db libarchive-tools qbittorrent-nox transmission-daemon deluged deluge-web rtorrent opentracker mktorrent transmission-cli python3-libtorrent sox flac lame ffmpeg opus-tools vorbis-tools eyed3 python3-mutagen faketime"
+    [test]="curl python3 zsh fish man-db libarchive-tools qbittorrent-nox transmission-daemon deluged deluge-web rtorrent opentracker mktorrent transmission-cli python3-libtorrent sox flac lame ffmpeg opus-tools vorbis-tools eyed3 python3-mutagen faketime chromium"
 )
 
 wanted=()
