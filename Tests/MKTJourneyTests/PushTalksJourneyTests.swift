@@ -64,6 +64,27 @@ struct PushTalksJourneyTests {
         }
     }
 
+    /// #7: a key the site refuses stops that tracker at the first refusal,
+    /// with one line and the fix, not the same failure for every release.
+    @Test(.timeLimit(.minutes(2)))
+    func aRefusedKeyStopsWithOneLineAndTheFix() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory, credentialHelper: false)
+            try world.useHelper(answering: "the-wrong-key-0123456789")
+            let red = try FakeTracker(site: "red")
+            try world.appendConfig(red.configSection())
+            try withExtendedLifetime(red) {
+                let releases = try WorkflowJourneyTests.addAlbums(3, to: world)
+                let pushed = try world.mkt(["push", "red"])
+                #expect(pushed.status == 1, "\(pushed)")
+                #expect(pushed.stdout.split(separator: "\n").count == 1, "one release's line: \(pushed.stdout)")
+                #expect(pushed.stderr.contains("red: the site refused the API key or cookie; 2 more job(s) stay queued. Set the right one (mkt credential set red), check it (mkt doctor), then mkt push --queue"), "\(pushed.stderr)")
+                #expect(try red.uploads.isEmpty)
+                #expect(try world.mkt(["queue"]).stdout.split(separator: "\n").count >= releases.count - 1)
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func verboseShowsEachRequestAndNeverAKey() throws {
         try withTemporaryDirectory { directory in
