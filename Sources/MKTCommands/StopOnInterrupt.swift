@@ -9,6 +9,11 @@ import Synchronization
 /// next push to look up before it sends anything again.
 enum StopOnInterrupt {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// Its own serial queue, which libdispatch gives a thread of its own
+    /// (serial queues overcommit): on the global queue the handler waited
+    /// behind the hashing's work, which fills every core, and Ctrl-C during
+    /// `mkt add` acted only once the hashing had ended.
+    private static let queue = DispatchQueue(label: "mkt.stop-on-interrupt")
 
     /// - Parameter atOnce: what a second Ctrl-C leaves behind.
     static func install(
@@ -17,7 +22,7 @@ enum StopOnInterrupt {
         let presses = Mutex<Int>(0)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 let count = presses.withLock { $0 += 1; return $0 }
                 if count == 1 {
@@ -38,7 +43,7 @@ enum StopOnInterrupt {
     static func exitSaying(_ what: @escaping @Sendable () -> String) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 Console.error("\r\u{1B}[K\(what())\n")
                 Foundation.exit(128 + number)

@@ -176,6 +176,33 @@ struct FirstContactJourneyTests {
         }
     }
 
+    /// #12: Ctrl-C while hashing prints one line saying what was not added,
+    /// and the store is as it was (8 GB of sparse scans make the hashing last).
+    @Test func ctrlCWhileHashingSaysWhatWasNotAdded() throws {
+        try withTemporaryDirectory { directory in
+            let (world, _) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let scans = "\(folder)/booklet scans.pdf"
+            #expect(FileManager.default.createFile(atPath: scans, contents: nil) && truncate(scans, 8 << 30) == 0)
+            // Refs, logs, queue and config: what the store says it holds. (An object the hashing
+            // wrote before the stop is left unreferenced, for `mkt gc`.)
+            func files() -> [String] {
+                (FileManager.default.enumerator(atPath: "\(directory)/.mkt")?.compactMap { $0 as? String } ?? [])
+                    .filter { !$0.hasPrefix("objects") && !$0.hasPrefix("running") }.sorted()
+            }
+            let before = files()
+            let started = Date()
+            let stopped = try Terminal.drive(["add", "--yes", folder], answering: [("hashing ", "^C")], in: directory, environment: world.environment)
+            // At once, not once the 8 GB are hashed (about 35 s here when the stop waited behind the hashing).
+            #expect(Date().timeIntervalSince(started) < 15, "stopped after \(Date().timeIntervalSince(started)) s")
+            #expect(stopped.status == 130, "\(stopped)")
+            let lines = stopped.stdout.components(separatedBy: "\r\n").filter { $0.contains("interrupted") }
+            #expect(lines.count == 1 && lines[0].hasSuffix("interrupted: \(folder) was not added; the store is as it was before it"), "\(stopped.stdout.debugDescription)")
+            #expect(files() == before)
+            #expect(try world.mkt(["status"]).stdout == "no releases yet (mkt add DIR)\n")
+        }
+    }
+
     /// A folder with no audio is an error that says so; the store is as it was.
     @Test func aFolderWithoutAudioIsNotAdded() throws {
         try withTemporaryDirectory { directory in

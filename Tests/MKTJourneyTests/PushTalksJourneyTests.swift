@@ -64,6 +64,48 @@ struct PushTalksJourneyTests {
         }
     }
 
+    /// #7: --quiet prints only what went wrong: nothing for uploads that went
+    /// through, nothing for releases the site has ("up to date" every push).
+    @Test(.timeLimit(.minutes(2)))
+    func quietSaysNothingWhenAllIsWell() throws {
+        try withTemporaryDirectory { directory in
+            let (world, red, _) = try world(directory)
+            try withExtendedLifetime(red) {
+                for round in 1...2 {
+                    let pushed = try world.mkt(["push", "red", "--quiet"])
+                    #expect(pushed.status == 0 && pushed.stdout.isEmpty && pushed.stderr.isEmpty, "round \(round): \(pushed)")
+                }
+                #expect(try red.torrents.count == 1)
+            }
+        }
+    }
+
+    /// #3: a job queued before `mkt edit` is sent with the edited snapshot:
+    /// the site receives the new year, and one line says so, not two outcomes.
+    @Test(.timeLimit(.minutes(2)))
+    func aQueuedJobIsSentAsEdited() throws {
+        try withTemporaryDirectory { directory in
+            let world = try TrackerWorld(directory)
+            let red = try FakeTracker(site: "red")
+            try world.appendConfig(red.configSection())
+            try withExtendedLifetime(red) {
+                let folder = "\(directory)/music/Fixture Artist - Album 2 (2019) [FLAC]"
+                try FileManager.default.createDirectory(atPath: "\(directory)/music", withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: "\(try AudioFixtures.directory.get())/Fixture Artist - Fixture Album (2019) [FLAC]", toPath: folder)
+                let added = try world.mkt(["add", folder, "--yes", "--tracker", "red", "--meta", "title=Album 2", "--meta", "media=WEB"])
+                #expect(added.status == 0 && added.stdout.contains("queued"), "\(added)")
+                let edited = try world.mkt(["edit", "fixture-artist-album-2-2019-flac", "--meta", "year=2001"])
+                #expect(edited.status == 0, "\(edited)")
+                let pushed = try world.mkt(["push", "--queue"])
+                #expect(pushed.status == 0, "\(pushed)")
+                let lines = pushed.stdout.split(separator: "\n").filter { $0.hasPrefix("red fixture-artist-album-2-2019-flac: ") }
+                #expect(lines.count == 1 && lines[0].contains(": success: "), "one outcome: \(pushed)")
+                let fields = FakeTracker.fields(of: try #require(try red.uploads.last))
+                #expect(fields["year"] == ["2001"], "the edited snapshot was sent: \(fields)")
+            }
+        }
+    }
+
     /// #7: a key the site refuses stops that tracker at the first refusal,
     /// with one line and the fix, not the same failure for every release.
     @Test(.timeLimit(.minutes(2)))
