@@ -61,9 +61,19 @@ struct CommandContext {
     /// A secret for (tracker or service, kind), from `MKT_PASSKEY`, the
     /// credential helper or the store; every secret learnt on the way is redacted from then on.
     func secret(_ name: String, _ kind: CredentialKind) throws -> String {
-        let (secret, known) = try SecretSource(helper: try config.string("credential", "helper"), environment: environment).secret(tracker: name, kind: kind)
+        let (secret, known) = try SecretSource(helper: try config.string("credential", "helper"), cache: try credentialCache(), environment: environment).secret(tracker: name, kind: kind)
         Console.protect(known)
         return secret
+    }
+
+    /// The credential cache (`credential.cache-timeout`, 0 for none), its daemon mkt's own binary.
+    func credentialCache() throws(ConfigError) -> CredentialCache? {
+        let timeout = try config.seconds("credential", "cache-timeout")
+        guard timeout > 0, let binary = Bundle.main.executablePath else { return nil }
+        return CredentialCache(
+            socketPath: CredentialCache.socketPath(environment: environment), timeout: timeout,
+            daemonCommand: [binary, MKT.CredentialCacheDaemon.configuration.commandName ?? "__credential-cache-daemon"]
+        ) { Console.diagnose(.warning, $0) }
     }
 
     // MARK: - Where state and caches live

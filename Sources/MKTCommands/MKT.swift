@@ -40,7 +40,7 @@ public struct MKT: AsyncParsableCommand {
                     HashRelease.self, MakeTorrent.self, LsRelease.self, Sanitize.self, Probe.self, CheckRelease.self, CheckLog.self,
                     DescribeRelease.self, Lookup.self, PushTracker.self,
                     // Hidden: what the completion scripts and the man page generator ask (contrib/completion).
-                    Complete.self, WriteManual.self,
+                    Complete.self, WriteManual.self, CredentialCacheDaemon.self,
                 ]
             ),
         ]

@@ -73,6 +73,7 @@ enum Manual {
         (".mkt/hooks/", "Hooks; mkt init copies the samples in as NAME.sample."),
         ("$XDG_CONFIG_HOME/mkt/config", "The user's config (else ~/.config/mkt/config), read under the store's."),
         ("$XDG_CONFIG_HOME/mkt/credentials", "The encrypted credential store: API keys, passkeys, cookies (MKT_CREDENTIALS overrides the path)."),
+        ("$XDG_RUNTIME_DIR/mkt/credential-cache/socket", "The credential cache's socket (else under $XDG_STATE_HOME or ~/.local/state): its daemon holds a typed master password's key in memory for credential.cache-timeout."),
         ("$XDG_STATE_HOME/mkt/ratelimit/", "The rate limiters' state (else ~/.local/state/mkt/ratelimit/), shared by every mkt process."),
         ("$XDG_CACHE_HOME/mkt/sources/", "The web metadata sources' answers (else ~/.cache/mkt/sources/)."),
     ]

@@ -76,6 +76,7 @@ public enum ConfigRegistry {
         ConfigKey("core", "format", .integer(1...Int.max), "The store's format; set by mkt init (this mkt writes format 2 and reads 1 and 2)."),
         ConfigKey("core", "hash", .choice(["sha256"]), default: "sha256", "The hash that names objects; set by mkt init."),
         ConfigKey("credential", "helper", .string, "A git-style credential helper asked for secrets first: a name (mkt-credential-NAME), a path, or !shell code."),
+        ConfigKey("credential", "cache-timeout", .seconds(0...86_400), default: "900", "How long a master password typed on the terminal is remembered (its key, by a daemon); 0: asked every time."),
         ConfigKey("push", "retries", .integer(0...100), default: "3", "More attempts after an upload attempt that may be retried."),
         ConfigKey("push", "backoff", .seconds(0...3600), default: "2", "The pause before the first retry; it doubles per attempt, with full jitter."),
         ConfigKey("push", "backoff-max", .seconds(0...86_400), default: "120", "The longest pause between two attempts."),

@@ -52,10 +52,7 @@ enum CredentialFile {
     /// Opens the file's bytes; any failure, whatever its cause, is `cannotUnlock`.
     static func decode(_ bytes: [UInt8], password: [UInt8], path: String) throws(CredentialError) -> (records: [UInt8], dataKey: [UInt8], header: [UInt8]) {
         let locked = CredentialError.cannotUnlock(path: path)
-        guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic, bytes[magic.count] == version else { throw locked }
-        let slotCount = Int(bytes[magic.count + 1])
-        let headerLength = magic.count + 2 + slotCount * slotLength
-        guard (1...maximumSlots).contains(slotCount), bytes.count >= headerLength + AES256GCM.nonceLength + AES256GCM.tagLength else { throw locked }
+        let (slotCount, headerLength) = try layout(bytes, path: path)
         let fixed = Array(bytes[0..<(magic.count + 2)])
         for index in 0..<slotCount {
             let start = fixed.count + index * slotLength
@@ -72,6 +69,26 @@ enum CredentialFile {
             return (records, dataKey, header)
         }
         throw locked
+    }
+
+    /// Opens the file's bytes with the data key itself (held by the credential
+    /// cache), without a key derivation; any failure is `cannotUnlock`.
+    static func decode(_ bytes: [UInt8], dataKey: [UInt8], path: String) throws(CredentialError) -> (records: [UInt8], header: [UInt8]) {
+        let locked = CredentialError.cannotUnlock(path: path)
+        let headerLength = try layout(bytes, path: path).headerLength
+        let header = Array(bytes[0..<headerLength])
+        guard let records = AES256GCM.open(Array(bytes[headerLength...]), key: dataKey, associatedData: header + bodyContext) else { throw locked }
+        return (records, header)
+    }
+
+    /// The slot count and header length of a file of this format, checked against its size.
+    private static func layout(_ bytes: [UInt8], path: String) throws(CredentialError) -> (slotCount: Int, headerLength: Int) {
+        let locked = CredentialError.cannotUnlock(path: path)
+        guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic, bytes[magic.count] == version else { throw locked }
+        let slotCount = Int(bytes[magic.count + 1])
+        let headerLength = magic.count + 2 + slotCount * slotLength
+        guard (1...maximumSlots).contains(slotCount), bytes.count >= headerLength + AES256GCM.nonceLength + AES256GCM.tagLength else { throw locked }
+        return (slotCount, headerLength)
     }
 
     private static func bigEndian(_ value: UInt32) -> [UInt8] {

@@ -60,6 +60,18 @@ public final class CredentialStore {
         return CredentialStore(path: path, records: body.records, dataKey: dataKey, header: header)
     }
 
+    /// Unlocks the store at `path` with its data key (from the credential cache): no password, no key derivation.
+    static func open(at path: String, dataKey: [UInt8]) throws(CredentialError) -> CredentialStore {
+        try checkDirectory(of: path)
+        let bytes = try PrivateFile.read(path, limit: 16 << 20)
+        let (plaintext, header) = try CredentialFile.decode(bytes, dataKey: dataKey, path: path)
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(plaintext)) else { throw .cannotUnlock(path: path) }
+        return CredentialStore(path: path, records: body.records, dataKey: dataKey, header: header)
+    }
+
+    /// The data key, for the credential cache to hold in its memory.
+    var cacheableKey: [UInt8] { dataKey }
+
     private struct Body: Codable {
         let records: [Credential]
     }

@@ -31,6 +31,11 @@ public enum MasterPassword {
         return password
     }
 
+    /// Whether `obtain` would ask on the terminal: none of the other sources is set.
+    public static func isTyped(environment: [String: String], prefix: String = "MKT_PASSWORD") -> Bool {
+        ["\(prefix)_COMMAND", "\(prefix)_FILE", prefix].allSatisfy { environment[$0]?.isEmpty ?? true }
+    }
+
     /// Asks on the terminal, with echo off.
     public static func ask(_ prompt: String) throws(CredentialError) -> [UInt8] {
         guard let terminal = Terminal() else { throw .passwordSource("no terminal to ask on") }

@@ -9,8 +9,11 @@ public struct SecretSource {
     public var helper: String?
     public var storePath: String
     public var environment: [String: String]
+    /// Where a typed master password's key is remembered for a while (nil: asked every time).
+    public var cache: CredentialCache?
 
-    public init(helper: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(helper: String?, cache: CredentialCache? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.cache = cache
         self.helper = helper ?? environment["MKT_CREDENTIAL_HELPER"].flatMap { $0.isEmpty ? nil : $0 }
         self.storePath = CredentialStore.defaultPath(environment: environment)
         self.environment = environment
@@ -30,7 +33,7 @@ public struct SecretSource {
             throw CredentialError.noCredential(tracker: tracker, kind: kind)
         }
         return try CredentialLock.withLock(for: storePath) {
-            let store = try CredentialStore.open(at: storePath, password: try MasterPassword.obtain(environment: environment))
+            let store = try CredentialStore.unlock(at: storePath, environment: environment, cache: cache)
             let credential = try store.use(tracker: tracker, kind: kind)
             try store.save()
             return (credential.secret, store.secrets)

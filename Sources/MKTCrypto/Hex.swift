@@ -3,18 +3,27 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: encodedBytes(bytes), as: UTF8.self)
+    }
+
+    /// The hex digits as bytes: for a key, which a String could not wipe.
+    public static func encodedBytes<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var chars: [UInt8] = []
         chars.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
             chars.append(digits[Int(byte >> 4)])
             chars.append(digits[Int(byte & 0x0f)])
         }
-        return String(decoding: chars, as: UTF8.self)
+        return chars
     }
 
     /// Decodes lower- or upper-case hex; nil for an odd length or a non-hex character.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
+        decode(bytes: Array(text.utf8))
+    }
+
+    /// `decode` of hex digits given as bytes.
+    public static func decode(bytes utf8: [UInt8]) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count / 2)

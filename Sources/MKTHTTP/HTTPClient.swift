@@ -33,6 +33,17 @@ public struct HTTPRequest: Sendable {
 }
 
 /// A `multipart/form-data` field: a value, or a file (with `filename`).
+extension HTTPRequest.Body {
+    /// The bytes of content it carries (the multipart framing aside).
+    public var byteCount: Int {
+        switch self {
+        case .none: 0
+        case .data(let data, _): data.count
+        case .multipart(let parts): parts.reduce(0) { $0 + $1.data.count }
+        }
+    }
+}
+
 public struct MultipartPart: Sendable {
     public var name: String
     public var data: Data

@@ -50,8 +50,9 @@ public struct RateLimiter: Sendable {
     /// Waits until a request may be sent, and counts it.
     /// - Throws: `.interrupted` when a stop was asked for while it waited: nothing was counted.
     /// - Returns: how long it waited, and the (monotonic) time the request was counted at.
+    /// - Parameter willWait: told each pause before it is taken (for a live "waiting N s" line).
     @discardableResult
-    public func acquire() throws(RateLimiterError) -> (waited: Duration, at: Int64) {
+    public func acquire(willWait: (Duration) -> Void = { _ in }) throws(RateLimiterError) -> (waited: Duration, at: Int64) {
         var waited = Duration.zero
         while true {
             let window = Self.nanoseconds(limit.window + Self.arrivalMargin)
@@ -69,6 +70,7 @@ public struct RateLimiter: Sendable {
             switch outcome {
             case .granted(let at): return (waited, at)
             case .wait(let pause):
+                willWait(pause)
                 sleep(pause)
                 waited += pause
                 if Interruption.requested { throw RateLimiterError(operation: "wait for", path: statePath, errno: EINTR) }

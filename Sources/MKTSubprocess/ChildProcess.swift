@@ -70,24 +70,7 @@ public struct ChildProcess: Sendable {
         }
         // Its own process group (to kill it whole), no signal blocked, and
         // SIGPIPE, SIGINT, SIGTERM at their defaults whatever mkt set: shells misbehave otherwise.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        let (spawned, pid) = Self.spawn(program, arguments, environment, &actions, defaultSignals: [SIGPIPE, SIGINT, SIGTERM], flags: Int32(POSIX_SPAWN_SETPGROUP))
         // The child has its own copies of these ends.
         input.closeRead()
         output?.closeWrite()
@@ -192,6 +175,33 @@ public enum ChildProcessError: Error, Equatable, CustomStringConvertible {
 }
 
 extension ChildProcess {
+    /// posix_spawn with no signal blocked, `defaultSignals` at their defaults,
+    /// and `flags` (a new process group is group 0, i.e. its own).
+    /// - Returns: posix_spawn's result (0 or an errno) and the child's id.
+    static func spawn(
+        _ program: String, _ arguments: [String], _ environment: [String: String], _ actions: inout posix_spawn_file_actions_t,
+        defaultSignals: [Int32], flags: Int32
+    ) -> (result: Int32, pid: pid_t) {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in defaultSignals { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | flags))
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        return (result, pid)
+    }
+
     /// Where a program is on a PATH (ChildProcess runs paths, not names):
     /// the first executable `DIR/name`, or nil. Without a PATH, /usr/bin:/bin.
     public static func executable(named name: String, searchPath: String?) -> String? {

@@ -22,6 +22,8 @@ public final class TrackerConnection {
 
     public private(set) var requests = 0
     public private(set) var rateLimitWait = Duration.zero
+    /// Told of each wait and each exchange as they happen (a push's live lines and --verbose).
+    public var observe: (ConnectionEvent) -> Void = { _ in }
 
     /// Rate-limit answers to a lookup are waited out and the lookup sent again this often.
     static let rateLimitRetries = 3
@@ -100,10 +102,13 @@ public final class TrackerConnection {
         request.headers.append(authorization)
         request.totalTimeout = timeout
         var tries = 0
+        let bytes = request.body.byteCount
+        let shown = Self.shownRequest(method: request.method, url: request.url, redact: redact)
         while true {
             let waited: Duration
             do {
-                waited = try limiter.acquire().waited
+                let reason: ConnectionEvent.WaitReason = tries == 0 ? .rateLimit : .retryAfter
+                waited = try limiter.acquire { self.observe(.waiting(seconds: Double(RateLimiter.nanoseconds($0)) / 1e9, reason: reason)) }.waited
             } catch {
                 // Stopped before sending: safe to send later, as after a failed connection.
                 if error.isInterruption { throw TrackerError(.network, "\(error)") }
@@ -111,10 +116,13 @@ public final class TrackerConnection {
             }
             rateLimitWait += waited
             requests += 1
+            if bytes > 0 { observe(.sending(bytes: bytes)) }
+            let started = ContinuousClock.now
             let response: HTTPResponse
             do {
                 response = try transport.send(request)
             } catch {
+                observe(.exchanged(request: shown, status: nil, seconds: Self.seconds(since: started), note: redact("\(error)")))
                 switch error {
                 case .connection, .badURL:
                     throw TrackerError(.network, "\(error)")
@@ -122,7 +130,9 @@ public final class TrackerConnection {
                     throw TrackerError(.network, "\(error)", outcomeUnknown: !idempotent)
                 }
             }
-            if let delay = rateLimitDelay(response) {
+            let delay = rateLimitDelay(response)
+            observe(.exchanged(request: shown, status: response.status, seconds: Self.seconds(since: started), note: delay.map { "rate limited: wait \(Int($0.rounded(.up))) s" }))
+            if let delay {
                 do {
                     try limiter.block(for: .milliseconds(Int64(delay * 1000)))
                 } catch {
@@ -134,6 +144,30 @@ public final class TrackerConnection {
             }
             return response
         }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Query parameters that carry a secret on Gazelle and UNIT3D sites (a
+    /// download link's `authkey` and `torrent_pass`, UNIT3D's `api_token`):
+    /// their values are never shown.
+    static let secretParameters: Set<String> = ["authkey", "torrent_pass", "passkey", "api_token", "apikey", "key", "token"]
+
+    /// `GET /ajax.php?action=browse&searchstr=…`: the method, the path and
+    /// the query, without the host, without the value of a secret parameter,
+    /// and through the redactor for any secret the connection knows.
+    static func shownRequest(method: String, url: String, redact: (String) -> String) -> String {
+        guard let components = URLComponents(string: url) else { return "\(method) (a URL mkt cannot show)" }
+        var shown = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let items = components.percentEncodedQueryItems, !items.isEmpty {
+            shown += "?" + items.map { item in
+                secretParameters.contains(item.name.lowercased()) ? "\(item.name)=…" : item.value.map { "\(item.name)=\($0)" } ?? item.name
+            }.joined(separator: "&")
+        }
+        return "\(method) \(redact(shown))"
     }
 
     /// How long a rate-limit answer asks to wait: a 429 with Retry-After
@@ -151,6 +185,24 @@ public final class TrackerConnection {
         }
         return nil
     }
+}
+
+/// What a connection tells while it works: pure facts, rendered by the command.
+public enum ConnectionEvent: Sendable, Equatable {
+    public enum WaitReason: String, Sendable {
+        /// mkt's own limiter: the site's published rate.
+        case rateLimit = "rate limit"
+        /// The site answered 429 (or its rate-limit message) and said how long.
+        case retryAfter = "Retry-After"
+    }
+
+    /// About to pause this long before the next request.
+    case waiting(seconds: Double, reason: WaitReason)
+    /// A request with a body of this size is being sent (an upload).
+    case sending(bytes: Int)
+    /// One exchange: the request as it may be shown (no host, no secret), the
+    /// status (nil when nothing came back), how long it took, and why it failed or is waited out.
+    case exchanged(request: String, status: Int?, seconds: Double, note: String?)
 }
 
 /// Reading JSON answers loosely: sites send ids as numbers or strings.

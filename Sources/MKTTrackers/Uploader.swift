@@ -71,6 +71,11 @@ public final class Uploader {
     /// key, and returns the passkey when the site tells it.
     public func checkAccount() throws(TrackerError) -> String? { try adapter.passkey() }
 
+    /// Tells `body` of the waits and exchanges of the attempts from now on.
+    public func observe(_ body: @escaping (ConnectionEvent) -> Void) {
+        adapter.connection.observe = body
+    }
+
     public convenience init(site: TrackerSite, credential: String, stateDirectory: String, userAgent: String, protect: @escaping ([String]) -> Void) {
         let connection = TrackerConnection(
             site: site, credential: credential, stateDirectory: stateDirectory, transport: HTTPClient(userAgent: userAgent), protect: protect)

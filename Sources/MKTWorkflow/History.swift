@@ -158,8 +158,9 @@ extension Repository {
 
     /// Each release's state with each tracker it was pushed or queued to,
     /// and with `trackers` (the configured ones) whether or not it was.
-    public func status(trackers configured: [String]) throws -> [(release: String, trackers: [(name: String, state: TrackerState)])] {
-        let queue = UploadQueue(repository: self)
+    /// - Parameter damaged: told once of each job file that cannot be read (it is skipped; the rest is shown).
+    public func status(trackers configured: [String], damaged: (@Sendable (WorkflowError) -> Void)? = nil) throws -> [(release: String, trackers: [(name: String, state: TrackerState)])] {
+        let queue = UploadQueue(repository: self, damaged: damaged)
         var jobs: [String: QueuedJob] = [:]
         for job in try queue.jobs() { jobs["\(job.tracker)/\(job.release)"] = job }
         var pushed: [String: [String: ObjectID]] = [:]

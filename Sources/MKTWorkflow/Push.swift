@@ -59,6 +59,23 @@ public struct PushResult: Sendable {
     }
 }
 
+/// What a push is doing while it works, for its live lines and --verbose:
+/// facts only; the command renders them.
+public struct PushEvent: Sendable {
+    public enum Kind: Sendable {
+        /// A job's attempt begins.
+        case uploading
+        /// The connection's wait, sending, or exchange.
+        case connection(ConnectionEvent)
+        /// The attempt failed and may be retried: the pause and why.
+        case retrying(seconds: Double, attempt: Int, reason: String)
+    }
+
+    public var tracker: String
+    public var release: String
+    public var kind: Kind
+}
+
 /// `mkt push`: the pre-push hook, the rules, one torrent per tracker from
 /// the stored pieces, a job per (release, tracker) in the persistent queue,
 /// one worker per tracker (each within its rate limit), receipts, the
@@ -86,6 +103,8 @@ public struct Pusher: Sendable {
     /// Told of each result as it comes, and of each retry.
     let report: @Sendable (PushResult) -> Void
     let notice: @Sendable (String) -> Void
+    /// Told what each worker is doing as it happens (nothing by default).
+    public var onEvent: @Sendable (PushEvent) -> Void = { _ in }
 
     public init(
         repository: Repository, settings: Settings, uploader: @escaping @Sendable (TrackerSite) throws -> Uploader,
@@ -432,6 +451,9 @@ public struct Pusher: Sendable {
         try queue.save(job)
         var saved = job
         let release = job.release
+        let (tracker, onEvent) = (job.tracker, self.onEvent)
+        onEvent(PushEvent(tracker: tracker, release: release, kind: .uploading))
+        worker.observe { onEvent(PushEvent(tracker: tracker, release: release, kind: .connection($0))) }
         let seed = settings.seed.map { client, action in
             { (siteCopy: [UInt8]?, receipt: UploadReceipt) -> SeedReport? in
                 do {
@@ -447,7 +469,10 @@ public struct Pusher: Sendable {
             saved.receipt = id.hex
             saved.message = receipt.summary
             try? queue.save(saved)
-            if let pause { notice("\(saved.tracker) \(saved.release): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s") }
+            if let pause {
+                onEvent(PushEvent(tracker: tracker, release: release, kind: .retrying(seconds: pause, attempt: receipt.attempt, reason: receipt.summary)))
+                notice("\(saved.tracker) \(saved.release): attempt \(receipt.attempt): \(receipt.summary); trying again in \(String(format: "%.1f", pause)) s")
+            }
         }
         job = saved
         return record(&job, id: id, receipt: receipt)
@@ -509,9 +534,12 @@ public struct Pusher: Sendable {
                     let torrent = try repository.writeTorrents(for: repository.release(named: snapshot.pieces.hex), options: [TorrentOptions(source: site.source, isPrivate: true)])[0]
                     let job = try repository.uploadJob(site: site, torrent: torrent.hex, meta: release.meta.hex, dryRun: true, spectrals: settings.spectrograms?(release.name) ?? .off)
                     result.torrentDescription = job.torrentDescription
+                    let worker = try uploader(site)
+                    let (name, onEvent) = (release.name, self.onEvent)
+                    worker.observe { onEvent(PushEvent(tracker: tracker, release: name, kind: .connection($0))) }
                     var form: [String] = []
                     (result.receiptID, result.receipt) = try repository.push(
-                        job, with: uploader(site), previous: nil, retries: settings.retries, policy: settings.policy,
+                        job, with: worker, previous: nil, retries: settings.retries, policy: settings.policy,
                         dryRunForm: { form = MultipartField.preview($0) })
                     result.form = form
                 } catch {

@@ -74,6 +74,49 @@ struct FirstContactJourneyTests {
         }
     }
 
+    /// "Done means": with `--yes`, the `--meta` values given to `mkt add`
+    /// alone take the gappy album to a successful `mkt push red ops`.
+    @Test func addWithMetaAloneReachesASuccessfulPush() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let added = try world.mkt(["add", "--yes", folder] + ["media=WEB", "year=2022", "genres=Rock", "encoding=V2", "release-type=EP"].flatMap { ["--meta", $0] })
+            #expect(added.status == 0 && !added.stdout.contains("missing:"), "\(added)")
+            let pushed = try world.mkt(["push", "red", "ops", Self.name])
+            #expect(pushed.status == 0 && pushed.stdout.components(separatedBy: ": success: ").count == 3, "\(pushed)")
+            for fake in fakes {
+                let fields = try Self.uploadedFields(fake)
+                #expect(fields["year"] == ["2022"] && fields["tags"] == ["rock"] && fields["bitrate"] == ["V2 (VBR)"], "\(fake.site): \(fields)")
+            }
+        }
+    }
+
+    /// #8: a release mkt refused is shown by `mkt status` with its reason and
+    /// the command that fixes it, not as "not pushed"; a damaged queue file is
+    /// named once by status and by `push --queue`, and the rest still shown.
+    @Test func statusShowsLocalRefusalsAndDamageWithTheirFix() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            defer { withExtendedLifetime(fakes) {} }
+            let folder = try Self.gappyAlbum(in: directory)
+            #expect(try world.mkt(["add", "--yes", folder, "--meta", "media=WEB"]).status == 0)
+            let refused = try world.mkt(["push", "red", Self.name])
+            #expect(refused.status != 0, "\(refused)")
+            let status = try world.mkt(["status"])
+            // The reason, the --meta that fixes it, the check that lists the rest, and the push to run after.
+            let red = try #require(status.stdout.split(separator: "\n").first { $0.hasPrefix("    red  ") }, "\(status)")
+            #expect(red.hasPrefix("    red  rejected (local): 01 Song 1.mp3: the file does not say how it was encoded") && red.contains("--meta \"encoding=V2 (VBR)\""), "\(red)")
+            #expect(red.contains("mkt check-release --tracker red \(Self.name)") && red.hasSuffix("then: mkt push red \(Self.name)"), "\(red)")
+            try FileManager.default.createDirectory(atPath: "\(directory)/.mkt/queue/ops", withIntermediateDirectories: true)
+            try "{ not json".write(toFile: "\(directory)/.mkt/queue/ops/damaged.json", atomically: true, encoding: .utf8)
+            let damaged = try world.mkt(["status"])
+            #expect(damaged.stdout.contains(Self.name), "the rest is still shown: \(damaged)")
+            #expect(damaged.stderr.components(separatedBy: "damaged.json").count == 2 && damaged.stderr.contains("remove the file to drop it"), "named once, with the fix: \(damaged)")
+            let queue = try world.mkt(["push", "--queue"])
+            #expect((queue.stdout + queue.stderr).components(separatedBy: "damaged.json").count == 2, "named once: \(queue)")
+        }
+    }
+
     /// On a terminal, `mkt add` asks for each gap, refuses a word no site
     /// takes with the list, offers its guess of the release type for the user
     /// to confirm, and queues for the trackers named; the push then succeeds.
@@ -130,6 +173,33 @@ struct FirstContactJourneyTests {
             #expect(added.stdout.contains("hashing ") && added.stdout.contains(" of ") && added.stdout.contains("/s"), "\(added.stdout)")
             // The line is cleared before the next is written: nothing of it runs into the result.
             #expect(added.stdout.contains("added \(Self.name)") && !added.stdout.contains("/sadded") && !added.stdout.contains("/s\r\nadded"), "\(added.stdout)")
+        }
+    }
+
+    /// #12: Ctrl-C while hashing prints one line saying what was not added,
+    /// and the store is as it was (8 GB of sparse scans make the hashing last).
+    @Test func ctrlCWhileHashingSaysWhatWasNotAdded() throws {
+        try withTemporaryDirectory { directory in
+            let (world, _) = try Self.world(directory)
+            let folder = try Self.gappyAlbum(in: directory)
+            let scans = "\(folder)/booklet scans.pdf"
+            #expect(FileManager.default.createFile(atPath: scans, contents: nil) && truncate(scans, 8 << 30) == 0)
+            // Refs, logs, queue and config: what the store says it holds. (An object the hashing
+            // wrote before the stop is left unreferenced, for `mkt gc`.)
+            func files() -> [String] {
+                (FileManager.default.enumerator(atPath: "\(directory)/.mkt")?.compactMap { $0 as? String } ?? [])
+                    .filter { !$0.hasPrefix("objects") && !$0.hasPrefix("running") }.sorted()
+            }
+            let before = files()
+            let started = Date()
+            let stopped = try Terminal.drive(["add", "--yes", folder], answering: [("hashing ", "^C")], in: directory, environment: world.environment)
+            // At once, not once the 8 GB are hashed (about 35 s here when the stop waited behind the hashing).
+            #expect(Date().timeIntervalSince(started) < 15, "stopped after \(Date().timeIntervalSince(started)) s")
+            #expect(stopped.status == 130, "\(stopped)")
+            let lines = stopped.stdout.components(separatedBy: "\r\n").filter { $0.contains("interrupted") }
+            #expect(lines.count == 1 && lines[0].hasSuffix("interrupted: \(folder) was not added; the store is as it was before it"), "\(stopped.stdout.debugDescription)")
+            #expect(files() == before)
+            #expect(try world.mkt(["status"]).stdout == "no releases yet (mkt add DIR)\n")
         }
     }
 

@@ -13,11 +13,12 @@ extension MKT {
                 The store is one file, encrypted with AES-256-GCM: by default
                 ~/.config/mkt/credentials ($XDG_CONFIG_HOME/mkt/credentials, or
                 MKT_CREDENTIALS). The master password comes from MKT_PASSWORD_COMMAND,
-                MKT_PASSWORD_FILE, MKT_PASSWORD, or a prompt on the terminal. Secrets are
+                MKT_PASSWORD_FILE, MKT_PASSWORD, or a prompt on the terminal; one typed
+                there is remembered for credential.cache-timeout (900 s). Secrets are
                 read from standard input or a prompt, never from arguments, and only their
                 last four characters are ever shown.
                 """,
-            subcommands: [Set.self, List.self, Rotate.self, Remove.self, Passwd.self, Fill.self]
+            subcommands: [Set.self, List.self, Rotate.self, Remove.self, Passwd.self, Cache.self, Fill.self]
         )
     }
 }
@@ -28,6 +29,8 @@ enum CredentialCommand {
 
     static func withStore<T>(creating: Bool = false, _ body: (CredentialStore) throws -> T) throws -> T {
         let path = self.path
+        let environment = ProcessInfo.processInfo.environment
+        let cache = try CommandContext(store: .optional).credentialCache()
         if !CredentialStore.exists(at: path) {
             guard creating else { throw CredentialError.io(operation: "open", path: path, errno: ENOENT) }
             try DurableFile.makeDirectories((path as NSString).deletingLastPathComponent, mode: 0o700)
@@ -35,10 +38,11 @@ enum CredentialCommand {
         return try CredentialLock.withLock(for: path) {
             let store: CredentialStore
             if CredentialStore.exists(at: path) {
-                store = try CredentialStore.open(at: path, password: try MasterPassword.obtain())
+                store = try CredentialStore.unlock(at: path, environment: environment, cache: cache)
             } else {
                 let password = try MasterPassword.obtain(prompt: "new mkt master password: ", confirm: true)
                 store = try CredentialStore.create(at: path, password: password)
+                store.remember(in: cache, environment: environment)
                 Console.error("created \(path)\n")
             }
             Console.protect(store.secrets)
@@ -206,6 +210,8 @@ extension MKT.Credential {
         func run() throws {
             try CredentialCommand.withStore { store in
                 try store.changePassword(to: try MasterPassword.obtain(prefix: "MKT_NEW_PASSWORD", prompt: "new mkt master password: ", confirm: true))
+                // The key is the same under the new password; the old one typed must not keep it open.
+                store.forget(in: try CommandContext(store: .optional).credentialCache())
             }
         }
     }

@@ -35,7 +35,9 @@ extension MKT {
 
                 One line per (tracker, release) on standard output, and for more than one a
                 summary on standard error ('3 uploaded, 1 failed, 2 up to date'); with --quiet
-                only the lines of what went wrong. A tracker that refuses the API key stops
+                only the lines of what went wrong. On a terminal, a live line per tracker on
+                standard error says what it is doing (uploading, waiting N s for the rate limit
+                or the site's Retry-After, retrying in N s); --verbose adds each request. A tracker that refuses the API key stops
                 there: its other jobs stay queued, with one line saying how to fix the key.
                 Exit status 1 if any failed.
 
@@ -44,6 +46,7 @@ extension MKT {
                   mkt push red artist-album-2020-flac --dry-run
                   mkt push --queue
                   mkt push --retry red
+                  mkt push red --verbose
                 """
         )
 
@@ -71,6 +74,9 @@ extension MKT {
         @Flag(name: .shortAndLong, help: "Print only what went wrong: no line for an upload that went through or a release the tracker has, no summary.")
         var quiet = false
 
+        @Flag(name: .shortAndLong, help: "Also print each request to the sites (method, path, status, time; never a key) and why an attempt is retried.")
+        var verbose = false
+
         @Argument(help: "Trackers, then releases.")
         var names: [String] = []
 
@@ -94,18 +100,23 @@ extension MKT {
             let settings = try Self.settings(context: context, trackers: trackers, dryRun: dryRun, seed: !noSeed)
             let failures = Atomic<Int>(0)
             let quiet = self.quiet
-            let pusher = Pusher(repository: repository, settings: settings, uploader: context.uploader(), report: { result in
+            let display = PushDisplay(live: !quiet && isatty(2) == 1, verbose: verbose)
+            var pusher = Pusher(repository: repository, settings: settings, uploader: context.uploader(), report: { result in
                 if !result.succeeded { failures.add(1, ordering: .relaxed) }
                 guard !quiet || !result.succeeded else { return }
-                Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
-                if !result.form.isEmpty {
-                    Console.write("  the form \(result.tracker) would receive:\n" + result.form.map { "    \($0)\n" }.joined())
+                display.lasting(ending: result.tracker) {
+                    Console.write("\(result.tracker) \(result.release): \(result.summary)\n")
+                    if !result.form.isEmpty {
+                        Console.write("  the form \(result.tracker) would receive:\n" + result.form.map { "    \($0)\n" }.joined())
+                    }
+                    if let text = result.torrentDescription {
+                        Console.write(MKT.Show.torrentDescriptionBlock(text))
+                    }
+                    try? Console.flush()
                 }
-                if let text = result.torrentDescription {
-                    Console.write(MKT.Show.torrentDescriptionBlock(text))
-                }
-                try? Console.flush()
-            }, notice: { Console.error($0 + "\n") })
+            }, notice: { text in display.lasting { Console.error(text + "\n") } })
+            pusher.onEvent = { display.handle($0) }
+            defer { display.finish() }
 
             StopOnInterrupt.install(what: "finishing the uploads under way; the other jobs stay queued")
             var results: [PushResult] = []
@@ -148,6 +159,7 @@ extension MKT {
                     }
                 }
             }
+            display.finish()
             if Interruption.requested {
                 Console.error("stopped: the jobs not finished stay in the queue; 'mkt push --queue' resumes them\n")
                 throw ExitCode(130)

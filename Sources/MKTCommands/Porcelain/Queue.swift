@@ -121,7 +121,7 @@ extension MKT {
         func run() throws {
             let repository = try openRepository()
             let configured = repository.config.trackers.configured
-            let all = try repository.status(trackers: configured)
+            let all = try repository.status(trackers: configured) { Console.diagnose(.warning, "\($0)") }
             let wanted = Set(releases.map(shortReleaseName))
             for name in wanted where !all.contains(where: { $0.release == name }) { throw WorkflowError.unknownRelease(name) }
             if all.isEmpty { Console.write("no releases yet (mkt add DIR)\n") }

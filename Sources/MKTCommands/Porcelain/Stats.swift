@@ -36,7 +36,7 @@ extension MKT {
             if let html {
                 var context = StatsReport.Context()
                 let configured = repository.config.trackers.configured
-                context.attention = StatsReport.attention(try repository.status(trackers: configured))
+                context.attention = StatsReport.attention(try repository.status(trackers: configured) { Console.diagnose(.warning, "\($0)") })
                 context.configured = configured
                 let shown = history.filter { $0.receipt.started >= (cutoff ?? .min) && $0.receipt.outcome != .dryRun }
                 context.distinctReleases = Set(shown.map(\.release)).count
