@@ -45,7 +45,7 @@ enum QuickTimeChapters {
         var chapters: [AudioFacts.Chapter] = []
         for (start, offset) in zip(stts, offsets) {
             guard let length = samples(offset.offset, 2).flatMap({ $0.count == 2 ? Int($0[0]) << 8 | Int($0[1]) : nil }) else { break }
-            let count = min(length, max(0, offset.size - 2), titleLimit)
+            let count = min(length, max(0, offset.size.subtractingReportingOverflow(2).partialValue), titleLimit)
             let (textOffset, overflow) = offset.offset.addingReportingOverflow(2)
             guard !overflow, let text = count > 0 ? samples(textOffset, count) : [] else { break }
             guard let milliseconds = start.scaled(by: 1000, dividedBy: scale64) else { break }

@@ -75,11 +75,11 @@ public enum TorrentMatch: Equatable, Sendable, CustomStringConvertible {
         let (start, overflow) = Int64(piece).multipliedReportingOverflow(by: pieceLength)
         guard !overflow else { return [] }
         let end = start.addingReportingOverflow(pieceLength).partialValue
-        var offset: Int64 = 0
         var covered: [String] = []
-        for file in tree.files {
-            defer { offset += file.size }
-            if file.size > 0, offset < end, offset + file.size > start { covered.append(tree.isSingleFile ? tree.name : file.path) }
+        for (file, offset) in zip(tree.files, tree.offsets) {
+            let fileEnd = offset.addingReportingOverflow(file.size)
+            let reaches = fileEnd.overflow || fileEnd.partialValue > start
+            if file.size > 0, offset < end, reaches { covered.append(tree.isSingleFile ? tree.name : file.path) }
         }
         return covered
     }

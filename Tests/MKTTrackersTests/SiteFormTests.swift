@@ -156,7 +156,7 @@ struct SiteFormTests {
             "title = Fixture Author - Fixture Book",
             "year = 2019",
             "tags = audiobook",
-            "album_desc = [size=4][b]Fixture Author – Fixture Book[/b][/size]\\n\\n[b]Year:[/b] 2019",
+            "album_desc = [size=4][b]Fixture Author – Fixture Book[/b][/size]\\n\\n[b]Author:[/b] Fixture Author\\n[b]Year:[/b] 2019\\n[b]Format:[/b] AAC, 64 kbps",
             "remaster = 1",
             "remaster_year = 2019",
             "format = AAC",
@@ -171,7 +171,7 @@ struct SiteFormTests {
         .cdFlacWithLog: ["name = Fixture Artist - Fixture Album (2019) [CD FLAC]", "description = [size=4][b]Fixture Artist – Fixture Album[/b][/size]\\n\\n[b]Year:[/b] 2019\\n[b]Label:[/b] Fixture Records\\n[b]Catalogue number:[/b] FIX-001", "keywords = electronic"],
         .webMP3V0: ["name = Fixture Artist - Fixture Album (2019) [WEB MP3 V0]", "description = [size=4][b]Fixture Artist – Fixture Album[/b][/size]\\n\\n[b]Year:[/b] 2019\\n[b]Label:[/b] Fixture Records\\n[b]Catalogue number:[/b] FIX-001", "keywords = electronic"],
         .aacAlbum: ["name = Fixture Artist - Fixture Album (2019) [WEB AAC]", "description = [size=4][b]Fixture Artist – Fixture Album[/b][/size]\\n\\n[b]Year:[/b] 2019\\n[b]Label:[/b] Fixture Records\\n[b]Catalogue number:[/b] FIX-001", "keywords = electronic"],
-        .m4bAudiobook: ["name = Fixture Author - Fixture Book (2019) [M4B]", "description = [size=4][b]Fixture Author – Fixture Book[/b][/size]\\n\\n[b]Year:[/b] 2019", "keywords = audiobook"],
+        .m4bAudiobook: ["name = Fixture Author - Fixture Book (2019) [M4B]", "description = [size=4][b]Fixture Author – Fixture Book[/b][/size]\\n\\n[b]Author:[/b] Fixture Author\\n[b]Year:[/b] 2019\\n[b]Format:[/b] AAC, 64 kbps", "keywords = audiobook"],
         .secondFormat: ["name = Fixture Artist - Fixture Album (2019) [WEB MP3 320]", "description = [size=4][b]Fixture Artist – Fixture Album[/b][/size]\\n\\n[b]Year:[/b] 2019\\n[b]Label:[/b] Fixture Records\\n[b]Catalogue number:[/b] FIX-001", "keywords = electronic"],
     ]
 }
