@@ -33,6 +33,8 @@ public enum StatsReport {
         public var configured: [String] = []
         public var distinctReleases = 0
         public var range: (first: Int64, last: Int64)?
+        /// What `mkt watch` last wrote (.mkt/watch.json), and whether it runs now.
+        public var watcher: (state: WatchState, running: Bool)?
         public init() {}
     }
 
@@ -76,6 +78,7 @@ public enum StatsReport {
 
             """
         page += "<h2>Needs attention</h2>\n" + attentionList(context.attention)
+        if let watcher = context.watcher { page += "<h2>Watcher</h2>\n" + watcherSection(watcher.state, running: watcher.running) }
         guard !stats.isEmpty else { return page + "<p>No uploads yet.</p></body></html>\n" }
         page += "<h2>Per tracker</h2>\n" + table(stats, configured: context.configured)
         page += "<h2>Success rate</h2>\n<p class=\"sub\">Each pair's newest attempt (dark) and its first attempt alone (light).</p>\n" + successBars(stats)
@@ -93,6 +96,26 @@ public enum StatsReport {
             list += "<tr><td><span class=\"key\" style=\"background:\(color(of: item.tracker))\"></span>\(escape(item.tracker))</td><td>\(escape(item.release))</td><td>\(problem)</td></tr>\n"
         }
         return list + "</table>\n"
+    }
+
+    /// What the watcher did and what waits: its standing, the folders settling, the jobs due, its last lines.
+    static func watcherSection(_ state: WatchState, running: Bool) -> String {
+        var section = "<p>\(escape(state.standing(running: running))), last scan \(escape(state.lastScan ?? "none yet"))"
+            + (state.listening.map { ", completion calls on \(escape($0))" } ?? "") + "</p>\n"
+        if !state.settling.isEmpty || !state.pending.isEmpty {
+            section += "<table class=\"attention\"><tr><th>Waiting</th><th>What</th><th>Since or due</th></tr>\n"
+            for folder in state.settling {
+                section += "<tr><td>\(escape(folder.folder))</td><td>settling (added once it stops changing)</td><td>last write \(escape(folder.lastChange))</td></tr>\n"
+            }
+            for job in state.pending {
+                section += "<tr><td>\(escape(job.job))</td><td>\(escape(job.state))</td><td>due \(escape(job.due))</td></tr>\n"
+            }
+            section += "</table>\n"
+        }
+        if !state.recent.isEmpty {
+            section += "<p class=\"sub\">What it did last:</p>\n<ul>\n" + state.recent.reversed().map { "<li>\(escape($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        return section
     }
 
     static func table(_ stats: [TrackerStats], configured: [String]) -> String {

@@ -10,6 +10,11 @@ public struct WatchState: Codable, Equatable, Sendable {
         public var folder: String
         /// The last write seen, ISO 8601.
         public var lastChange: String
+
+        public init(folder: String, lastChange: String) {
+            self.folder = folder
+            self.lastChange = lastChange
+        }
     }
 
     public struct Pending: Codable, Equatable, Sendable {
@@ -18,6 +23,12 @@ public struct WatchState: Codable, Equatable, Sendable {
         public var state: String
         /// When the watcher takes it, ISO 8601: since it was queued, or after a failure that may be retried.
         public var due: String
+
+        public init(job: String, state: String, due: String) {
+            self.job = job
+            self.state = state
+            self.due = due
+        }
     }
 
     public var pid: Int32
@@ -81,6 +92,12 @@ public struct WatchState: Codable, Equatable, Sendable {
 
     /// Whether a watcher holds the store's watch lock now.
     public static func isRunning(_ repository: Repository) -> Bool { JobLock.isHeld(lockPath(repository)) }
+
+    /// Running, stopped, or gone without stopping: one phrase for `mkt status` and the report.
+    public func standing(running: Bool) -> String {
+        running ? "running (pid \(pid))"
+            : stopped.map { "stopped \($0)" } ?? "not running (pid \(pid) ended without stopping, last seen \(updated))"
+    }
 
     /// `2026-12-01T15:40:00Z`.
     public static func time(_ date: Date) -> String { date.ISO8601Format() }

@@ -182,6 +182,14 @@ struct CommandLineJourneyTests {
             #expect(!FileManager.default.fileExists(atPath: "\(directory)/private/credentials"))
             let service = try MKTProcess.run(["credential", "set", "discogs"], in: directory, stdin: Data("token-0123456789".utf8), environment: ["MKT_PASSWORD": "pw", "MKT_CREDENTIALS": "\(directory)/private/credentials"])
             #expect(service.status == 0, "a web service's key is a known name: \(service)")
+            // A site of the user's own without its source flag is one line naming the key, neither "unknown" nor "known".
+            let config = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/.mkt/config"))
+            config.seekToEndOfFile()
+            config.write(Data("[tracker \"bks\"]\n\turl = http://127.0.0.1:9\n\tfamily = ops\n".utf8))
+            try config.close()
+            let sourceless = try MKTProcess.run(["seed", "bks"], in: directory)
+            #expect(sourceless.status == 1 && sourceless.stderr.hasPrefix("error: ") && sourceless.stderr.contains("tracker.bks.source"), "\(sourceless)")
+            #expect(sourceless.stderr.split(separator: "\n").count == 1 && !sourceless.stderr.contains("unknown"), "\(sourceless)")
         }
     }
 

@@ -104,7 +104,7 @@ struct CredentialCacheJourneyTests {
     /// The daemon outlives no store: once the store file is gone it forgets its key and exits.
     @Test(
         .enabled(if: Oracle.available("/usr/bin/python3"), "python3 is needed to drive a pseudo-terminal"),
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(3))
     )
     func theDaemonEndsWithItsStore() throws {
         try withTemporaryDirectory { directory in

@@ -121,7 +121,7 @@ struct CredentialJourneyTests {
 
     @Test(
         .enabled(if: Oracle.available("/usr/bin/python3"), "python3 is needed to drive a pseudo-terminal"),
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(3))
     )
     func promptsOnATerminalWithoutEcho() throws {
         try withTemporaryDirectory { directory in

@@ -55,6 +55,21 @@ struct HelpAndCompletionJourneyTests {
         #expect(unknown.stderr.hasPrefix("error: 'pussh' is not an mkt command; 'mkt help' lists them\n"), "\(unknown)")
     }
 
+    /// Every porcelain command's help ends its discussion with examples to copy.
+    @Test func everyPorcelainCommandShowsExamples() throws {
+        let help = try MKTProcess.run(["--help"], in: "/").stdout
+        let section = help.components(separatedBy: "PORCELAIN SUBCOMMANDS:\n").dropFirst().first?.components(separatedBy: "\n\n").first ?? ""
+        let commands = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }  // a name, not a wrapped abstract
+            return line.split(separator: " ").first.map(String.init)
+        }
+        #expect(commands.count > 20 && commands.contains("push") && commands.contains("spectrals"), "\(commands)")
+        for command in commands {
+            let shown = try MKTProcess.run([command, "--help"], in: "/", environment: ["COLUMNS": "1000"])
+            #expect(shown.stdout.contains("Examples:\n  mkt "), "\(command) --help has no examples")
+        }
+    }
+
     /// A discussion line longer than the terminal is wrapped by argument-parser
     /// alone, leaving a word or two on a line of its own mid-sentence.
     @Test(arguments: ["doctor", "lookup"])
@@ -104,7 +119,7 @@ struct HelpAndCompletionJourneyTests {
             #expect(try line("push", "") == "alpha\nbeta\ndic\nmam\nops\nred\n\(release)\n")
             #expect(try line("push", "--dry-run", "a") == "alpha\n")
             #expect(try line("seed", "red", "") == "\(release)\n")
-            #expect(try line("adopt", "") == "alpha\nbeta\ndic\nops\nred\n")
+            #expect(try line("adopt", "") == "alpha\nbeta\ndic\nmam\nops\nred\n")
             #expect(try line("adopt", "red", "") == "\(release)\n")
             #expect(try line("log", "--tracker", "b") == "beta\n")
             #expect(try line("add", "--media", "S") == "Soundboard\nSACD\n")

@@ -237,6 +237,10 @@ struct WatchJourneyTests {
                 let failedAt = Date()
                 let waiting = try world.mkt(["status"]).stdout
                 #expect(waiting.contains("    due 20") && waiting.contains("  red/\(release) ("), "\(waiting)")
+                // The report shows the same: the watcher runs, and the job waits for its retry.
+                #expect(try world.mkt(["stats", "--html", "\(directory)/report.html"]).status == 0)
+                let report = try String(contentsOfFile: "\(directory)/report.html", encoding: .utf8)
+                #expect(report.contains("<h2>Watcher</h2>\n<p>running (pid \(watcher.pid))") && report.contains("<td>red/\(release)</td>") && report.contains("<td>due 20"), "\(report)")
                 try Self.wait(for: "the retry") { try red.torrents.count == 1 }
                 #expect(Date().timeIntervalSince(failedAt) >= 3, "tried again \(Date().timeIntervalSince(failedAt)) s after: \(watcher.stdoutSoFar)")
                 try Self.wait(for: "its line") { watcher.stdoutSoFar.contains("Z red \(release): success: ") }

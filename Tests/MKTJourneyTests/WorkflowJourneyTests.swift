@@ -210,7 +210,7 @@ struct WorkflowJourneyTests {
 
     /// On a terminal, `mkt add` shows what it found and asks only what it
     /// could not tell; Ctrl-C at a question leaves the store as it was.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func interactiveAdd() throws {
         try withTemporaryDirectory { directory in
             let world = try TrackerWorld(directory)

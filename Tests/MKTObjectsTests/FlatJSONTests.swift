@@ -40,6 +40,18 @@ struct FlatJSONTests {
         #expect(receipt.summary == "success; seeding in drop")
     }
 
+    /// An unknown outcome says so once; another category is named beside its outcome.
+    @Test func anOutcomeIsNotSaidTwice() {
+        var receipt = UploadReceipt(tracker: "red", site: "https://redacted.sh", torrent: "t", infohash: "h", attempt: 1, started: 0)
+        receipt.outcome = .outcomeUnknown
+        receipt.category = .outcomeUnknown
+        receipt.message = "the connection dropped after the upload was sent"
+        #expect(receipt.summary == "outcome-unknown: the connection dropped after the upload was sent")
+        receipt.outcome = .failed
+        receipt.category = .server
+        #expect(receipt.summary == "failed (server): the connection dropped after the upload was sent")
+    }
+
     /// A prepared upload kit (a site without an upload API) says what is next and where the kit is.
     @Test func aPreparedKitSaysWhatIsNext() throws {
         var receipt = UploadReceipt(tracker: "mam", site: "https://www.myanonamouse.net", torrent: "t", infohash: "h", attempt: 1, started: 0)

@@ -182,5 +182,28 @@ struct StatsReportTests {
         #expect(alone.contains("fill=\"\(StatsReport.color(of: "red"))\"") && page.contains("fill=\"\(StatsReport.color(of: "gone"))\""))
         let empty = StatsReport.html([], generated: Date(), since: nil)
         #expect(empty.contains("Nothing: every upload went through and seeds."))
+        #expect(!empty.contains("<h2>Watcher</h2>"), "no watcher ran: no section")
+    }
+
+    /// The watcher's section: whether it runs, what settles, what is due, what it did last (newest first), escaped.
+    @Test func theWatcherIsShownAfterWhatNeedsAttention() {
+        var state = WatchState(pid: 4242, started: "2026-12-01T10:00:00Z")
+        state.lastScan = "2026-12-01T10:05:00Z"
+        state.settling = [WatchState.Settling(folder: "/in/A & B - Album", lastChange: "2026-12-01T10:04:58Z")]
+        state.pending = [WatchState.Pending(job: "red/a-b-album", state: "failed", due: "2026-12-01T10:20:00Z")]
+        state.remember("2026-12-01T10:01:00Z added a-b-album")
+        state.remember("2026-12-01T10:02:00Z red a-b-album: failed (server)")
+        var context = StatsReport.Context()
+        context.watcher = (state, true)
+        let page = StatsReport.html([], generated: Date(), since: nil, context: context)
+        let attention = page.range(of: "<h2>Needs attention</h2>"), watcher = page.range(of: "<h2>Watcher</h2>")
+        #expect(attention != nil && watcher != nil && attention!.lowerBound < watcher!.lowerBound)
+        #expect(page.contains("<p>running (pid 4242), last scan 2026-12-01T10:05:00Z</p>"))
+        #expect(page.contains("<td>/in/A &amp; B - Album</td><td>settling") && page.contains("<td>red/a-b-album</td><td>failed</td><td>due 2026-12-01T10:20:00Z</td>"))
+        let failed = page.range(of: "red a-b-album: failed"), added = page.range(of: "added a-b-album")
+        #expect(failed != nil && added != nil && failed!.lowerBound < added!.lowerBound, "newest first")
+        state.stopped = "2026-12-01T11:00:00Z"
+        context.watcher = (state, false)
+        #expect(StatsReport.html([], generated: Date(), since: nil, context: context).contains("<p>stopped 2026-12-01T11:00:00Z, last scan"))
     }
 }

@@ -21,6 +21,12 @@ extension MKT {
                 the user's alone. Writing changes the store's, or with --global the user's.
                 The file is edited in place: comments and every other line stay as they were.
                 Every key, with its type and default: Documentation/mkt-config.md.
+
+                Examples:
+                  mkt config push.retries 5
+                  mkt config --global tracker.red.timeout 60s
+                  mkt config --add client.qbt.path-map /downloads=/srv/music
+                  mkt config --list --show-origin
                 """
         )
 

@@ -17,6 +17,12 @@ extension MKT {
                 there is remembered for credential.cache-timeout (900 s). Secrets are
                 read from standard input or a prompt, never from arguments, and only their
                 last four characters are ever shown.
+
+                Examples:
+                  mkt credential set red --api-key
+                  mkt credential set red --passkey
+                  mkt credential list
+                  mkt credential cache exit
                 """,
             subcommands: [Set.self, List.self, Rotate.self, Remove.self, Passwd.self, Cache.self, Fill.self]
         )

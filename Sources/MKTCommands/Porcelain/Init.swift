@@ -10,6 +10,10 @@ extension MKT {
                 tracker, client and seed sections a user fills), objects/, refs/, logs/
                 and hooks/, where the sample hooks are copied as *.sample. Running it
                 again on an existing store is safe: it changes nothing that is there.
+
+                Examples:
+                  mkt init
+                  mkt init ~/music/releases
                 """
         )
 

@@ -15,6 +15,11 @@ extension MKT {
                 test message (event attention, tracker and release 'test') to each notifier
                 named (default: all), whatever its events; one line per notifier,
                 'NAME: sent' or a warning. Exit status 1 if any was not sent.
+
+                Examples:
+                  mkt notify
+                  mkt notify --test
+                  mkt notify --test discord
                 """
         )
 

@@ -151,8 +151,7 @@ extension MKT {
             } catch {
                 return Console.write("watch: \(error)\n")
             }
-            let running = WatchState.isRunning(repository) ? "running (pid \(state.pid))"
-                : state.stopped.map { "stopped \($0)" } ?? "not running (pid \(state.pid) ended without stopping, last seen \(state.updated))"
+            let running = state.standing(running: WatchState.isRunning(repository))
             Console.write("watch: \(running), last scan \(state.lastScan ?? "none yet")\(state.listening.map { ", completion calls on \($0)" } ?? "")\n")
             for folder in state.settling { Console.write("    settling  \(folder.folder) (last write \(folder.lastChange))\n") }
             for job in state.pending { Console.write("    due \(job.due)  \(job.job) (\(job.state))\n") }

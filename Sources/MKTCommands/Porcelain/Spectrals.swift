@@ -15,6 +15,10 @@ extension MKT {
                 the release's order, sox draws a full spectrogram and one of a second from its
                 middle (NN-full.png, NN-zoom.png); index.html shows them side by side with the
                 track names. Needs sox on PATH.
+
+                Examples:
+                  mkt spectrals artist-album-2019-flac
+                  mkt spectrals ~/rips/'Artist - Album (2019) [FLAC]' --out /tmp/spectrals
                 """
         )
 

@@ -41,6 +41,11 @@ extension MKT {
                 let shown = history.filter { $0.receipt.started >= (cutoff ?? .min) && $0.receipt.outcome != .dryRun }
                 context.distinctReleases = Set(shown.map(\.release)).count
                 if let first = shown.map(\.receipt.started).min(), let last = shown.map(\.receipt.finished).max() { context.range = (first, last) }
+                do {
+                    context.watcher = try WatchState.read(repository).map { ($0, WatchState.isRunning(repository)) }
+                } catch {
+                    Console.diagnose(.warning, "\(error)")
+                }
                 try DurableFile.replace(html, contents: Data(StatsReport.html(stats, generated: Date(), since: since, context: context).utf8), mode: 0o644)
             }
             if json {
