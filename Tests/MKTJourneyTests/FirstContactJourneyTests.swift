@@ -91,6 +91,28 @@ struct FirstContactJourneyTests {
         }
     }
 
+    /// #6: with a client to seed in and no passkey, a push refuses before the
+    /// site is asked, naming the fix; `--no-seed` goes ahead.
+    @Test func aMissingPasskeyIsFoundBeforeTheUpload() throws {
+        try withTemporaryDirectory { directory in
+            let (world, fakes) = try Self.world(directory)
+            defer { withExtendedLifetime(fakes) {} }
+            // The helper knows the API key and no passkey.
+            try world.appendConfig("[credential]\n    helper = \"!f() { if grep -q kind=passkey; then exit 1; fi; echo secret=fake-api-key; }; f\"\n")
+            let drop = "\(directory)/drop"
+            try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+            try world.appendConfig("[client \"drop\"]\n    type = watch\n    watch-dir = \(drop)\n")
+            let folder = try Self.gappyAlbum(in: directory)
+            #expect(try world.mkt(["add", "--yes", folder] + ["media=WEB", "year=2022", "genres=Rock", "encoding=V2", "release-type=EP"].flatMap { ["--meta", $0] }).status == 0)
+            let refused = try world.mkt(["push", "red", Self.name])
+            #expect(refused.status == 1 && refused.stderr.contains("red: no passkey, so an upload could not be seeded") && refused.stderr.contains("mkt credential set red --passkey"), "\(refused)")
+            let uploads = try fakes[0].state()["uploads"] as? [Any] ?? []
+            #expect(refused.stderr.contains("nothing was sent") && uploads.isEmpty, "\(refused)")
+            let unseeded = try world.mkt(["push", "red", Self.name, "--no-seed"])
+            #expect(unseeded.status == 0 && unseeded.stdout.contains(": success: "), "\(unseeded)")
+        }
+    }
+
     /// #8: a release mkt refused is shown by `mkt status` with its reason and
     /// the command that fixes it, not as "not pushed"; a damaged queue file is
     /// named once by status and by `push --queue`, and the rest still shown.
