@@ -36,6 +36,8 @@ final class PushDisplay: Sendable {
             update(event.tracker, prefix + "\(event.release): waiting \(Self.seconds(seconds)) (\(reason.rawValue))")
         case .connection(.sending(let bytes)):
             update(event.tracker, prefix + "uploading \(event.release): sending \(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))")
+        case .connection(.sent(let sent, let total)):
+            update(event.tracker, prefix + "uploading \(event.release): \(Self.progress(sent, of: total))")
         case .connection(.exchanged(let request, let status, let seconds, let note)):
             guard verbose else { return }
             let answer = status.map { "HTTP \($0)" } ?? "no answer"
@@ -43,6 +45,13 @@ final class PushDisplay: Sendable {
         case .retrying(let seconds, let attempt, _):
             update(event.tracker, prefix + "\(event.release): attempt \(attempt) failed; retrying in \(Self.seconds(seconds))")
         }
+    }
+
+    /// `1.2 MB of 3.4 MB (35 %)`; a site's numbers are never trusted to be sane, so the share is clamped.
+    static func progress(_ sent: Int64, of total: Int64) -> String {
+        let share = total > 0 ? min(max(Double(sent) / Double(total), 0), 1) : 0
+        let size = { ByteCountFormatter.string(fromByteCount: $0, countStyle: .file) }
+        return "\(size(sent)) of \(size(total)) (\(Int((share * 100).rounded(.down))) %)"
     }
 
     /// `2 s`, `0.5 s`: whole seconds when there are any.

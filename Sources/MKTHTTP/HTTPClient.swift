@@ -23,6 +23,9 @@ public struct HTTPRequest: Sendable {
     public var followRedirects = false
     /// Answers longer than this are cut off with an error, so a hostile server cannot fill the memory.
     public var maximumBodyBytes = 64 << 20
+    /// Told the bytes of the body sent so far and in all, at most about five
+    /// times a second and once at the end: the progress of a large upload.
+    public var onUploadProgress: (@Sendable (_ sent: Int64, _ total: Int64) -> Void)?
 
     public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Body = .none) {
         self.method = method
@@ -115,7 +118,7 @@ public final class HTTPClient: HTTPTransport {
         else { throw .badURL }
         guard let handle = curl_easy_init() else { throw .transport(host: host, reason: "libcurl could not start a request") }
         defer { curl_easy_cleanup(handle) }
-        let sink = ResponseSink(limit: request.maximumBodyBytes)
+        let sink = ResponseSink(limit: request.maximumBodyBytes, onUploadProgress: request.onUploadProgress)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -155,6 +158,14 @@ public final class HTTPClient: HTTPTransport {
             return size * count
         })
         _ = mkt_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        if request.onUploadProgress != nil {
+            _ = mkt_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = mkt_curl_setopt_xferinfo(handle, { context, _, _, total, sent in
+                Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().uploaded(Int64(sent), of: Int64(total))
+                return 0
+            })
+            _ = mkt_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
+        }
 
         var headers = request.headers
         switch request.body {
@@ -202,8 +213,23 @@ private final class ResponseSink {
     let limit: Int
     var body = Data()
     var headers: [String: [String]] = [:]
+    let onUploadProgress: (@Sendable (Int64, Int64) -> Void)?
+    private var lastShown: (sent: Int64, at: ContinuousClock.Instant)?
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, onUploadProgress: (@Sendable (Int64, Int64) -> Void)?) {
+        self.limit = limit
+        self.onUploadProgress = onUploadProgress
+    }
+
+    /// libcurl calls this many times a second, also while waiting for the answer: pass on
+    /// a change at most every 0.2 s, and the last byte at once.
+    func uploaded(_ sent: Int64, of total: Int64) {
+        guard let onUploadProgress, total > 0, sent != lastShown?.sent else { return }
+        let now = ContinuousClock.now
+        if sent < total, let last = lastShown, now - last.at < .milliseconds(200) { return }
+        lastShown = (sent, now)
+        onUploadProgress(sent, total)
+    }
 
     func headerLine(_ line: String) {
         // A new status line (after a 100 Continue or a redirect) starts a new set of headers.

@@ -23,7 +23,7 @@ public final class TrackerConnection {
     public private(set) var requests = 0
     public private(set) var rateLimitWait = Duration.zero
     /// Told of each wait and each exchange as they happen (a push's live lines and --verbose).
-    public var observe: (ConnectionEvent) -> Void = { _ in }
+    public var observe: @Sendable (ConnectionEvent) -> Void = { _ in }
 
     /// Rate-limit answers to a lookup are waited out and the lookup sent again this often.
     static let rateLimitRetries = 3
@@ -116,7 +116,11 @@ public final class TrackerConnection {
             }
             rateLimitWait += waited
             requests += 1
-            if bytes > 0 { observe(.sending(bytes: bytes)) }
+            if bytes > 0 {
+                observe(.sending(bytes: bytes))
+                let observe = self.observe
+                request.onUploadProgress = { sent, total in observe(.sent(bytes: sent, of: total)) }
+            }
             let started = ContinuousClock.now
             let response: HTTPResponse
             do {
@@ -200,6 +204,8 @@ public enum ConnectionEvent: Sendable, Equatable {
     case waiting(seconds: Double, reason: WaitReason)
     /// A request with a body of this size is being sent (an upload).
     case sending(bytes: Int)
+    /// So much of the request's body is sent, of this many bytes.
+    case sent(bytes: Int64, of: Int64)
     /// One exchange: the request as it may be shown (no host, no secret), the
     /// status (nil when nothing came back), how long it took, and why it failed or is waited out.
     case exchanged(request: String, status: Int?, seconds: Double, note: String?)

@@ -72,7 +72,7 @@ public final class Uploader {
     public func checkAccount() throws(TrackerError) -> String? { try adapter.passkey() }
 
     /// Tells `body` of the waits and exchanges of the attempts from now on.
-    public func observe(_ body: @escaping (ConnectionEvent) -> Void) {
+    public func observe(_ body: @escaping @Sendable (ConnectionEvent) -> Void) {
         adapter.connection.observe = body
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MKTHTTP
 import MKTTestSupport
+import Synchronization
 import Testing
 
 /// Against a real HTTP server on a loopback port (Tests/Fixtures/http_test_server.py).
@@ -36,6 +37,23 @@ struct HTTPClientTests {
         #expect(parts[0]["filename"] as? String == "album.torrent" && parts[0]["size"] as? Int == 5000)
         #expect(parts[0]["type"] as? String == "application/x-bittorrent")
         #expect(parts[1]["text"] as? String == "Café Interlude")
+    }
+
+    /// A large body's progress: growing counts of one total, the last one the whole body.
+    @Test func anUploadTellsItsProgress() throws {
+        let server = try LocalServer.http()
+        let torrent = Data(count: 3 << 20)
+        var request = HTTPRequest(method: "POST", url: "\(server.baseURL)/echo", body: .multipart([
+            MultipartPart(name: "file_input", file: torrent, filename: "big.torrent", contentType: "application/x-bittorrent"),
+        ]))
+        let told = Mutex<[(sent: Int64, total: Int64)]>([])
+        request.onUploadProgress = { sent, total in told.withLock { $0.append((sent, total)) } }
+        let response = try client.send(request)
+        #expect(response.status == 200)
+        let steps = told.withLock { $0 }
+        let total = try #require(steps.last?.total)
+        #expect(total > 3 << 20 && steps.last?.sent == total, "\(steps)")
+        #expect(steps.allSatisfy { $0.total == total } && zip(steps, steps.dropFirst()).allSatisfy { $0.sent < $1.sent }, "\(steps)")
     }
 
     @Test func statusCodesAndRetryAfterComeBack() throws {

@@ -39,6 +39,9 @@ struct PushTalksJourneyTests {
                 let uploading = try #require(shown.stdout.range(of: "red: uploading \(release)"), "\(shown.stdout)")
                 let success = try #require(shown.stdout.range(of: "red \(release): success: "), "\(shown.stdout)")
                 #expect(uploading.lowerBound < waiting.lowerBound && waiting.lowerBound < success.lowerBound)
+                // The upload's progress, to its last byte, as libcurl sends it.
+                let sent = try #require(shown.stdout.range(of: "red: uploading \(release): "), "\(shown.stdout)")
+                #expect(shown.stdout[sent.upperBound...].contains(" of ") && shown.stdout.contains("(100 %)"), "\(shown.stdout.debugDescription)")
                 // Each live line is erased in place: none is left above the result.
                 #expect(shown.stdout.contains("\r\u{1b}[K"))
                 let afterLastErase = shown.stdout.components(separatedBy: "\u{1b}[K").last ?? ""
