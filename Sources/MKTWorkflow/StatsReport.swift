@@ -70,7 +70,7 @@ public enum StatsReport {
             .sub{color:#666;margin-top:0}table{border-collapse:collapse;width:100%}
             th,td{text-align:right;padding:.3rem .6rem;border-bottom:1px solid #e4e4e4}th:first-child,td:first-child{text-align:left}
             th{font-weight:600;color:#555}svg text{font:12px system-ui,sans-serif;fill:#333}
-            .attention td{text-align:left}.attention{margin-bottom:1rem}
+            .attention td,.attention th{text-align:left}.attention{margin-bottom:1rem}
             .key{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:-1px}
             </style></head><body>
             <h1>Upload statistics</h1>
@@ -199,7 +199,7 @@ public enum StatsReport {
         guard !timed.isEmpty else { return "<p>No uploads in this period.</p>\n" }
         let peak = max(1, timed.compactMap(\.p95Milliseconds).max() ?? 1)
         let row = 26, label = 110, width = 520
-        var svg = "<svg width=\"\(label + width + 90)\" height=\"\(timed.count * row + 6)\" role=\"img\" aria-label=\"upload time per tracker\">\n"
+        var svg = "<svg width=\"\(label + width + 160)\" height=\"\(timed.count * row + 6)\" role=\"img\" aria-label=\"upload time per tracker\">\n"
         for (index, item) in timed.enumerated() {
             let y = index * row
             // In Double: a receipt's duration times the width must not overflow.
